@@ -183,6 +183,7 @@ class Check:
     passed: bool
     detail: str  # one plain line for the user
     at_s: float | None = None  # where to replay to check it; None when nothing was found
+    value: float | None = None  # the measured figure behind it (a count, a rate), if any
 
 
 @dataclass(frozen=True)
