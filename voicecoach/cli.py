@@ -1,0 +1,157 @@
+"""`voicecoach` entry point: the desktop app by default, subcommands for headless work."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from voicecoach.domain import VoiceCoachError
+
+log = logging.getLogger(__name__)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="voicecoach",
+        description="Rehearse spoken interview answers. With no command, opens the app.",
+    )
+    sub = p.add_subparsers(dest="command")
+    a = sub.add_parser("analyze", help="transcribe and measure a recorded answer")
+    a.add_argument("file", type=Path, help="audio file (WAV, FLAC, OGG, MP3)")
+    a.add_argument("--question", metavar="ID", help="question id, for its targets and hints")
+    a.add_argument(
+        "--target-seconds",
+        metavar="N",
+        type=float,
+        help="total target length; section targets are scaled to it (default 120)",
+    )
+    a.add_argument("--model", metavar="M", help="faster-whisper model name or CTranslate2 dir")
+    a.add_argument("--json", action="store_true", help="print one JSON object")
+    q = sub.add_parser("questions", help="list questions from the packs")
+    q.add_argument("--pack", metavar="P", help="only this pack")
+    q.add_argument("--topic", metavar="T", help="only this topic")
+    q.add_argument("--json", action="store_true", help="print JSON")
+    sub.add_parser("gui", help="open the desktop app (the default)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "analyze":
+            return _cmd_analyze(args)
+        if args.command == "questions":
+            return _cmd_questions(args)
+        from voicecoach.app.main import run_gui
+
+        return run_gui(sys.argv[:1])
+    except VoiceCoachError as exc:
+        print(f"voicecoach: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("voicecoach: interrupted", file=sys.stderr)
+        return 130
+
+
+def _load_settings():
+    from voicecoach.settings import Settings
+    from voicecoach.store.paths import AppPaths
+
+    return Settings.load(AppPaths.default().settings_path)
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from voicecoach.packs import load_packs
+    from voicecoach.pipeline import analyze_file
+    from voicecoach.report import format_text, to_json
+    from voicecoach.speech.transcriber import WhisperTranscriber
+
+    if args.target_seconds is not None and not (10 <= args.target_seconds <= 1800):
+        raise VoiceCoachError("--target-seconds must be between 10 and 1800.")
+    settings = _load_settings()
+    question = None
+    if args.question:
+        packs = load_packs()
+        try:
+            question = packs.get(args.question)
+        except KeyError:
+            raise VoiceCoachError(
+                f"Unknown question id {args.question!r}. See `voicecoach questions`."
+            ) from None
+    tsettings = settings.transcriber
+    if args.model:
+        tsettings = replace(tsettings, model=args.model)
+    targets = None
+    if args.target_seconds is not None:
+        base = question.targets if question else settings.analysis.targets
+        targets = base.scaled_to(args.target_seconds)
+    transcriber = WhisperTranscriber(tsettings)
+    progress = _stderr_progress() if sys.stderr.isatty() and not args.json else None
+    report = analyze_file(
+        args.file, transcriber, question, settings.analysis, targets, progress=progress
+    )
+    if progress:
+        print("\r" + " " * 40 + "\r", end="", file=sys.stderr)
+    if args.json:
+        print(json.dumps(to_json(report), ensure_ascii=False))
+    else:
+        print(format_text(report, question.prompt if question else None))
+    return 0
+
+
+def _stderr_progress():
+    def show(fraction: float) -> None:
+        print(f"\rTranscribing… {fraction * 100:3.0f}%", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _cmd_questions(args: argparse.Namespace) -> int:
+    from voicecoach.packs import load_packs
+
+    packs = load_packs()
+    for err in packs.errors:
+        print(f"voicecoach: warning: {err}", file=sys.stderr)
+    if args.pack and args.pack not in packs.packs:
+        raise VoiceCoachError(
+            f"Unknown pack {args.pack!r}. Packs: {', '.join(sorted(packs.packs))}."
+        )
+    questions = packs.questions(pack=args.pack, topic=args.topic)
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": q.id,
+                        "pack": q.pack,
+                        "topic": q.topic,
+                        "difficulty": q.difficulty,
+                        "prompt": q.prompt,
+                        "tags": list(q.tags),
+                    }
+                    for q in questions
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    if not questions:
+        print("No questions match.", file=sys.stderr)
+        return 1
+    current = None
+    for q in questions:
+        if (q.pack, q.topic) != current:
+            current = (q.pack, q.topic)
+            print(f"\n[{q.pack}] {q.topic}")
+        print(f"  {q.id:<28} {q.prompt}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
