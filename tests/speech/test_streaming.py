@@ -1,0 +1,141 @@
+"""Streaming transcription: cuts only in silence, shifts words to answer time, never loses audio."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from voicecoach.domain import Transcript, Word
+from voicecoach.speech.streaming import StreamingTranscriber
+
+RATE = 16000
+
+
+def _bursts(spec: list[tuple[float, float]], total_s: float) -> np.ndarray:
+    """Tone bursts ("words") at (start, end) seconds over a faint noise floor."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(0, 0.001, int(total_s * RATE)).astype(np.float32)
+    for a, b in spec:
+        i, j = int(a * RATE), int(b * RATE)
+        t = np.arange(j - i) / RATE
+        x[i:j] += 0.3 * np.sin(2 * np.pi * 180 * t).astype(np.float32)
+    return x
+
+
+class BurstTranscriber:
+    """Fake model: one word per loud burst in the chunk it is given, timed to the chunk."""
+
+    def __init__(self, gate: threading.Event | None = None) -> None:
+        self.gate = gate
+        self.chunks: list[float] = []
+
+    def transcribe(self, audio, *, progress=None, cancel=None) -> Transcript:
+        if self.gate is not None:
+            self.gate.wait(timeout=30)
+        x = np.asarray(audio)
+        self.chunks.append(len(x) / RATE)
+        frame = 320
+        n = len(x) // frame
+        loud = np.sqrt(np.mean(x[: n * frame].reshape(n, frame) ** 2, axis=1)) > 0.05
+        words, start = [], None
+        for i, on in enumerate(np.append(loud, False)):
+            if on and start is None:
+                start = i
+            elif not on and start is not None:
+                words.append(Word(f"w{len(words)}", start * 0.02, i * 0.02))
+                start = None
+        return Transcript(tuple(words), len(x) / RATE)
+
+
+def _feed(st: StreamingTranscriber, x: np.ndarray, block: int = 1600) -> None:
+    for i in range(0, len(x), block):
+        st.feed(x[i : i + block].reshape(-1, 1))
+
+
+def _spec(n: int, word_s: float = 0.4, gap_s: float = 0.15, pause_every: int = 6):
+    """n words; every `pause_every` words a 0.8 s pause (a sentence end)."""
+    out, t = [], 0.5
+    for k in range(n):
+        out.append((t, t + word_s))
+        t += word_s + (0.8 if (k + 1) % pause_every == 0 else gap_s)
+    return out, t + 0.5
+
+
+def test_words_in_answer_time_and_none_split():
+    """Every burst comes back exactly once, at its true time, though audio went in chunks."""
+    spec, total = _spec(80)
+    fake = BurstTranscriber()
+    st = StreamingTranscriber(fake)
+    _feed(st, _bursts(spec, total))
+    tr = st.finish()
+    assert len(fake.chunks) >= 3  # it really streamed
+    assert len(tr.words) == len(spec)
+    for w, (a, b) in zip(tr.words, spec, strict=True):
+        assert abs(w.start_s - a) < 0.03 and abs(w.end_s - b) < 0.03
+    assert abs(tr.duration_s - total) < 0.01
+
+
+def test_chunks_respect_limits():
+    """Stretches are at least min_chunk_s (except the tail) and at most max_chunk_s long."""
+    spec, total = _spec(150, pause_every=1000)  # no long pauses: forces max-length cuts
+    fake = BurstTranscriber()
+    st = StreamingTranscriber(fake)
+    _feed(st, _bursts(spec, total))
+    st.finish()
+    assert all(c <= 28.0 + 0.2 for c in fake.chunks)
+    assert all(c >= 8.0 for c in fake.chunks[:-1])
+
+
+def test_slow_transcriber_loses_nothing_and_feed_never_waits():
+    """While the model is stuck, feeding carries on; after release every word is there."""
+    gate = threading.Event()
+    spec, total = _spec(60)
+    fake = BurstTranscriber(gate)
+    st = StreamingTranscriber(fake)
+    _feed(st, _bursts(spec, total))  # would deadlock here if feed waited for the model
+    assert st.pending_s > 0
+    assert st.committed_words == ()
+    gate.set()
+    tr = st.finish()
+    assert len(tr.words) == len(spec)
+
+
+def test_partial_words_reported_while_recording():
+    """Committed words are delivered as they arrive, for live coaching."""
+    seen: list[int] = []
+    spec, total = _spec(60)
+    st = StreamingTranscriber(BurstTranscriber(), on_words=lambda ws: seen.append(len(ws)))
+    _feed(st, _bursts(spec, total))
+    st.finish()
+    assert seen and seen == sorted(seen) and seen[-1] == len(spec)
+
+
+def test_resamples_other_rates():
+    """A 48 kHz stereo device still yields words at the right times."""
+    spec, total = _spec(20)
+    x16 = _bursts(spec, total)
+    t48 = np.arange(int(total * 48000)) / 48000
+    x48 = np.interp(t48, np.arange(len(x16)) / RATE, x16).astype(np.float32)
+    stereo = np.stack([x48, x48], axis=1)
+    st = StreamingTranscriber(BurstTranscriber(), rate_hz=48000)
+    for i in range(0, len(stereo), 4800):
+        st.feed(stereo[i : i + 4800])
+    tr = st.finish()
+    assert len(tr.words) == len(spec)
+    assert abs(tr.words[-1].end_s - spec[-1][1]) < 0.05
+
+
+def test_model_error_reaches_finish():
+    """A transcription failure is raised by finish(), not lost in the worker thread."""
+
+    class Broken:
+        def transcribe(self, audio, **kw):
+            raise RuntimeError("model exploded")
+
+    st = StreamingTranscriber(Broken())
+    spec, total = _spec(40)
+    _feed(st, _bursts(spec, total))
+    with pytest.raises(RuntimeError, match="exploded"):
+        st.finish()
