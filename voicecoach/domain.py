@@ -40,6 +40,14 @@ class DeviceError(VoiceCoachError):
     """A microphone or speaker problem (missing, busy, unplugged)."""
 
 
+class StorageError(VoiceCoachError):
+    """The user data folder or the history database cannot be used (the message names the path)."""
+
+
+class OperationCancelled(VoiceCoachError):
+    """Work stopped because the user (or app exit) asked it to; not a failure to report loudly."""
+
+
 # --- questions -------------------------------------------------------------------------------
 
 
