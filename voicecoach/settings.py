@@ -40,6 +40,10 @@ class AnalysisSettings:
     pause_threshold_s: float = 1.0  # a silence at least this long is reported as a pause
     # voiced gaps shorter than this are not reported as unlabelled filled pauses
     min_voiced_gap_s: float = 0.25
+    # a section or the whole answer is only called "over"/"short" when it misses its target by
+    # more than both of these (5 s on a 15 s Situation, 20% = 12 s on a 60 s Action)
+    timing_tolerance_s: float = 5.0
+    timing_tolerance_frac: float = 0.2
 
 
 @dataclass(frozen=True)
