@@ -1,0 +1,1 @@
+"""VoiceCoach question packs (TOML data files). Format: docs/question_packs.md."""
