@@ -1,0 +1,336 @@
+"""The STAR splitter: which sentences of an answer are Situation, Task, Action and Result.
+
+Each sentence is scored for each section from cue phrases, verb classes, numbers and a weak
+prior on its position in the answer (all weights in `data/star.toml`). The labelling is then
+decoded as a whole: sections come in S -> T -> A -> R order, may be skipped, never revisited,
+and every change of section costs a little, so one stray cue cannot pull a lone sentence out
+of the section around it. Every sentence keeps a short reason a person can check.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from voicecoach.analysis.text import norm, sentence_text
+from voicecoach.domain import SECTION_NAMES, Section, SectionName, SectionTargets, Sentence, Word
+
+Vec = tuple[float, float, float, float]
+_ZERO: Vec = (0.0, 0.0, 0.0, 0.0)
+_K = len(SECTION_NAMES)
+_TITLE = {name: name.capitalize() for name in SECTION_NAMES}
+_NUMBER = re.compile(r"^\$?\d[\d,.]*(k|m|x|s|th|st|nd|rd)?$")
+_YEAR = re.compile(r"^(19|20)\d\d$")
+# evidence worth naming in a reason; weaker pushes read as "continues ..." or "position ..."
+_REASON_MIN = 0.75
+
+
+# --- lexicon -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CueGroup:
+    """Phrases or patterns that, when any matches, add `weights` to a sentence's scores."""
+
+    name: str
+    weights: Vec
+    start: Vec  # added on top when the match opens the sentence
+    regexes: tuple[re.Pattern[str], ...]
+    literal: bool  # phrases (reason says 'cue "..."') rather than patterns
+    first_only: bool = False
+    last_only: bool = False
+    start_only: bool = False  # counts only when the match opens the sentence
+
+
+@dataclass(frozen=True)
+class StarLexicon:
+    cues: tuple[CueGroup, ...]
+    bias: Vec
+    missing: Vec  # cost of a section being absent from the answer
+    switch: float  # cost of each change of section
+    start_fillers: frozenset[str]
+    position_weight: float
+    position: tuple[tuple[float, float], ...]  # expected [from, to] share of the answer
+    number_words: frozenset[str]
+    number_weights: Vec
+    multiple_weights: Vec
+    year_weights: Vec
+
+
+def _vec(d: Mapping[str, Any] | None) -> Vec:
+    d = d or {}
+    unknown = set(d) - set(SECTION_NAMES)
+    if unknown:
+        raise ValueError(f"star.toml: unknown section name(s) {sorted(unknown)}")
+    s, t, a, r = (float(d.get(n, 0.0)) for n in SECTION_NAMES)
+    return (s, t, a, r)
+
+
+def _phrase_regex(phrases: Sequence[str]) -> re.Pattern[str]:
+    alts = sorted({" ".join(p.lower().split()) for p in phrases}, key=len, reverse=True)
+    return re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w'])")
+
+
+def parse_star_lexicon(data: Mapping[str, Any]) -> StarLexicon:
+    """Build a lexicon from the parsed contents of a star.toml (the tuner passes variants)."""
+    cues: list[CueGroup] = []
+    for c in data.get("cue", []):
+        phrases, patterns = c.get("phrases", []), c.get("patterns", [])
+        regexes = ([_phrase_regex(phrases)] if phrases else []) + [re.compile(p) for p in patterns]
+        cues.append(
+            CueGroup(
+                name=c["name"],
+                weights=_vec(c.get("weights")),
+                start=_vec(c.get("start")),
+                regexes=tuple(regexes),
+                literal=bool(phrases),
+                first_only=bool(c.get("first_only", False)),
+                last_only=bool(c.get("last_only", False)),
+                start_only=bool(c.get("start_only", False)),
+            )
+        )
+    dec, pos, num = data.get("decoder", {}), data.get("position", {}), data.get("numbers", {})
+    return StarLexicon(
+        cues=tuple(cues),
+        bias=_vec(data.get("bias")),
+        missing=_vec(dec.get("missing")),
+        switch=float(dec.get("switch", 1.0)),
+        start_fillers=frozenset(dec.get("start_fillers", [])),
+        position_weight=float(pos.get("weight", 0.0)),
+        position=tuple(tuple(map(float, pos.get(n, (0.0, 1.0)))) for n in SECTION_NAMES),  # type: ignore[misc]
+        number_words=frozenset(num.get("words", [])),
+        number_weights=_vec(num.get("weights")),
+        multiple_weights=_vec(num.get("multiple")),
+        year_weights=_vec(num.get("year_weights")),
+    )
+
+
+def read_star_toml() -> dict[str, Any]:
+    """The bundled star.toml, parsed (a fresh dict each call, safe to modify)."""
+    text = resources.files("voicecoach.analysis.data").joinpath("star.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+@lru_cache(maxsize=1)
+def load_star_lexicon() -> StarLexicon:
+    """The bundled STAR lexicon (data/star.toml), parsed once."""
+    return parse_star_lexicon(read_star_toml())
+
+
+# --- scoring -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    label: str  # 'cue "my job was"', 'numbers "30 percent"'
+    weights: Vec
+
+
+def _tokens(words: Sequence[Word], first: int, last: int) -> list[str]:
+    out: list[str] = []
+    for w in words[first : last + 1]:
+        raw = w.text.lower().replace("\u2019", "'").replace("%", " percent")
+        out.extend(t for t in (norm(p) for p in raw.split()) if t)
+    return out
+
+
+def _add(a: Vec, b: Vec, k: float = 1.0) -> Vec:
+    return (a[0] + k * b[0], a[1] + k * b[1], a[2] + k * b[2], a[3] + k * b[3])
+
+
+def _opens(text: str, pos: int, fillers: frozenset[str]) -> bool:
+    return all(t in fillers for t in text[:pos].split())
+
+
+def _evidence(
+    tokens: list[str], is_first: bool, is_last: bool, lex: StarLexicon
+) -> list[_Evidence]:
+    text = " ".join(tokens)
+    found: list[_Evidence] = []
+    for g in lex.cues:
+        if (g.first_only and not is_first) or (g.last_only and not is_last):
+            continue
+        best: tuple[bool, str] | None = None
+        for rx in g.regexes:
+            for m in rx.finditer(text):
+                at_start = _opens(text, m.start(), lex.start_fillers)
+                if g.start_only and not at_start:
+                    continue
+                if best is None or (at_start and not best[0]):
+                    best = (at_start, m.group(0))
+                if at_start:
+                    break
+            if best is not None and best[0]:
+                break
+        if best is None:
+            continue
+        at_start, matched = best
+        w = _add(g.weights, g.start) if at_start else g.weights
+        label = f'cue "{matched}"' if g.literal else f'{g.name} "{matched}"'
+        found.append(_Evidence(label, w))
+    years = [t for t in tokens if _YEAR.match(t)]
+    nums = [t for t in tokens if (_NUMBER.match(t) and not _YEAR.match(t)) or t in lex.number_words]
+    if years:
+        found.append(_Evidence(f'year "{years[0]}"', lex.year_weights))
+    if nums:
+        w = lex.number_weights
+        if len(nums) > 1:
+            w = _add(w, lex.multiple_weights)
+        found.append(_Evidence(f'numbers "{", ".join(nums[:3])}"', w))
+    return found
+
+
+def _position_prior(p: float, lex: StarLexicon) -> Vec:
+    out = []
+    for lo, hi in lex.position:
+        dist = lo - p if p < lo else (p - hi if p > hi else 0.0)
+        out.append(-lex.position_weight * dist)
+    return (out[0], out[1], out[2], out[3])
+
+
+def _decode(scores: Sequence[Vec], lex: StarLexicon) -> list[int]:
+    """Best monotonic labelling: sections in S,T,A,R order, each possibly absent."""
+    n = len(scores)
+    neg = -math.inf
+    prefix = [[0.0] * (n + 1) for _ in range(_K)]
+    for k in range(_K):
+        for j in range(n):
+            prefix[k][j + 1] = prefix[k][j] + scores[j][k]
+    # f[k][j]: best score with sentences [0, j) labelled using sections 0..k
+    f = [[neg] * (n + 1) for _ in range(_K)]
+    back: list[list[int]] = [[-1] * (n + 1) for _ in range(_K)]  # start of section k, -1: absent
+    for k in range(_K):
+        for j in range(n + 1):
+            prev = (lambda i: 0.0 if i == 0 else neg) if k == 0 else (lambda i, k=k: f[k - 1][i])
+            best, arg = prev(j) - lex.missing[k], -1
+            for i in range(j):
+                base = prev(i)
+                if base == neg:
+                    continue
+                s = base + prefix[k][j] - prefix[k][i] - (lex.switch if i > 0 else 0.0)
+                if s > best:
+                    best, arg = s, i
+            f[k][j], back[k][j] = best, arg
+    labels = [0] * n
+    j = n
+    for k in range(_K - 1, -1, -1):
+        i = back[k][j]
+        if i >= 0:
+            for x in range(i, j):
+                labels[x] = k
+            j = i
+    return labels
+
+
+def _reason(
+    k: int,
+    ev: list[_Evidence],
+    scores: Vec,
+    prev_label: int | None,
+    is_first: bool,
+) -> str:
+    name = _TITLE[SECTION_NAMES[k]]
+    mine = sorted((e for e in ev if e.weights[k] >= _REASON_MIN), key=lambda e: -e.weights[k])
+    if mine:
+        return " + ".join(e.label for e in mine[:2]) + f" → {name}"
+    if prev_label == k:
+        rival = max(range(_K), key=lambda x: scores[x])
+        if rival != k:
+            stray = [e for e in ev if e.weights[rival] >= _REASON_MIN]
+            if stray:
+                other = _TITLE[SECTION_NAMES[rival]]
+                return f"continues the {name} (a lone {stray[0].label} does not start the {other})"
+        return f"continues the {name} (no new cue)"
+    if is_first and k == 0:
+        return "opens the answer → Situation"
+    return f"position in the answer → {name}"
+
+
+def assign_sections(
+    words: Sequence[Word],
+    spans: Sequence[tuple[int, int]],
+    lexicon: StarLexicon | None = None,
+) -> tuple[Sentence, ...]:
+    """Place each sentence span in a STAR section, in spoken order, with the reason why."""
+    if not spans:
+        return ()
+    lex = lexicon or load_star_lexicon()
+    t0 = words[spans[0][0]].start_s
+    t1 = words[spans[-1][1]].end_s
+    total = t1 - t0
+    n = len(spans)
+    evidence: list[list[_Evidence]] = []
+    scores: list[Vec] = []
+    for idx, (first, last) in enumerate(spans):
+        ev = _evidence(_tokens(words, first, last), idx == 0, idx == n - 1, lex)
+        mid = (words[first].start_s + words[last].end_s) / 2
+        p = (mid - t0) / total if total > 0 else (idx + 0.5) / n
+        sc = _add(lex.bias, _position_prior(min(max(p, 0.0), 1.0), lex))
+        for e in ev:
+            sc = _add(sc, e.weights)
+        evidence.append(ev)
+        scores.append(sc)
+    labels = _decode(scores, lex)
+    out: list[Sentence] = []
+    for idx, (first, last) in enumerate(spans):
+        k = labels[idx]
+        prev = labels[idx - 1] if idx > 0 else None
+        out.append(
+            Sentence(
+                first_word=first,
+                last_word=last,
+                start_s=words[first].start_s,
+                end_s=words[last].end_s,
+                text=sentence_text(words, first, last),
+                section=SECTION_NAMES[k],
+                reason=_reason(k, evidence[idx], scores[idx], prev, idx == 0),
+            )
+        )
+    return tuple(out)
+
+
+# --- sections ------------------------------------------------------------------------------
+
+
+def build_sections(
+    sentences: Sequence[Sentence], targets: SectionTargets
+) -> tuple[tuple[Section, ...], tuple[SectionName, ...]]:
+    """Contiguous sections in spoken order, and the names of the sections not found.
+
+    A section runs from its first sentence's start to the next section's start; the last one
+    ends at its last word. A sentence placed in an earlier section than the one before it
+    (only possible with hand-edited labels) is counted in the running section, so sections
+    never overlap.
+    """
+    runs: list[tuple[SectionName, float, float]] = []  # name, start, end of last sentence
+    current = -1
+    for s in sentences:
+        k = max(current, SECTION_NAMES.index(s.section))
+        if k != current:
+            runs.append((SECTION_NAMES[k], s.start_s, s.end_s))
+            current = k
+        else:
+            name, start, _ = runs[-1]
+            runs[-1] = (name, start, s.end_s)
+    found: list[Section] = []
+    for i, (name, start, end) in enumerate(runs):
+        stop = runs[i + 1][1] if i + 1 < len(runs) else end
+        found.append(Section(name, start, stop, targets.for_section(name)))
+    present = {s.name for s in found}
+    missing = tuple(n for n in SECTION_NAMES if n not in present)
+    return tuple(found), missing
+
+
+def word_sections(sentences: Sequence[Sentence], n_words: int) -> tuple[SectionName | None, ...]:
+    """The section of every word (None for words outside any sentence)."""
+    out: list[SectionName | None] = [None] * n_words
+    for s in sentences:
+        for i in range(max(s.first_word, 0), min(s.last_word + 1, n_words)):
+            out[i] = s.section
+    return tuple(out)
