@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.scoring import naive_cue_split, section_agreement
 from voicecoach.analysis.sections import (
     StarLexicon,
     assign_sections,
@@ -110,14 +111,8 @@ def _truth_intervals(words: Sequence[Word], truth: Sequence[str]) -> list[tuple[
 def time_agreement(
     pred: Sequence[tuple[str, float, float]], truth: Sequence[tuple[str, float, float]]
 ) -> float:
-    """Share of the answer's time (first truth start to last truth end) labelled the same."""
-    t0, t1 = truth[0][1], truth[-1][2]
-    same = 0.0
-    for pn, pa, pb in pred:
-        for tn, ta, tb in truth:
-            if pn == tn:
-                same += max(0.0, min(pb, tb, t1) - max(pa, ta, t0))
-    return same / (t1 - t0) if t1 > t0 else 1.0
+    """Share of the answer's time labelled the same (bench/scoring.py's section_agreement)."""
+    return section_agreement(pred, truth)
 
 
 def score_case(
@@ -130,6 +125,11 @@ def score_case(
     pred = [(s.name, s.start_s, s.end_s) for s in sections]
     sent_truth = [truth[a] for a, _ in spans]  # the script section of each sentence's first word
     return time_agreement(pred, _truth_intervals(words, truth)), list(sentences), sent_truth
+
+
+def naive_agreement(case: Case) -> float:
+    words, truth = synth_words(case)
+    return time_agreement(naive_cue_split(words), _truth_intervals(words, truth))
 
 
 def evaluate(cases: Sequence[Case], lex: StarLexicon, keep_filled: bool = False) -> float:
@@ -171,7 +171,11 @@ def report(cases: Sequence[Case], lex: StarLexicon, verbose: bool) -> None:
                 print(f"  {s:.3f}  {c.id} ({c.shape})")
         mean = sum(s for s, _ in scores) / len(scores)
         filled = evaluate(group, lex, keep_filled=True)
-        print(f"{label}: n={len(group)} time agreement {mean:.3f} (with um/uh kept: {filled:.3f})")
+        naive = sum(naive_agreement(c) for c in group) / len(group)
+        print(
+            f"{label}: n={len(group)} time agreement {mean:.3f}"
+            f" (with um/uh kept: {filled:.3f}; naive cue splitter: {naive:.3f})"
+        )
 
 
 def search(cases: Sequence[Case], base: dict[str, Any]) -> dict[str, Any]:

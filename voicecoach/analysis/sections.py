@@ -46,6 +46,7 @@ class CueGroup:
     first_only: bool = False
     last_only: bool = False
     start_only: bool = False  # counts only when the match opens the sentence
+    skip_if: frozenset[str] = frozenset()  # not counted when one of these groups matched
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ def parse_star_lexicon(data: Mapping[str, Any]) -> StarLexicon:
                 first_only=bool(c.get("first_only", False)),
                 last_only=bool(c.get("last_only", False)),
                 start_only=bool(c.get("start_only", False)),
+                skip_if=frozenset(c.get("skip_if", [])),
             )
         )
     dec, pos, num = data.get("decoder", {}), data.get("position", {}), data.get("numbers", {})
@@ -153,8 +155,11 @@ def _evidence(
 ) -> list[_Evidence]:
     text = " ".join(tokens)
     found: list[_Evidence] = []
+    matched_groups: set[str] = set()
     for g in lex.cues:
         if (g.first_only and not is_first) or (g.last_only and not is_last):
+            continue
+        if g.skip_if & matched_groups:
             continue
         best: tuple[bool, str] | None = None
         for rx in g.regexes:
@@ -171,6 +176,7 @@ def _evidence(
         if best is None:
             continue
         at_start, matched = best
+        matched_groups.add(g.name)
         w = _add(g.weights, g.start) if at_start else g.weights
         label = f'cue "{matched}"' if g.literal else f'{g.name} "{matched}"'
         found.append(_Evidence(label, w))
@@ -228,6 +234,10 @@ def _decode(scores: Sequence[Vec], lex: StarLexicon) -> list[int]:
     return labels
 
 
+def _quoted(label: str) -> str:
+    return label.partition('"')[2]
+
+
 def _reason(
     k: int,
     ev: list[_Evidence],
@@ -238,7 +248,8 @@ def _reason(
     name = _TITLE[SECTION_NAMES[k]]
     mine = sorted((e for e in ev if e.weights[k] >= _REASON_MIN), key=lambda e: -e.weights[k])
     if mine:
-        return " + ".join(e.label for e in mine[:2]) + f" → {name}"
+        shown = [mine[0]] + [e for e in mine[1:] if _quoted(e.label) not in _quoted(mine[0].label)]
+        return " + ".join(e.label for e in shown[:2]) + f" → {name}"
     if prev_label == k:
         rival = max(range(_K), key=lambda x: scores[x])
         if rival != k:
