@@ -1,0 +1,1 @@
+"""Test doubles for the device layer, the transcriber and the TTS engine."""
