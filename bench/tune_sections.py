@@ -33,6 +33,7 @@ from voicecoach.analysis.sections import (
     build_sections,
     parse_star_lexicon,
     read_star_toml,
+    score_sentences,
 )
 from voicecoach.analysis.text import sentence_spans
 from voicecoach.domain import SECTION_NAMES, SectionTargets, Word
@@ -204,10 +205,56 @@ def search(cases: Sequence[Case], base: dict[str, Any]) -> dict[str, Any]:
     return best
 
 
+def ablations(cases: Sequence[Case], base: dict[str, Any]) -> None:
+    """Agreement with one part of the method switched off at a time."""
+
+    def variant(edit: Any) -> float:
+        d = copy.deepcopy(base)
+        edit(d)
+        return evaluate(cases, parse_star_lexicon(d))
+
+    def no_position(d: dict[str, Any]) -> None:
+        d["position"]["weight"] = 0.0
+
+    def no_switch(d: dict[str, Any]) -> None:
+        d["decoder"]["switch"] = 0.0
+
+    def no_missing(d: dict[str, Any]) -> None:
+        d["decoder"]["missing"] = {n: 0.0 for n in SECTION_NAMES}
+
+    def no_starts(d: dict[str, Any]) -> None:
+        for c in d["cue"]:
+            c.pop("start", None)
+
+    def only_phrases(d: dict[str, Any]) -> None:
+        d["cue"] = [c for c in d["cue"] if "phrases" in c]
+
+    def argmax(case: Case) -> float:
+        """Each sentence on its own best score: no decoder, no order."""
+        words, truth = synth_words(case)
+        spans = sentence_spans(words)
+        scores, _ = score_sentences(words, spans, parse_star_lexicon(base))
+        ends = [words[a].start_s for a, _ in spans[1:]] + [words[-1].end_s]
+        pred = [
+            (SECTION_NAMES[max(range(4), key=lambda k: sc[k])], words[a].start_s, e)
+            for (a, _), sc, e in zip(spans, scores, ends, strict=True)
+        ]
+        return time_agreement(pred, _truth_intervals(words, truth))
+
+    print(f"full method          {variant(lambda d: None):.3f}")
+    print(f"argmax per sentence  {sum(argmax(c) for c in cases) / len(cases):.3f}")
+    print(f"no position prior    {variant(no_position):.3f}")
+    print(f"no switch cost       {variant(no_switch):.3f}")
+    print(f"no missing cost      {variant(no_missing):.3f}")
+    print(f"no sentence-start    {variant(no_starts):.3f}")
+    print(f"phrase groups only   {variant(only_phrases):.3f}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--explain", nargs="*", metavar="ID", help="per-sentence labels (all: none)")
     ap.add_argument("--search", action="store_true")
+    ap.add_argument("--ablate", action="store_true", help="switch parts off one at a time")
     ap.add_argument("--no-canned", action="store_true", help="dev fixtures only")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
@@ -218,6 +265,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for c in cases:
             if not args.explain or c.id in args.explain or c.id.split(":")[-1] in args.explain:
                 explain(c, lex)
+        return 0
+    if args.ablate:
+        ablations(cases, data)
         return 0
     if args.search:
         search(cases, data)

@@ -129,7 +129,9 @@ def load_star_lexicon() -> StarLexicon:
 
 
 @dataclass(frozen=True)
-class _Evidence:
+class Evidence:
+    """One piece of evidence found in a sentence and what it adds to each section's score."""
+
     label: str  # 'cue "my job was"', 'numbers "30 percent"'
     weights: Vec
 
@@ -152,9 +154,9 @@ def _opens(text: str, pos: int, fillers: frozenset[str]) -> bool:
 
 def _evidence(
     tokens: list[str], is_first: bool, is_last: bool, lex: StarLexicon
-) -> list[_Evidence]:
+) -> list[Evidence]:
     text = " ".join(tokens)
-    found: list[_Evidence] = []
+    found: list[Evidence] = []
     matched_groups: set[str] = set()
     for g in lex.cues:
         if (g.first_only and not is_first) or (g.last_only and not is_last):
@@ -179,16 +181,16 @@ def _evidence(
         matched_groups.add(g.name)
         w = _add(g.weights, g.start) if at_start else g.weights
         label = f'cue "{matched}"' if g.literal else f'{g.name} "{matched}"'
-        found.append(_Evidence(label, w))
+        found.append(Evidence(label, w))
     years = [t for t in tokens if _YEAR.match(t)]
     nums = [t for t in tokens if (_NUMBER.match(t) and not _YEAR.match(t)) or t in lex.number_words]
     if years:
-        found.append(_Evidence(f'year "{years[0]}"', lex.year_weights))
+        found.append(Evidence(f'year "{years[0]}"', lex.year_weights))
     if nums:
         w = lex.number_weights
         if len(nums) > 1:
             w = _add(w, lex.multiple_weights)
-        found.append(_Evidence(f'numbers "{", ".join(nums[:3])}"', w))
+        found.append(Evidence(f'numbers "{", ".join(nums[:3])}"', w))
     return found
 
 
@@ -240,7 +242,7 @@ def _quoted(label: str) -> str:
 
 def _reason(
     k: int,
-    ev: list[_Evidence],
+    ev: list[Evidence],
     scores: Vec,
     prev_label: int | None,
     is_first: bool,
@@ -263,20 +265,14 @@ def _reason(
     return f"position in the answer → {name}"
 
 
-def assign_sections(
-    words: Sequence[Word],
-    spans: Sequence[tuple[int, int]],
-    lexicon: StarLexicon | None = None,
-) -> tuple[Sentence, ...]:
-    """Place each sentence span in a STAR section, in spoken order, with the reason why."""
-    if not spans:
-        return ()
-    lex = lexicon or load_star_lexicon()
+def score_sentences(
+    words: Sequence[Word], spans: Sequence[tuple[int, int]], lex: StarLexicon
+) -> tuple[list[Vec], list[list[Evidence]]]:
+    """Each sentence's (situation, task, action, result) scores and the evidence behind them."""
     t0 = words[spans[0][0]].start_s
-    t1 = words[spans[-1][1]].end_s
-    total = t1 - t0
+    total = words[spans[-1][1]].end_s - t0
     n = len(spans)
-    evidence: list[list[_Evidence]] = []
+    evidence: list[list[Evidence]] = []
     scores: list[Vec] = []
     for idx, (first, last) in enumerate(spans):
         ev = _evidence(_tokens(words, first, last), idx == 0, idx == n - 1, lex)
@@ -287,6 +283,19 @@ def assign_sections(
             sc = _add(sc, e.weights)
         evidence.append(ev)
         scores.append(sc)
+    return scores, evidence
+
+
+def assign_sections(
+    words: Sequence[Word],
+    spans: Sequence[tuple[int, int]],
+    lexicon: StarLexicon | None = None,
+) -> tuple[Sentence, ...]:
+    """Place each sentence span in a STAR section, in spoken order, with the reason why."""
+    if not spans:
+        return ()
+    lex = lexicon or load_star_lexicon()
+    scores, evidence = score_sentences(words, spans, lex)
     labels = _decode(scores, lex)
     out: list[Sentence] = []
     for idx, (first, last) in enumerate(spans):
