@@ -152,9 +152,7 @@ def _opens(text: str, pos: int, fillers: frozenset[str]) -> bool:
     return all(t in fillers for t in text[:pos].split())
 
 
-def _evidence(
-    tokens: list[str], is_first: bool, is_last: bool, lex: StarLexicon
-) -> list[Evidence]:
+def _evidence(tokens: list[str], is_first: bool, is_last: bool, lex: StarLexicon) -> list[Evidence]:
     text = " ".join(tokens)
     found: list[Evidence] = []
     matched_groups: set[str] = set()
