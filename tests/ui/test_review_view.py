@@ -1,0 +1,54 @@
+"""ReviewView and PlaybackBar: composition, play-from requests, position and speed."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel
+
+from voicecoach.ui.review_view import ReviewView
+
+
+@pytest.fixture
+def review(qtbot, themed, report, question):
+    w = ReviewView()
+    qtbot.addWidget(w)
+    w.resize(1100, 760)
+    w.set_report(report, question, "Take 1")
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def test_shows_question_and_sections(review, report, question):
+    """The review names the question and hands the sections to the timeline."""
+    assert review.findChild(QLabel, "reviewQuestion").text() == question.prompt
+    assert review.timeline.section_rect("result") is not None
+
+
+def test_word_click_becomes_play_from(qtbot, review, report):
+    """Clicking a word in the transcript asks the session to play from that word."""
+    i = 12
+    with qtbot.waitSignal(review.playFromRequested, timeout=1000) as sig:
+        qtbot.mouseClick(
+            review.transcript.viewport(),
+            Qt.MouseButton.LeftButton,
+            pos=review.transcript.word_center(i),
+        )
+    assert sig.args == [pytest.approx(report.transcript.words[i].start_s)]
+
+
+def test_position_moves_time_label_and_highlight(review, report):
+    """set_position updates the clock and the highlighted word together."""
+    w = report.transcript.words[100]
+    review.set_position(w.start_s + 0.01)
+    assert review.findChild(QLabel, "timeLabel").text().startswith("1:") or w.start_s < 60
+    assert review.transcript.current_word() == 100
+
+
+def test_speed_selector_emits_speed(qtbot, review):
+    """Choosing 1.5× asks for 1.5× playback."""
+    combo = review.findChild(QComboBox, "speedCombo")
+    with qtbot.waitSignal(review.playback.speedChanged, timeout=1000) as sig:
+        combo.setCurrentIndex(combo.findData(1.5))
+    assert sig.args == [1.5]

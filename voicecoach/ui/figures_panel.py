@@ -1,0 +1,228 @@
+"""FiguresPanel: the numbers behind an answer, each with a plain hint, and the content checks.
+
+Timing verdicts come first (they matter most), then four tiles (fillers, pace, pauses,
+"I" vs "we"), then one row per content check: pass/fail, its one-line detail and a ▶ button
+that plays the audio where the evidence is (`checkPlayRequested(at_s)`).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voicecoach.domain import Check, Report
+from voicecoach.report import fmt_time
+from voicecoach.ui.style import current_theme, icon, set_role
+
+COMFORTABLE_WPM = (130, 160)
+
+CHECK_LABELS = {
+    "headline": "Headline first",
+    "quantified_result": "Result in numbers",
+    "learning": "What you learned",
+    "because": "Reasons (“because”)",
+    "for_example": "Examples (“for example”)",
+    "but": "Contrast (“but”, “however”)",
+    "i_vs_we": "Your part (“I” vs “we”)",
+}
+
+
+def check_label(name: str) -> str:
+    return CHECK_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def pace_hint(wpm: float) -> str:
+    lo, hi = COMFORTABLE_WPM
+    if wpm <= 0:
+        return "no speech measured"
+    if wpm < lo:
+        return f"on the slow side — {lo}–{hi} is comfortable"
+    if wpm > hi:
+        return f"a little fast — {lo}–{hi} is comfortable"
+    return f"comfortable ({lo}–{hi})"
+
+
+def _card() -> QFrame:
+    f = QFrame()
+    f.setProperty("card", True)
+    return f
+
+
+class _Tile(QFrame):
+    def __init__(self, heading: str, name: str) -> None:
+        super().__init__()
+        self.setProperty("card", True)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(14, 10, 14, 12)
+        lay.setSpacing(2)
+        h = QLabel(heading.upper())
+        set_role(h, "heading")
+        self.value = QLabel("—")
+        self.value.setObjectName(name)
+        set_role(self.value, "big")
+        self.hint = QLabel("")
+        self.hint.setObjectName(name + "Hint")
+        self.hint.setWordWrap(True)
+        set_role(self.hint, "muted")
+        lay.addWidget(h)
+        lay.addWidget(self.value)
+        lay.addWidget(self.hint)
+        lay.addStretch(1)
+
+
+class FiguresPanel(QWidget):
+    """Verdicts, figures and content checks for one Report."""
+
+    checkPlayRequested = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("figuresPanel")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(12)
+
+        self._verdicts = QFrame()
+        self._verdicts.setObjectName("verdictBox")
+        self._verdicts.setProperty("banner", "warn")
+        vl = QVBoxLayout(self._verdicts)
+        vl.setContentsMargins(14, 10, 14, 10)
+        vl.setSpacing(4)
+        self._verdict_title = QLabel("Timing")
+        self._verdict_title.setStyleSheet("font-weight: 700;")
+        self._verdict_list = QLabel("")
+        self._verdict_list.setObjectName("verdictList")
+        self._verdict_list.setWordWrap(True)
+        self._verdict_list.setTextFormat(Qt.TextFormat.RichText)
+        vl.addWidget(self._verdict_title)
+        vl.addWidget(self._verdict_list)
+        outer.addWidget(self._verdicts)
+
+        grid = QGridLayout()
+        grid.setSpacing(10)
+        self.fillers = _Tile("Fillers", "fillersValue")
+        self.pace = _Tile("Pace", "paceValue")
+        self.pauses = _Tile("Pauses", "pausesValue")
+        self.pronouns = _Tile("“I” vs “we”", "pronounsValue")
+        grid.addWidget(self.fillers, 0, 0)
+        grid.addWidget(self.pace, 0, 1)
+        grid.addWidget(self.pauses, 1, 0)
+        grid.addWidget(self.pronouns, 1, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        outer.addLayout(grid)
+
+        self._checks_card = _card()
+        self._checks_layout = QVBoxLayout(self._checks_card)
+        self._checks_layout.setContentsMargins(14, 10, 14, 10)
+        self._checks_layout.setSpacing(6)
+        outer.addWidget(self._checks_card)
+        outer.addStretch(1)
+
+    def set_report(self, report: Report) -> None:
+        theme = current_theme()
+        # verdicts
+        if report.verdicts:
+            items = "".join(f"<li style='margin-bottom:3px'>{v}</li>" for v in report.verdicts)
+            self._verdict_list.setText(f"<ul style='margin:0 0 0 -22px'>{items}</ul>")
+            self._verdict_title.setText("Timing")
+            self._verdicts.setProperty("banner", "warn")
+        else:
+            self._verdict_list.setText("Every section was close to its target.")
+            self._verdict_title.setText("Timing ✓")
+            self._verdicts.setProperty("banner", "info")
+        self._verdicts.style().unpolish(self._verdicts)
+        self._verdicts.style().polish(self._verdicts)
+
+        # fillers
+        minutes = report.duration_s / 60.0 if report.duration_s > 0 else 0.0
+        per_min = len(report.fillers) / minutes if minutes else 0.0
+        by_word: dict[str, int] = {}
+        for f in report.fillers:
+            key = "hmm (no word)" if f.kind == "unlabelled" else f.text
+            by_word[key] = by_word.get(key, 0) + 1
+        top = sorted(by_word.items(), key=lambda kv: (-kv[1], kv[0]))
+        self.fillers.value.setText(f"{len(report.fillers)} · {per_min:.1f}/min")
+        self.fillers.hint.setText(
+            ", ".join(f"“{w}” ×{n}" for w, n in top[:5]) if top else "none — well done"
+        )
+        # pace
+        self.pace.value.setText(f"{report.pace_wpm:.0f} wpm")
+        self.pace.hint.setText(pace_hint(report.pace_wpm))
+        # pauses
+        if report.pauses:
+            longest = max(report.pauses, key=lambda p: p.duration_s)
+            self.pauses.value.setText(str(len(report.pauses)))
+            self.pauses.hint.setText(
+                f"longest {longest.duration_s:.1f} s at {fmt_time(longest.start_s)}"
+            )
+        else:
+            self.pauses.value.setText("0")
+            self.pauses.hint.setText("no long pauses")
+        # pronouns
+        n_i, n_we = report.pronouns.get("i", 0), report.pronouns.get("we", 0)
+        self.pronouns.value.setText(f"I {n_i} · we {n_we}")
+        self.pronouns.hint.setText(
+            "your own part comes through" if n_i >= n_we else "say more about what you did yourself"
+        )
+
+        # checks
+        while self._checks_layout.count():
+            item = self._checks_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        title = QLabel("CONTENT CHECKS")
+        set_role(title, "heading")
+        self._checks_layout.addWidget(title)
+        for c in report.checks:
+            self._checks_layout.addWidget(self._check_row(c, theme))
+        if not report.checks:
+            none = QLabel("No content checks for this answer.")
+            set_role(none, "muted")
+            self._checks_layout.addWidget(none)
+
+    def _check_row(self, c: Check, theme) -> QWidget:
+        row = QWidget()
+        row.setObjectName(f"check_{c.name}")
+        row.setProperty("passed", c.passed)
+        lay = QHBoxLayout(row)
+        lay.setContentsMargins(0, 4, 0, 4)
+        lay.setSpacing(10)
+        mark = QLabel("✓" if c.passed else "✗")
+        mark.setObjectName("mark")
+        mark.setFixedWidth(18)
+        mark.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+        set_role(mark, "good" if c.passed else "bad")
+        mark.setAccessibleName("passed" if c.passed else "not yet")
+        text = QLabel(
+            f"<b>{check_label(c.name)}</b><br>"
+            f"<span style='color:{theme.colors['muted']}'>{c.detail}</span>"
+        )
+        text.setObjectName("detail")
+        text.setWordWrap(True)
+        text.setTextFormat(Qt.TextFormat.RichText)
+        play = QToolButton()
+        play.setObjectName(f"checkPlay_{c.name}")
+        play.setIcon(icon("play", theme.colors["accent"], 16))
+        play.setAutoRaise(True)
+        if c.at_s is not None:
+            at = float(c.at_s)
+            play.setToolTip(f"Hear it ({fmt_time(at)})")
+            play.setAccessibleName(f"Play {check_label(c.name)} at {fmt_time(at)}")
+            play.clicked.connect(lambda _=False, t=at: self.checkPlayRequested.emit(t))
+        else:
+            play.setEnabled(False)
+            play.setIcon(icon("play", theme.colors["border"], 16))
+            play.setToolTip("Nothing to play: it was not found in the answer")
+        lay.addWidget(mark, 0, Qt.AlignmentFlag.AlignTop)
+        lay.addWidget(text, 1)
+        lay.addWidget(play, 0, Qt.AlignmentFlag.AlignTop)
+        return row

@@ -1,0 +1,187 @@
+"""Look and feel shared by the widgets: theme colours, section colours, icons, the stylesheet.
+
+Not a widget: a small helper the widgets read from. Assets (SVG icons, `style.qss`,
+`palettes.toml`) are package data; they are read once and cached.
+"""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QRectF, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QApplication
+
+from voicecoach.domain import SectionName
+
+# Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
+SECTION_COLORS: dict[str, str] = {
+    "situation": "#0072B2",  # blue
+    "task": "#E69F00",  # orange
+    "action": "#009E73",  # bluish green
+    "result": "#CC79A7",  # reddish purple
+}
+SECTION_LABELS: dict[str, str] = {
+    "situation": "Situation",
+    "task": "Task",
+    "action": "Action",
+    "result": "Result",
+}
+
+
+def section_color(name: SectionName | str | None) -> QColor:
+    return QColor(SECTION_COLORS.get(name or "", "#8A8F98"))
+
+
+def section_tint(name: SectionName | str | None, base: QColor, strength: float = 0.14) -> QColor:
+    """A soft background for `name`: its colour mixed into `base` (the page colour)."""
+    c = section_color(name)
+    k = strength
+
+    def mix(a: int, b: int) -> int:
+        return round(a * (1 - k) + b * k)
+
+    return QColor(
+        mix(base.red(), c.red()), mix(base.green(), c.green()), mix(base.blue(), c.blue())
+    )
+
+
+def _assets_dir() -> Path:
+    try:
+        p = Path(str(resources.files("voicecoach.assets")))
+        if p.is_dir():
+            return p
+    except ModuleNotFoundError:
+        pass
+    # Editable install / source checkout: assets/ sits beside the package.
+    return Path(__file__).resolve().parents[2] / "assets"
+
+
+def asset_path(name: str) -> Path:
+    return _assets_dir() / name
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str  # "light" | "dark"
+    colors: dict[str, str]
+
+    def color(self, key: str) -> QColor:
+        return QColor(self.colors[key])
+
+    @property
+    def dark(self) -> bool:
+        return self.name == "dark"
+
+
+@cache
+def _palettes() -> dict[str, dict[str, str]]:
+    return tomllib.loads(asset_path("palettes.toml").read_text(encoding="utf-8"))
+
+
+def system_is_dark() -> bool:
+    hints = QGuiApplication.styleHints()
+    scheme = hints.colorScheme() if hints is not None else Qt.ColorScheme.Unknown
+    if scheme != Qt.ColorScheme.Unknown:
+        return scheme == Qt.ColorScheme.Dark
+    return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def resolve_theme(choice: str) -> Theme:
+    """'system' follows the desktop's colour scheme; 'light'/'dark' force one."""
+    name = choice if choice in ("light", "dark") else ("dark" if system_is_dark() else "light")
+    return Theme(name, dict(_palettes()[name]))
+
+
+_current: Theme | None = None
+
+
+def current_theme() -> Theme:
+    global _current
+    if _current is None:
+        _current = resolve_theme("system")
+    return _current
+
+
+def apply_theme(app: QApplication, choice: str = "system") -> Theme:
+    """Fusion style, a palette and the small stylesheet for the chosen theme."""
+    global _current
+    theme = resolve_theme(choice)
+    _current = theme
+    app.setStyle("Fusion")
+    c = theme.color
+    pal = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: c("window"),
+        QPalette.ColorRole.WindowText: c("text"),
+        QPalette.ColorRole.Base: c("surface"),
+        QPalette.ColorRole.AlternateBase: c("surface_alt"),
+        QPalette.ColorRole.Text: c("text"),
+        QPalette.ColorRole.Button: c("surface"),
+        QPalette.ColorRole.ButtonText: c("text"),
+        QPalette.ColorRole.ToolTipBase: c("surface"),
+        QPalette.ColorRole.ToolTipText: c("text"),
+        QPalette.ColorRole.PlaceholderText: c("muted"),
+        QPalette.ColorRole.Highlight: c("accent"),
+        QPalette.ColorRole.HighlightedText: c("accent_text"),
+        QPalette.ColorRole.Link: c("accent"),
+        QPalette.ColorRole.Mid: c("border"),
+        QPalette.ColorRole.Midlight: c("surface_alt"),
+    }
+    for role, color in roles.items():
+        pal.setColor(role, color)
+    pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, c("muted"))
+    pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, c("muted"))
+    pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, c("muted"))
+    app.setPalette(pal)
+    qss = string.Template(asset_path("style.qss").read_text(encoding="utf-8"))
+    app.setStyleSheet(
+        qss.safe_substitute(theme.colors, assets=_assets_dir().as_posix())
+    )
+    font = app.font()
+    if font.pointSizeF() < 10:
+        font.setPointSizeF(10)
+        app.setFont(font)
+    _icon_cache.clear()
+    return theme
+
+
+_icon_cache: dict[tuple[str, str, int], QIcon] = {}
+
+
+def icon(name: str, color: str | QColor | None = None, size: int = 24) -> QIcon:
+    """An SVG from assets/ (icon-<name>.svg) drawn in `color` (default: the theme's text)."""
+    hex_color = QColor(color).name() if color is not None else current_theme().colors["text"]
+    key = (name, hex_color, size)
+    if key in _icon_cache:
+        return _icon_cache[key]
+    path = asset_path(f"icon-{name}.svg")
+    if not path.exists():
+        return QIcon()
+    svg = path.read_text(encoding="utf-8").replace("currentColor", hex_color)
+    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+    ic = QIcon()
+    for scale in (1, 2):
+        pm = QPixmap(size * scale, size * scale)
+        pm.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pm)
+        renderer.render(p, QRectF(0, 0, size * scale, size * scale))
+        p.end()
+        pm.setDevicePixelRatio(scale)
+        ic.addPixmap(pm)
+    _icon_cache[key] = ic
+    return ic
+
+
+def set_role(widget, role: str) -> None:
+    """Set a QSS role property (title, muted, good, bad ...) and re-polish."""
+    widget.setProperty("role", role)
+    st = widget.style()
+    st.unpolish(widget)
+    st.polish(widget)
