@@ -149,7 +149,17 @@ def _add(a: Vec, b: Vec, k: float = 1.0) -> Vec:
 
 
 def _opens(text: str, pos: int, fillers: frozenset[str]) -> bool:
-    return all(t in fillers for t in text[:pos].split())
+    """True when only fillers ("so", "um", "you know") come before `pos`."""
+    before = text[:pos].split()
+    i = 0
+    while i < len(before):
+        if " ".join(before[i : i + 2]) in fillers:
+            i += 2
+        elif before[i] in fillers:
+            i += 1
+        else:
+            return False
+    return True
 
 
 def _evidence(tokens: list[str], is_first: bool, is_last: bool, lex: StarLexicon) -> list[Evidence]:
