@@ -1,0 +1,464 @@
+"""Delivery and content: speaking time, pace, pauses, pronouns and the content checks.
+
+The check lexicons (outcome verbs, learning phrases, reasoning signals ...) are data in
+`data/checks.toml`. Every check says where to replay its evidence (`at_s`): the start of the
+words quoted in its detail line, a few words before the evidence itself so it is heard in
+context.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from voicecoach.analysis.fillers import FillerLexicon, load_filler_lexicon
+from voicecoach.analysis.text import norm, sentence_spans
+from voicecoach.analysis.timing import clock
+from voicecoach.domain import Check, Pause, Question, Word
+
+Phrase = tuple[str, ...]
+
+_DIGIT = re.compile(r"\d")
+_YEAR = re.compile(r"^(19|20)\d\d$")
+_MONEY_OR_PERCENT = re.compile(r"[%$£€¥]")
+_TRAILING = re.compile(r"[\s,;:.!?\-\u2013\u2014]+$")
+CONTEXT_WORDS = 3  # quoted (and replayed) before the evidence
+TAIL_WORDS = 4  # quoted after it
+
+
+# --- speaking time, pace, pauses ----------------------------------------------------------------
+
+
+def speech_time_s(words: Sequence[Word], max_gap_s: float = 1.0) -> float:
+    """Seconds spent speaking: the words plus every gap shorter than `max_gap_s`.
+
+    Silences of `max_gap_s` or more (the pauses `find_pauses` reports) are left out, and so are
+    the lead-in before the first word and the tail after the last.
+    """
+    spans = sorted((w.start_s, max(w.start_s, w.end_s)) for w in words)
+    total = 0.0
+    cur: list[float] | None = None
+    for start, end in spans:
+        if cur is not None and start - cur[1] < max_gap_s:
+            cur[1] = max(cur[1], end)
+            continue
+        if cur is not None:
+            total += cur[1] - cur[0]
+        cur = [start, end]
+    if cur is not None:
+        total += cur[1] - cur[0]
+    return total
+
+
+def pace_wpm(words: Sequence[Word], speech_s: float, lexicon: FillerLexicon | None = None) -> float:
+    """Real words per minute of speaking time.
+
+    Filled pauses ("um", "uh") and punctuation-only tokens are not words; discourse fillers
+    ("like", "you know") are, since they are spoken words that take time.
+    """
+    if not speech_s > 0:
+        return 0.0
+    lex = lexicon or load_filler_lexicon()
+    n = 0
+    for w in words:
+        n_ = norm(w.text)
+        if n_ and lex.filled_pause(n_) is None:
+            n += 1
+    return n * 60.0 / speech_s
+
+
+def find_pauses(words: Sequence[Word], threshold_s: float, duration_s: float) -> tuple[Pause, ...]:
+    """Silences of at least `threshold_s` between two words, in order.
+
+    The lead-in before the first word and the tail after the last are not pauses (thinking
+    time before answering is normal), so `after_word` is never -1 here. A pause never runs
+    past `duration_s` when that is known (> 0).
+    """
+    out: list[Pause] = []
+    end_so_far: float | None = None
+    for i, w in enumerate(words):
+        if end_so_far is not None:
+            start, end = end_so_far, w.start_s
+            if duration_s > 0:
+                end = min(end, duration_s)
+            gap = end - start
+            if gap > 0 and gap >= threshold_s:
+                out.append(Pause(start, end, i - 1))
+        end_so_far = max(w.start_s, w.end_s, end_so_far if end_so_far is not None else w.end_s)
+    return tuple(out)
+
+
+# --- lexicon ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Signal:
+    name: str  # check name: "because"
+    label: str  # what the user is told was counted
+    phrases: tuple[Phrase, ...]
+    min_per_two_minutes: float
+    shows: str
+    advice: str
+
+
+@dataclass(frozen=True)
+class CheckLexicon:
+    i_words: frozenset[str]
+    we_words: frozenset[str]
+    summary_phrases: tuple[Phrase, ...]
+    outcome_words: frozenset[str]
+    change_words: frozenset[str]
+    scene_openers: tuple[Phrase, ...]
+    number_words: tuple[Phrase, ...]
+    learning_phrases: tuple[Phrase, ...]
+    learning_tail_fraction: float
+    max_we_per_i: float
+    signals: tuple[Signal, ...]
+    hints: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CheckLexicon:
+        def phrases(items: Sequence[str]) -> tuple[Phrase, ...]:
+            out = tuple(tuple(norm(w) for w in p.split()) for p in items)
+            return tuple(p for p in out if p and all(p))
+
+        def words(items: Sequence[str]) -> frozenset[str]:
+            return frozenset(norm(w) for w in items)
+
+        signals = tuple(
+            Signal(
+                name=name,
+                label=str(s.get("label", name)),
+                phrases=phrases(s.get("phrases", [])),
+                min_per_two_minutes=float(s.get("min_per_two_minutes", 1.0)),
+                shows=str(s.get("shows", "")),
+                advice=str(s.get("advice", "")),
+            )
+            for name, s in d.get("signals", {}).items()
+        )
+        head = d.get("headline", {})
+        return cls(
+            i_words=words(d["pronouns"]["i"]),
+            we_words=words(d["pronouns"]["we"]),
+            summary_phrases=phrases(head.get("summary_phrases", [])),
+            outcome_words=words(head.get("outcome_words", [])),
+            change_words=words(head.get("change_words", [])),
+            scene_openers=phrases(head.get("scene_openers", [])),
+            number_words=phrases(d.get("numbers", {}).get("words", [])),
+            learning_phrases=phrases(d.get("learning", {}).get("phrases", [])),
+            learning_tail_fraction=float(d.get("learning", {}).get("tail_fraction", 0.4)),
+            max_we_per_i=float(d.get("i_vs_we", {}).get("max_we_per_i", 1.5)),
+            signals=signals,
+            hints={k: tuple(norm(w) for w in v) for k, v in d.get("hints", {}).items()},
+        )
+
+
+@lru_cache(maxsize=1)
+def load_check_lexicon() -> CheckLexicon:
+    """The packaged lexicon from `voicecoach/analysis/data/checks.toml`."""
+    raw = resources.files("voicecoach.analysis.data").joinpath("checks.toml").read_text("utf-8")
+    return CheckLexicon.from_dict(tomllib.loads(raw))
+
+
+# --- pronouns --------------------------------------------------------------------------------
+
+
+def count_pronouns(words: Sequence[Word], lexicon: CheckLexicon | None = None) -> dict[str, int]:
+    """{"i": n, "we": n}: every first-person singular vs plural form (see checks.toml)."""
+    lex = lexicon or load_check_lexicon()
+    counts = {"i": 0, "we": 0}
+    for w in words:
+        kind = _pronoun(w, lex)
+        if kind:
+            counts[kind] += 1
+    return counts
+
+
+def _pronoun(w: Word, lex: CheckLexicon) -> str | None:
+    n = norm(w.text)
+    if n in lex.i_words:
+        return "i"
+    if n in lex.we_words and not (n == "us" and "US" in w.text):  # the country
+        return "we"
+    return None
+
+
+# --- content checks --------------------------------------------------------------------------
+
+
+def content_checks(
+    words: Sequence[Word],
+    spans: Sequence[tuple[int, int]] | None,
+    sections_by_sentence: Sequence[str | None] | None,
+    question: Question | None,
+    duration_s: float,
+    lexicon: CheckLexicon | None = None,
+) -> tuple[Check, ...]:
+    """headline, quantified_result, learning, i_vs_we, because, for_example, but.
+
+    `sections_by_sentence` is parallel to `spans` (STAR section name per sentence) or None.
+    Drill questions (explain a concept) skip the STAR-only checks: quantified_result,
+    learning and i_vs_we. No words, no checks.
+    """
+    if not words:
+        return ()
+    lex = lexicon or load_check_lexicon()
+    a = _Answer(words, sentence_spans(words) if spans is None else spans, duration_s)
+    drill = question is not None and question.kind == "drill"
+    checks = [_headline(a, lex)]
+    if not drill:
+        checks += [
+            _quantified_result(a, lex, sections_by_sentence),
+            _learning(a, lex),
+            _i_vs_we(a, lex, sections_by_sentence),
+        ]
+    checks += [_signal(a, s) for s in lex.signals]
+    if question is not None and question.key_points:
+        checks = [_with_hint(c, question.key_points, lex) for c in checks]
+    return tuple(checks)
+
+
+class _Answer:
+    """Words with their normal forms, sentences and timing, shared by the checks."""
+
+    def __init__(
+        self, words: Sequence[Word], spans: Sequence[tuple[int, int]], duration_s: float
+    ) -> None:
+        self.words = words
+        self.norms = [norm(w.text) for w in words]
+        n = len(words)
+        self.spans = [(max(0, s), min(n - 1, e)) for s, e in spans if s <= e and s < n and e >= 0]
+        self.sentence_of = [-1] * n
+        for k, (s, e) in enumerate(self.spans):
+            for i in range(s, e + 1):
+                self.sentence_of[i] = k
+        self.t0 = min(w.start_s for w in words)
+        self.t1 = max(max(w.start_s, w.end_s) for w in words)
+        self.length_s = duration_s if duration_s > 0 else self.t1 - self.t0
+
+    def bounds(self, i: int) -> tuple[int, int]:
+        k = self.sentence_of[i]
+        return self.spans[k] if k >= 0 else (i, i)
+
+    def quote(self, i: int, k: int = 1) -> tuple[str, float]:
+        """A short quote around words i..i+k-1 within their sentence, and where it starts."""
+        lo, hi = self.bounds(i)
+        a = max(lo, i - CONTEXT_WORDS)
+        b = min(hi, i + k - 1 + TAIL_WORDS)
+        text = _TRAILING.sub("", " ".join(" ".join(w.text for w in self.words[a : b + 1]).split()))
+        return f"\u201c{text}\u201d", self.words[a].start_s
+
+    def find(self, phrases: Sequence[Phrase], idx: Sequence[int]) -> list[tuple[int, int]]:
+        """Non-overlapping (index, length) matches of phrases starting within `idx`."""
+        allowed = set(idx)
+        out: list[tuple[int, int]] = []
+        skip_to = -1
+        for i in sorted(allowed):
+            if i < skip_to:
+                continue
+            for p in sorted(phrases, key=len, reverse=True):
+                j = i + len(p)
+                if j <= len(self.norms) and tuple(self.norms[i:j]) == p:
+                    out.append((i, len(p)))
+                    skip_to = j
+                    break
+        return out
+
+    def tail(self, fraction: float) -> list[int]:
+        """Indexes of the words starting in the last `fraction` of the spoken answer."""
+        cut = self.t1 - fraction * (self.t1 - self.t0)
+        return [i for i, w in enumerate(self.words) if w.start_s >= cut]
+
+    def in_section(self, sections: Sequence[str | None] | None, name: str) -> list[int]:
+        if not sections:
+            return []
+        return [
+            i
+            for k, (s, e) in enumerate(self.spans)
+            if k < len(sections) and sections[k] == name
+            for i in range(s, e + 1)
+        ]
+
+    def numbers(self, lex: CheckLexicon, idx: Sequence[int]) -> list[tuple[int, int]]:
+        """Numbers that can measure something: not bare years, not "two years ago"."""
+        out = [(i, 1) for i in idx if _DIGIT.search(self.norms[i]) and not self._year(i)]
+        out += self.find(lex.number_words, idx)
+        return sorted((i, k) for i, k in out if "ago" not in self.norms[i + k : i + k + 2])
+
+    def _year(self, i: int) -> bool:
+        return bool(_YEAR.match(self.norms[i])) and not _MONEY_OR_PERCENT.search(self.words[i].text)
+
+
+def _headline(a: _Answer, lex: CheckLexicon) -> Check:
+    opening = _opening(a)
+    idx = [i for s, e in opening for i in range(s, e + 1)]
+    found = a.find(lex.summary_phrases, idx)
+    if not found:
+        found = [
+            (i, 1)
+            for i in idx
+            if a.norms[i] in lex.outcome_words
+            and any(_pronoun(a.words[x], lex) for x in range(max(a.bounds(i)[0], i - 3), i))
+        ]
+    if not found:
+        for i, k in a.numbers(lex, idx):
+            lo, hi = a.bounds(i)
+            near = set(a.norms[lo : hi + 1])
+            if near & (lex.change_words | lex.outcome_words):
+                found = [(i, k)]
+                break
+    if found:
+        i, k = found[0]
+        quote, at = a.quote(i, k)
+        return Check("headline", True, f"You opened with the point: {quote}.", at)
+    scene = a.find(lex.scene_openers, [s for s, _ in opening[:1]])
+    if scene:
+        i, k = scene[0]
+        quote, at = a.quote(i, k)
+        return Check(
+            "headline",
+            False,
+            f"You opened by setting the scene ({quote}). Start with the point — what you did "
+            "and how it ended — then tell the story.",
+            at,
+        )
+    return Check(
+        "headline",
+        False,
+        "Your opening doesn't say what happened or how it ended. Lead with one sentence: "
+        "what you did and the result.",
+        None,
+    )
+
+
+def _opening(a: _Answer) -> list[tuple[int, int]]:
+    """The first two sentences with three or more real words ("Sure." does not count)."""
+    out = []
+    for s, e in a.spans[:4]:
+        if sum(1 for n in a.norms[s : e + 1] if n) >= 3:
+            out.append((s, e))
+        if len(out) == 2:
+            break
+    return out or a.spans[:1]
+
+
+def _quantified_result(
+    a: _Answer, lex: CheckLexicon, sections: Sequence[str | None] | None
+) -> Check:
+    idx = a.in_section(sections, "result")
+    where = "your result"
+    if not idx:  # no Result section known: the last third is where the result usually is
+        idx = a.tail(1 / 3)
+        where = "the end of your answer"
+    nums = a.numbers(lex, idx)
+    if nums:
+        quote, at = a.quote(*nums[0])
+        return Check(
+            "quantified_result",
+            True,
+            f"You put a number on the result: {quote}.",
+            at,
+            float(len(nums)),
+        )
+    earlier = a.numbers(lex, range(len(a.words)))
+    if earlier:
+        quote, at = a.quote(*earlier[0])
+        return Check(
+            "quantified_result",
+            False,
+            f"No number in {where} — you gave one earlier ({quote}); restate what changed "
+            "at the end.",
+            at,
+            0.0,
+        )
+    return Check(
+        "quantified_result",
+        False,
+        f"No number in {where}. Say what changed: minutes saved, % fewer errors.",
+        None,
+        0.0,
+    )
+
+
+def _learning(a: _Answer, lex: CheckLexicon) -> Check:
+    found = a.find(lex.learning_phrases, a.tail(lex.learning_tail_fraction))
+    if found:
+        quote, at = a.quote(*found[0])
+        return Check("learning", True, f"You closed with a lesson: {quote}.", at, float(len(found)))
+    return Check(
+        "learning",
+        False,
+        "No lesson at the end. Close with what you learned or would do differently next time.",
+        None,
+        0.0,
+    )
+
+
+def _i_vs_we(a: _Answer, lex: CheckLexicon, sections: Sequence[str | None] | None) -> Check:
+    kinds = [_pronoun(w, lex) for w in a.words]
+    i_n, we_n = kinds.count("i"), kinds.count("we")
+    share = i_n / (i_n + we_n) if i_n + we_n else None
+    if i_n + we_n == 0:
+        return Check(
+            "i_vs_we",
+            False,
+            'You never said "I" or "we": make clear what you did yourself.',
+            None,
+            None,
+        )
+    passed = i_n > 0 and we_n <= lex.max_we_per_i * i_n
+    # Replay the first "I" when it passes; when it fails, the first "we" — in the Action if known.
+    want = "i" if passed else "we"
+    action = set(a.in_section(sections, "action"))
+    hits = [i for i, k in enumerate(kinds) if k == want]
+    hits = [i for i in hits if i in action] or hits
+    at = a.quote(hits[0])[1] if hits else None
+    if passed:
+        detail = f'You said "I" {i_n}× and "we" {we_n}×: your own part comes through.'
+    else:
+        only = f"only {i_n}×" if i_n else "never"
+        detail = (
+            f'You said "we" {we_n}× and "I" {only}: say what you did yourself '
+            "(\u201cI wrote…\u201d, \u201cI decided…\u201d)."
+        )
+    return Check("i_vs_we", passed, detail, at, share)
+
+
+def _signal(a: _Answer, sig: Signal) -> Check:
+    found = a.find(sig.phrases, range(len(a.words)))
+    length = max(a.length_s, 1.0)
+    rate = len(found) * 120.0 / length
+    if not found:
+        return Check(sig.name, False, f'No "{sig.label}" — {sig.advice}.', None, 0.0)
+    quote, at = a.quote(*found[0])
+    times = "once" if len(found) == 1 else f"{len(found)}×"
+    if rate >= sig.min_per_two_minutes:
+        detail = f'"{sig.label}" {times} ({rate:.1f} per two minutes): {sig.shows}, as in {quote}.'
+        return Check(sig.name, True, detail, at, rate)
+    detail = (
+        f'"{sig.label}" only {times} in {clock(length)} ({rate:.1f} per two minutes) — '
+        f"{sig.advice}."
+    )
+    return Check(sig.name, False, detail, at, rate)
+
+
+def _with_hint(check: Check, key_points: Sequence[str], lex: CheckLexicon) -> Check:
+    """A failed check borrows the question's most relevant key point as its hint."""
+    keys = lex.hints.get(check.name, ())
+    if check.passed or not keys:
+        return check
+    best, best_score = "", 0
+    for kp in key_points:
+        kp_words = [norm(w) for w in kp.split()]
+        score = sum(1 for k in keys if any(w.startswith(k) for w in kp_words if w))
+        if score > best_score:
+            best, best_score = kp, score
+    if not best_score:
+        return check
+    point = " ".join(best.split()).rstrip(".")
+    return Check(check.name, False, f"{check.detail} Key point: {point}.", check.at_s, check.value)
