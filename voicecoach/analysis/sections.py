@@ -134,6 +134,7 @@ class Evidence:
 
     label: str  # 'cue "my job was"', 'numbers "30 percent"'
     weights: Vec
+    span: tuple[int, int] = (-1, -1)  # where in the normalised sentence text, if a cue
 
 
 def _tokens(words: Sequence[Word], first: int, last: int) -> list[str]:
@@ -171,14 +172,14 @@ def _evidence(tokens: list[str], is_first: bool, is_last: bool, lex: StarLexicon
             continue
         if g.skip_if & matched_groups:
             continue
-        best: tuple[bool, str] | None = None
+        best: tuple[bool, re.Match[str]] | None = None
         for rx in g.regexes:
             for m in rx.finditer(text):
                 at_start = _opens(text, m.start(), lex.start_fillers)
                 if g.start_only and not at_start:
                     continue
                 if best is None or (at_start and not best[0]):
-                    best = (at_start, m.group(0))
+                    best = (at_start, m)
                 if at_start:
                     break
             if best is not None and best[0]:
@@ -188,8 +189,9 @@ def _evidence(tokens: list[str], is_first: bool, is_last: bool, lex: StarLexicon
         at_start, matched = best
         matched_groups.add(g.name)
         w = _add(g.weights, g.start) if at_start else g.weights
-        label = f'cue "{matched}"' if g.literal else f'{g.name} "{matched}"'
-        found.append(Evidence(label, w))
+        text_m = matched.group(0)
+        label = f'cue "{text_m}"' if g.literal else f'{g.name} "{text_m}"'
+        found.append(Evidence(label, w, matched.span()))
     years = [t for t in tokens if _YEAR.match(t)]
     nums = [t for t in tokens if (_NUMBER.match(t) and not _YEAR.match(t)) or t in lex.number_words]
     if years:
@@ -244,10 +246,6 @@ def _decode(scores: Sequence[Vec], lex: StarLexicon) -> list[int]:
     return labels
 
 
-def _quoted(label: str) -> str:
-    return label.partition('"')[2]
-
-
 def _reason(
     k: int,
     ev: list[Evidence],
@@ -258,7 +256,9 @@ def _reason(
     name = _TITLE[SECTION_NAMES[k]]
     mine = sorted((e for e in ev if e.weights[k] >= _REASON_MIN), key=lambda e: -e.weights[k])
     if mine:
-        shown = [mine[0]] + [e for e in mine[1:] if _quoted(e.label) not in _quoted(mine[0].label)]
+        # a second piece of evidence is named only when it is other words of the sentence
+        a, b = mine[0].span
+        shown = [mine[0]] + [e for e in mine[1:] if e.span[1] <= a or e.span[0] >= b]
         return " + ".join(e.label for e in shown[:2]) + f" → {name}"
     if prev_label == k:
         rival = max(range(_K), key=lambda x: scores[x])
