@@ -53,16 +53,18 @@ class OperationCancelled(VoiceCoachError):
 
 @dataclass(frozen=True)
 class SectionTargets:
-    """Target seconds for each STAR section; the total target is their sum unless given."""
+    """Target seconds for each STAR section and for the whole answer.
+
+    The total is its own figure (two minutes by default), not the sum of the sections
+    (15 + 15 + 60 + 20 = 110 s): the sections are "about" targets and an answer has some
+    slack for a headline and transitions.
+    """
 
     situation_s: float = 15.0
     task_s: float = 15.0
     action_s: float = 60.0
     result_s: float = 20.0
-
-    @property
-    def total_s(self) -> float:
-        return self.situation_s + self.task_s + self.action_s + self.result_s
+    total_s: float = 120.0
 
     def for_section(self, name: SectionName) -> float:
         return float(getattr(self, f"{name}_s"))
@@ -71,7 +73,7 @@ class SectionTargets:
         """The same proportions stretched or shrunk to a new total (e.g. `--target-seconds`)."""
         k = total_s / self.total_s
         return SectionTargets(
-            self.situation_s * k, self.task_s * k, self.action_s * k, self.result_s * k
+            self.situation_s * k, self.task_s * k, self.action_s * k, self.result_s * k, total_s
         )
 
 

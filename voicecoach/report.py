@@ -84,8 +84,10 @@ def to_json(report: Report) -> dict[str, Any]:
             for s in report.sections
         ],
         "missing_sections": list(report.missing_sections),
-        "targets": {f"{n}_s": _r(report.targets.for_section(n)) for n in SECTION_NAMES},
-        "total_target_s": _r(report.targets.total_s),
+        "targets": {
+            **{f"{n}_s": _r(report.targets.for_section(n)) for n in SECTION_NAMES},
+            "total_s": _r(report.targets.total_s),
+        },
         "fillers": {
             "total": len(report.fillers),
             "per_minute": _r(len(report.fillers) / minutes, 2) if minutes > 0 else 0.0,
