@@ -89,6 +89,7 @@ def test_like_as_verb_or_comparison_is_not_a_filler(text):
         ("It took like three weeks.", 2),
         ("It took like 3 weeks.", 2),
         ("I, like, fixed it myself.", 1),
+        ("Builds went from 40% to like 2%.", 5),
     ],
 )
 def test_like_set_off_or_hedging_is_a_filler(text, index):
@@ -147,6 +148,19 @@ def test_okay_so_is_one_two_word_filler():
     (f,) = find_fillers(words)
     assert (f.text, f.word_index, f.n_words) == ("okay so", 0, 2)
     assert (f.start_s, f.end_s) == (words[0].start_s, words[1].end_s)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Yeah, so, um, the best example is Acme.", [("yeah so", 0, 2), ("um", 2, 1)]),
+        ("We shipped it on time. So, yeah.", [("so yeah", 5, 2)]),
+        ("It was so, yeah, slow.", []),
+    ],
+)
+def test_yeah_so_openers_and_so_yeah_endings(text, expected):
+    """'Yeah, so' opening and 'So, yeah.' trailing off are two-word fillers."""
+    assert _texts(text) == expected
 
 
 def test_okay_so_inside_a_sentence_is_not_a_filler():

@@ -12,7 +12,7 @@ from voicecoach.analysis.timing import clock, timing_verdicts, whole_s
 from voicecoach.domain import SECTION_NAMES, Section, SectionTargets
 from voicecoach.settings import AnalysisSettings
 
-TARGETS = SectionTargets()  # 15 / 15 / 60 / 20 = 1:50
+TARGETS = SectionTargets(15.0, 15.0, 60.0, 20.0, total_s=110.0)  # explicit: 1:50 in total
 
 
 def _sections(*lengths: tuple[str, float]) -> tuple[Section, ...]:

@@ -28,7 +28,7 @@ _YEAR = re.compile(r"^(19|20)\d\d$")
 _MONEY_OR_PERCENT = re.compile(r"[%$£€¥]")
 _TRAILING = re.compile(r"[\s,;:.!?\-\u2013\u2014]+$")
 CONTEXT_WORDS = 3  # quoted (and replayed) before the evidence
-TAIL_WORDS = 4  # quoted after it
+TAIL_WORDS = 6  # quoted after it
 
 
 # --- speaking time, pace, pauses ----------------------------------------------------------------
@@ -255,13 +255,15 @@ class _Answer:
 
     def find(self, phrases: Sequence[Phrase], idx: Sequence[int]) -> list[tuple[int, int]]:
         """Non-overlapping (index, length) matches of phrases starting within `idx`."""
-        allowed = set(idx)
+        by_first: dict[str, list[Phrase]] = {}
+        for p in sorted(phrases, key=len, reverse=True):  # longest match wins
+            by_first.setdefault(p[0], []).append(p)
         out: list[tuple[int, int]] = []
         skip_to = -1
-        for i in sorted(allowed):
-            if i < skip_to:
+        for i in sorted(set(idx)):
+            if i < skip_to or not 0 <= i < len(self.norms):
                 continue
-            for p in sorted(phrases, key=len, reverse=True):
+            for p in by_first.get(self.norms[i], ()):
                 j = i + len(p)
                 if j <= len(self.norms) and tuple(self.norms[i:j]) == p:
                     out.append((i, len(p)))

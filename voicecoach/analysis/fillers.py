@@ -26,6 +26,7 @@ CONDITIONS = frozenset(
         "always",
         "sentence_start",
         "set_off_after",
+        "sentence_end",
         "set_off_before",
         "question",
         "before_intensifier",
@@ -235,6 +236,8 @@ class _Context:
             return all(x in self.used or not self.norms[x] for x in range(self.first[i], i))
         if cond == "set_off_after":
             return nxt is None or self._pause(j, nxt) or ends_sentence(self.words[j].text)
+        if cond == "sentence_end":
+            return nxt is None
         if cond == "set_off_before":
             return prev is not None and self._pause(prev, i)
         if cond == "question":
