@@ -357,7 +357,7 @@ def _choice(
 
 
 def _targets(value: object, base: SectionTargets, name: str, p: _Problems) -> SectionTargets | None:
-    """Seconds per section overriding `base`, or `total_s` alone to rescale `base`."""
+    """`base` with the given seconds replaced; `total_s` alone rescales all of `base`."""
     if not isinstance(value, dict):
         p.add(name, "must be a table of seconds, e.g. { action_s = 60 }")
         return None
@@ -374,13 +374,20 @@ def _targets(value: object, base: SectionTargets, name: str, p: _Problems) -> Se
             p.add(f"{name}.{key}", limit)
         else:
             seconds[key] = float(v)
-    if "total_s" in value and any(k in value for k in _SECTION_FIELDS):
-        p.add(name, 'must give either "total_s" or seconds per section, not both')
     if p.count > before:
         return None
-    if "total_s" in seconds:
+    if seconds.keys() == {"total_s"}:  # a shorter or longer answer of the same shape
         return base.scaled_to(seconds["total_s"])
-    return replace(base, **seconds)
+    out = replace(base, **seconds)
+    sections_s = sum(out.for_section(s) for s in SECTION_NAMES)
+    if sections_s > out.total_s + 1e-9:
+        p.add(
+            f"{name}.total_s",
+            f"({out.total_s:g} s) is shorter than the sections together ({sections_s:g} s); "
+            "raise total_s or shorten a section",
+        )
+        return None
+    return out
 
 
 def _same(a: str, b: str) -> bool:
