@@ -163,7 +163,7 @@ def report_from_json(d: dict[str, Any]) -> Report:
 
 def fmt_time(seconds: float) -> str:
     """0:41, 2:05 — how the app writes durations and positions."""
-    s = max(0, int(round(seconds)))
+    s = max(0, int(seconds + 0.5))  # half up, like the timing verdicts
     return f"{s // 60}:{s % 60:02d}"
 
 

@@ -61,5 +61,7 @@ def analyze(
         checks=delivery.content_checks(
             words, spans, sentence_sections, question, transcript.duration_s
         ),
-        verdicts=timing.timing_verdicts(found, missing, targets, transcript.duration_s),
+        verdicts=timing.timing_verdicts(
+            found, missing, targets, transcript.duration_s, settings=settings
+        ),
     )
