@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from voicecoach import packs as packs_module
 from voicecoach.domain import PackError, Question, SectionTargets
 from voicecoach.packs import PackSet, load_packs, shipped_packs_dir
 
@@ -112,6 +113,18 @@ def test_shipped_dir_holds_the_pack_files() -> None:
     """The shipped packs are found through the package, as they will be in the wheel."""
     names = {f.name for f in shipped_packs_dir().iterdir()}
     assert {"core_senior.toml", "engineering_manager.toml", "drills.toml"} <= names
+
+
+def test_shipped_dir_falls_back_to_checkout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the installed package mapping, the checkout's question_packs/ is used."""
+
+    def not_installed(name: str) -> None:
+        raise ModuleNotFoundError(name)
+
+    monkeypatch.setattr(packs_module.resources, "files", not_installed)
+    fallback = shipped_packs_dir()
+    assert isinstance(fallback, Path) and fallback.name == "question_packs"
+    assert set(load_packs().packs) >= {"core_senior", "engineering_manager", "drills"}
 
 
 # --- errors --------------------------------------------------------------------------------
