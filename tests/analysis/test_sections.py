@@ -369,6 +369,22 @@ def test_learning_at_end_belongs_to_result() -> None:
     assert got[-2:] == [R, R]
 
 
+def test_clause_cut_off_by_whisper_stays_with_its_sentence() -> None:
+    """A "So X could ..." clause or a one-word fragment never starts the next section."""
+    parts = [
+        (S, "Our staging config broke twice a week."),
+        (T, "It was on me to stop that."),
+        (A, "I added a validation step to the deploy pipeline."),
+        (A, "So a bad config gets rejected before it reaches a server."),
+        (A, "Basically."),
+        (R, "We haven't had a config outage since."),
+    ]
+    got, truth = labels_for(parts)
+    assert got == truth
+    words, spans, _ = labelled(parts)
+    assert assign_sections(words, spans)[3].reason.startswith("finishes the previous sentence")
+
+
 def test_single_sentence_answer() -> None:
     """A one-sentence answer gets one section, one found section, and the rest missing."""
     words = words_from("I fixed the login bug in a day.")

@@ -60,8 +60,14 @@ class StarLexicon:
     position: tuple[tuple[float, float], ...]  # expected [from, to] share of the answer
     number_words: frozenset[str]
     number_weights: Vec
+    small_number_words: frozenset[str]
+    small_number_weights: Vec
     multiple_weights: Vec
     year_weights: Vec
+    # a sentence opening with one of these finishes the one before (Whisper often cuts
+    # "..., so a bad config gets rejected" into its own sentence): it never starts a section
+    glue: tuple[re.Pattern[str], ...] = ()
+    glue_min_words: int = 0  # shorter sentences (fillers aside) never start a section
 
 
 def _vec(d: Mapping[str, Any] | None) -> Vec:
@@ -108,8 +114,12 @@ def parse_star_lexicon(data: Mapping[str, Any]) -> StarLexicon:
         position=tuple(tuple(map(float, pos.get(n, (0.0, 1.0)))) for n in SECTION_NAMES),  # type: ignore[misc]
         number_words=frozenset(num.get("words", [])),
         number_weights=_vec(num.get("weights")),
+        small_number_words=frozenset(num.get("small_words", [])),
+        small_number_weights=_vec(num.get("small_weights")),
         multiple_weights=_vec(num.get("multiple")),
         year_weights=_vec(num.get("year_weights")),
+        glue=tuple(re.compile(p) for p in data.get("glue", {}).get("patterns", [])),
+        glue_min_words=int(data.get("glue", {}).get("min_words", 0)),
     )
 
 
@@ -163,45 +173,67 @@ def _opens(text: str, pos: int, fillers: frozenset[str]) -> bool:
     return True
 
 
+def _find(
+    regexes: Sequence[re.Pattern[str]], text: str, start_only: bool, fillers: frozenset[str]
+) -> tuple[bool, re.Match[str]] | None:
+    """The first match, preferring one that opens the sentence: (at_start, match)."""
+    best: tuple[bool, re.Match[str]] | None = None
+    for rx in regexes:
+        for m in rx.finditer(text):
+            at_start = _opens(text, m.start(), fillers)
+            if start_only and not at_start:
+                continue
+            if at_start:
+                return (True, m)
+            if best is None:
+                best = (False, m)
+    return best
+
+
 def _evidence(tokens: list[str], is_first: bool, is_last: bool, lex: StarLexicon) -> list[Evidence]:
     text = " ".join(tokens)
-    found: list[Evidence] = []
-    matched_groups: set[str] = set()
+    hits: list[tuple[CueGroup, bool, re.Match[str]]] = []
     for g in lex.cues:
         if (g.first_only and not is_first) or (g.last_only and not is_last):
             continue
+        hit = _find(g.regexes, text, g.start_only, lex.start_fillers)
+        if hit is not None:
+            hits.append((g, *hit))
+    matched_groups = {g.name for g, _, _ in hits}
+    found: list[Evidence] = []
+    for g, at_start, m in hits:
         if g.skip_if & matched_groups:
             continue
-        best: tuple[bool, re.Match[str]] | None = None
-        for rx in g.regexes:
-            for m in rx.finditer(text):
-                at_start = _opens(text, m.start(), lex.start_fillers)
-                if g.start_only and not at_start:
-                    continue
-                if best is None or (at_start and not best[0]):
-                    best = (at_start, m)
-                if at_start:
-                    break
-            if best is not None and best[0]:
-                break
-        if best is None:
-            continue
-        at_start, matched = best
-        matched_groups.add(g.name)
         w = _add(g.weights, g.start) if at_start else g.weights
-        text_m = matched.group(0)
-        label = f'cue "{text_m}"' if g.literal else f'{g.name} "{text_m}"'
-        found.append(Evidence(label, w, matched.span()))
+        label = f'cue "{m.group(0)}"' if g.literal else f'{g.name} "{m.group(0)}"'
+        found.append(Evidence(label, w, m.span()))
     years = [t for t in tokens if _YEAR.match(t)]
-    nums = [t for t in tokens if (_NUMBER.match(t) and not _YEAR.match(t)) or t in lex.number_words]
+    measures = [t for t in tokens if t in lex.number_words]
+    counts = [
+        t
+        for t in tokens
+        if (_NUMBER.match(t) and not _YEAR.match(t)) or t in lex.small_number_words
+    ]
+    nums = measures + counts
     if years:
         found.append(Evidence(f'year "{years[0]}"', lex.year_weights))
     if nums:
-        w = lex.number_weights
+        w = lex.number_weights if measures else lex.small_number_weights
         if len(nums) > 1:
             w = _add(w, lex.multiple_weights)
         found.append(Evidence(f'numbers "{", ".join(nums[:3])}"', w))
     return found
+
+
+def _glue(tokens: list[str], lex: StarLexicon) -> str | None:
+    """The words showing that a sentence finishes the previous one, if it does."""
+    hit = _find(lex.glue, " ".join(tokens), True, lex.start_fillers)
+    if hit:
+        return hit[1].group(0)
+    content = [t for t in tokens if t not in lex.start_fillers]
+    if len(content) < lex.glue_min_words:
+        return " ".join(tokens) or "…"
+    return None
 
 
 def _position_prior(p: float, lex: StarLexicon) -> Vec:
@@ -212,8 +244,11 @@ def _position_prior(p: float, lex: StarLexicon) -> Vec:
     return (out[0], out[1], out[2], out[3])
 
 
-def _decode(scores: Sequence[Vec], lex: StarLexicon) -> list[int]:
-    """Best monotonic labelling: sections in S,T,A,R order, each possibly absent."""
+def _decode(scores: Sequence[Vec], lex: StarLexicon, glued: Sequence[bool] = ()) -> list[int]:
+    """Best monotonic labelling: sections in S,T,A,R order, each possibly absent.
+
+    A glued sentence (one that finishes the sentence before it) never starts a section.
+    """
     n = len(scores)
     neg = -math.inf
     prefix = [[0.0] * (n + 1) for _ in range(_K)]
@@ -228,6 +263,8 @@ def _decode(scores: Sequence[Vec], lex: StarLexicon) -> list[int]:
             prev = (lambda i: 0.0 if i == 0 else neg) if k == 0 else (lambda i, k=k: f[k - 1][i])
             best, arg = prev(j) - lex.missing[k], -1
             for i in range(j):
+                if i > 0 and i < len(glued) and glued[i]:
+                    continue
                 base = prev(i)
                 if base == neg:
                     continue
@@ -246,15 +283,12 @@ def _decode(scores: Sequence[Vec], lex: StarLexicon) -> list[int]:
     return labels
 
 
-def _reason(
-    k: int,
-    ev: list[Evidence],
-    scores: Vec,
-    prev_label: int | None,
-    is_first: bool,
-) -> str:
+def _reason(k: int, sc: SentenceScore, prev_label: int | None, is_first: bool) -> str:
     name = _TITLE[SECTION_NAMES[k]]
+    ev, scores = sc.evidence, sc.scores
     mine = sorted((e for e in ev if e.weights[k] >= _REASON_MIN), key=lambda e: -e.weights[k])
+    if sc.glue is not None and prev_label == k and not mine:
+        return f'finishes the previous sentence ("{sc.glue}") → {name}'
     if mine:
         # a second piece of evidence is named only when it is other words of the sentence
         a, b = mine[0].span
@@ -273,25 +307,33 @@ def _reason(
     return f"position in the answer → {name}"
 
 
+@dataclass(frozen=True)
+class SentenceScore:
+    """What the decoder sees for one sentence."""
+
+    scores: Vec  # situation, task, action, result
+    evidence: tuple[Evidence, ...]
+    glue: str | None  # words showing it finishes the previous sentence
+
+
 def score_sentences(
     words: Sequence[Word], spans: Sequence[tuple[int, int]], lex: StarLexicon
-) -> tuple[list[Vec], list[list[Evidence]]]:
+) -> list[SentenceScore]:
     """Each sentence's (situation, task, action, result) scores and the evidence behind them."""
     t0 = words[spans[0][0]].start_s
     total = words[spans[-1][1]].end_s - t0
     n = len(spans)
-    evidence: list[list[Evidence]] = []
-    scores: list[Vec] = []
+    out: list[SentenceScore] = []
     for idx, (first, last) in enumerate(spans):
-        ev = _evidence(_tokens(words, first, last), idx == 0, idx == n - 1, lex)
+        tokens = _tokens(words, first, last)
+        ev = _evidence(tokens, idx == 0, idx == n - 1, lex)
         mid = (words[first].start_s + words[last].end_s) / 2
         p = (mid - t0) / total if total > 0 else (idx + 0.5) / n
         sc = _add(lex.bias, _position_prior(min(max(p, 0.0), 1.0), lex))
         for e in ev:
             sc = _add(sc, e.weights)
-        evidence.append(ev)
-        scores.append(sc)
-    return scores, evidence
+        out.append(SentenceScore(sc, tuple(ev), _glue(tokens, lex) if idx > 0 else None))
+    return out
 
 
 def assign_sections(
@@ -303,8 +345,8 @@ def assign_sections(
     if not spans:
         return ()
     lex = lexicon or load_star_lexicon()
-    scores, evidence = score_sentences(words, spans, lex)
-    labels = _decode(scores, lex)
+    scored = score_sentences(words, spans, lex)
+    labels = _decode([x.scores for x in scored], lex, [x.glue is not None for x in scored])
     out: list[Sentence] = []
     for idx, (first, last) in enumerate(spans):
         k = labels[idx]
@@ -317,7 +359,7 @@ def assign_sections(
                 end_s=words[last].end_s,
                 text=sentence_text(words, first, last),
                 section=SECTION_NAMES[k],
-                reason=_reason(k, evidence[idx], scores[idx], prev, idx == 0),
+                reason=_reason(k, scored[idx], prev, idx == 0),
             )
         )
     return tuple(out)
