@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
 from tests.ui.sample_report import sample_report
+from voicecoach.report import fmt_time
 from voicecoach.ui.star_timeline import StarTimeline
 
 
@@ -39,7 +40,9 @@ def test_overrun_and_under_captions(timeline, report):
         f"Situation {sit.duration_s:.0f} s — {sit.over_s:.0f} s over target"
     )
     assert timeline.caption("action").endswith("on target")
-    assert "over 1:50" in timeline.total_caption()
+    over = report.duration_s - report.targets.total_s
+    total, target = fmt_time(report.duration_s), fmt_time(report.targets.total_s)
+    assert timeline.total_caption() == f"Total {total} — {over:.0f} s over {target}"
 
 
 def test_missing_section_is_shown_as_missing(qtbot, themed):

@@ -113,7 +113,10 @@ def apply_theme(app: QApplication, choice: str = "system") -> Theme:
     """Fusion style, a palette and the small stylesheet for the chosen theme."""
     global _current
     theme = resolve_theme(choice)
+    if app.property("voicecoachTheme") == theme.name and _current == theme:
+        return theme  # re-polishing every widget again is slow and changes nothing
     _current = theme
+    app.setProperty("voicecoachTheme", theme.name)
     app.setStyle("Fusion")
     c = theme.color
     pal = QPalette()
@@ -141,9 +144,7 @@ def apply_theme(app: QApplication, choice: str = "system") -> Theme:
     pal.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, c("muted"))
     app.setPalette(pal)
     qss = string.Template(asset_path("style.qss").read_text(encoding="utf-8"))
-    app.setStyleSheet(
-        qss.safe_substitute(theme.colors, assets=_assets_dir().as_posix())
-    )
+    app.setStyleSheet(qss.safe_substitute(theme.colors, assets=_assets_dir().as_posix()))
     font = app.font()
     if font.pointSizeF() < 10:
         font.setPointSizeF(10)

@@ -1,0 +1,209 @@
+"""Build the app from Settings + AppPaths, connect the window to the session, run Qt.
+
+`run_gui(argv)` is what `voicecoach` (no subcommand) calls. `wire(session, window)` is the one
+place where widget signals meet session slots; tests and the screenshot script use it too.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from voicecoach.domain import VoiceCoachError
+
+log = logging.getLogger(__name__)
+
+
+def wire(session: Any, window: Any, app: QApplication | None = None) -> None:
+    """Connect a MainWindow and a Session both ways (signals only; no logic here)."""
+    from voicecoach.ui.style import apply_theme, current_theme
+
+    qp, rp, review, hist = (
+        window.question_panel,
+        window.record_panel,
+        window.review,
+        window.history,
+    )
+    qp.set_packs(session.packs)
+    rp.set_sources(session.level, session.elapsed_s)
+    rp.set_live_cues(session.settings.ui.live_cues)
+
+    # practice
+    qp.questionChosen.connect(session.choose_question)
+    qp.surpriseRequested.connect(session.surprise)
+    qp.readAgainRequested.connect(session.read_question)
+    rp.recordClicked.connect(session.start_recording)
+    rp.stopClicked.connect(session.stop_recording)
+    rp.cancelClicked.connect(session.cancel_analysis)
+
+    def on_question(q) -> None:
+        qp.set_question(q)
+        if q is not None:
+            rp.set_targets(q.targets, q.kind != "drill")
+
+    def on_state(state: str) -> None:
+        rp.set_state(state)
+        qp.set_busy(state in ("recording", "analysing"))
+        window.analyse_action.setEnabled(state not in ("recording", "analysing"))
+        if state in ("asking", "recording", "analysing"):
+            window.show_page("practice")
+        if state == "recording":
+            window.clear_status()
+        elif state == "review":
+            window.show_page("review")
+
+    session.questionChanged.connect(on_question)
+    session.stateChanged.connect(on_state)
+    session.ttsChanged.connect(qp.set_tts_available)
+    session.progressChanged.connect(rp.set_progress)
+
+    # review
+    session.reviewReady.connect(review.set_report)
+    # also when already in 'review' (a take reopened from History): no state change then
+    session.reviewReady.connect(lambda *_: window.show_page("review"))
+    session.reportCorrected.connect(review.update_sections)
+    session.reviewCleared.connect(review.clear)
+    review.timeline.sectionClicked.connect(session.play_section)
+    review.timeline.boundaryMoved.connect(session.move_section_edge)
+    review.playFromRequested.connect(session.play_from)
+    review.playback.playPauseClicked.connect(session.toggle_play)
+    review.playback.seekRequested.connect(session.seek)
+    review.playback.speedChanged.connect(session.set_speed)
+    review.retryRequested.connect(lambda: session.retry())
+    session.positionChanged.connect(review.set_position)
+    session.playingChanged.connect(review.set_playing)
+    session.playContextChanged.connect(review.playback.set_context)
+
+    # history
+    session.historyChanged.connect(lambda records: hist.set_takes(records, session.pack_titles()))
+    hist.openRequested.connect(session.open_take)
+    hist.replayRequested.connect(session.replay_take)
+    hist.retryRequested.connect(session.retry)
+    hist.deleteRequested.connect(session.delete_take)
+    hist.analyseRequested.connect(session.analyse_take)
+
+    def on_unfinished(records) -> None:
+        ids = [r.id for r in records]
+
+        def analyse() -> None:
+            window.hide_recovery()
+            session.analyse_unfinished(ids)
+
+        def show() -> None:
+            window.show_page("history")
+            hist.select_ids(set(ids))
+
+        window.offer_recovery(len(ids), analyse, show)
+
+    session.unfinishedFound.connect(on_unfinished)
+
+    # window-wide
+    session.errorOccurred.connect(window.show_error)
+    session.noticed.connect(window.show_notice)
+    session.modelStatusChanged.connect(window.model_status.setText)
+    window.analyseFileRequested.connect(session.analyse_file)
+
+    def on_settings_requested() -> None:
+        new = window.ask_settings(session.settings, session.input_devices(), session.voices())
+        if new is not None:
+            session.apply_settings(new)
+
+    def on_settings_changed(s) -> None:
+        rp.set_live_cues(s.ui.live_cues)
+        qapp = app or QApplication.instance()
+        if qapp is not None and s.ui.theme != current_theme().name:
+            apply_theme(qapp, s.ui.theme)
+            window.refresh_icons()
+            if review.report() is not None:
+                review.update_sections(review.report())
+
+    window.settingsRequested.connect(on_settings_requested)
+    session.settingsChanged.connect(on_settings_changed)
+
+
+def run_gui(argv: list[str]) -> int:
+    """Start the desktop app; returns the exit code."""
+    from voicecoach.ui import _pyside_fix
+
+    app = QApplication.instance() or QApplication(argv)
+    _pyside_fix.guard()
+    app.setApplicationName("VoiceCoach")
+    app.setOrganizationName("VoiceCoach")
+
+    from voicecoach.app.logging_setup import configure_logging, install_excepthook
+    from voicecoach.settings import Settings
+    from voicecoach.store.paths import AppPaths
+    from voicecoach.ui.style import apply_theme
+
+    try:
+        paths = AppPaths.default().ensure()
+    except VoiceCoachError as exc:
+        QMessageBox.critical(None, "VoiceCoach cannot start", str(exc))
+        return 1
+    configure_logging(paths.log_dir)
+    settings = Settings.load(paths.settings_path)
+    apply_theme(app, settings.ui.theme)
+
+    from voicecoach.ui.main_window import MainWindow
+
+    window = MainWindow()
+    install_excepthook(show=window.show_error)
+    try:
+        session = build_session(settings, paths)
+    except VoiceCoachError as exc:
+        QMessageBox.critical(None, "VoiceCoach cannot start", str(exc))
+        return 1
+    wire(session, window, app)
+    window.show()
+    session.start()
+    try:
+        return app.exec()
+    finally:
+        session.shutdown()
+        session.history.close()
+
+
+def build_session(settings: Any, paths: Any) -> Any:
+    """The real engine: sound devices, TTS, Whisper, SQLite history, packs, task pools."""
+    from voicecoach.app.session import Session
+    from voicecoach.app.tasks import TaskRunner
+    from voicecoach.audio.devices import SoundDeviceLayer
+    from voicecoach.packs import load_packs
+    from voicecoach.speech.tts import make_speaker
+    from voicecoach.store.history import History
+
+    layer = SoundDeviceLayer()
+
+    def speaker_for(s: Any) -> Any:
+        try:
+            return make_speaker(s.tts, layer)
+        except Exception as exc:  # TTS must never stop the app from starting
+            from voicecoach.speech.tts import NullSpeaker
+
+            log.exception("text-to-speech could not start")
+            return NullSpeaker(f"Reading aloud is not available ({exc}).")
+
+    def transcriber_for(s: Any) -> Any:
+        from voicecoach.speech.transcriber import WhisperTranscriber
+
+        return WhisperTranscriber(s.transcriber)
+
+    return Session(
+        settings,
+        paths,
+        History(paths.db_path),
+        layer,
+        speaker_for(settings),
+        transcriber_for(settings),
+        TaskRunner(),
+        load_packs(),
+        speaker_factory=speaker_for,
+        transcriber_factory=transcriber_for,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(run_gui(sys.argv))

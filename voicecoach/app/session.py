@@ -1,0 +1,731 @@
+"""Session: the controller between the widgets and the engine.
+
+State machine: idle → asking (question read aloud) → recording → analysing → review.
+It owns the recorder, player, speaker, task runner and history it is given (dependency
+injection: tests pass fakes), turns user requests into engine calls and reports back with Qt
+signals. Engine callbacks that arrive on worker or audio threads are re-emitted through private
+signals so that everything after them runs on the GUI thread. No widget is touched here.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from voicecoach.domain import (
+    AudioError,
+    OperationCancelled,
+    PackError,
+    Question,
+    Report,
+    Sentence,
+    VoiceCoachError,
+)
+from voicecoach.report import fmt_time, report_from_json, to_json
+from voicecoach.settings import AnalysisSettings, Settings
+
+log = logging.getLogger(__name__)
+
+STATES = ("idle", "asking", "recording", "analysing", "review")
+MIN_TAKE_S = 1.0  # shorter recordings are not worth analysing
+PLAY_POLL_MS = 40
+FILE_QUESTION_ID = "file"
+
+
+# --- section corrections (pure) ----------------------------------------------------------------
+
+
+def with_sentence_sections(
+    report: Report, sections: list[str], settings: AnalysisSettings | None = None
+) -> Report:
+    """The report with each sentence placed in the given section; timings recomputed."""
+    from voicecoach.analysis import sections as star
+    from voicecoach.analysis import timing
+
+    if len(sections) != len(report.sentences):
+        raise ValueError("corrections do not match this report's sentences")
+    new_sentences: list[Sentence] = []
+    for s, name in zip(report.sentences, sections, strict=True):
+        if name != s.section:
+            s = replace(s, section=name, reason=f"moved to {name.title()} by you")
+        new_sentences.append(s)
+    found, missing = star.build_sections(new_sentences, report.targets)
+    return replace(
+        report,
+        sentences=tuple(new_sentences),
+        sections=found,
+        missing_sections=missing,
+        word_sections=star.word_sections(new_sentences, len(report.transcript.words)),
+        verdicts=timing.timing_verdicts(
+            found, missing, report.targets, report.duration_s, settings or AnalysisSettings()
+        ),
+    )
+
+
+def move_boundary(report: Report, index: int, t_s: float) -> list[str] | None:
+    """Sentence sections after moving the edge between sections[index] and [index+1] to `t_s`.
+
+    Sections are made of sentences, so the edge snaps to the nearest sentence start that leaves
+    both sections at least one sentence. None when nothing changes.
+    """
+    if not (0 <= index < len(report.sections) - 1):
+        return None
+    a, b = report.sections[index], report.sections[index + 1]
+    idx = [
+        i
+        for i, s in enumerate(report.sentences)
+        if a.start_s - 0.01 <= s.start_s < b.end_s + 0.01 and s.section in (a.name, b.name)
+    ]
+    if len(idx) < 2:
+        return None
+    first, last = idx[0], idx[-1]
+    candidates = range(first + 1, last + 1)
+    cut = min(candidates, key=lambda i: abs(report.sentences[i].start_s - t_s))
+    out = [s.section for s in report.sentences]
+    for i in range(first, last + 1):
+        out[i] = a.name if i < cut else b.name
+    return None if out == [s.section for s in report.sentences] else out
+
+
+# --- the controller --------------------------------------------------------------------------
+
+
+class Session(QObject):
+    stateChanged = Signal(str)
+    questionChanged = Signal(object)  # Question | None
+    ttsChanged = Signal(bool, str)  # available, reason when not
+    progressChanged = Signal(float)
+    reviewReady = Signal(object, object, str)  # Report, Question | None, meta line
+    reportCorrected = Signal(object)  # Report with user-moved section edges
+    reviewCleared = Signal()
+    historyChanged = Signal(object)  # list[TakeRecord]
+    unfinishedFound = Signal(object)  # list[TakeRecord]
+    errorOccurred = Signal(str)
+    noticed = Signal(str)
+    positionChanged = Signal(float)
+    playingChanged = Signal(bool)
+    playContextChanged = Signal(str)
+    modelStatusChanged = Signal(str)
+    settingsChanged = Signal(object)  # Settings
+
+    # cross-thread hand-offs (emitted on engine threads, delivered on the GUI thread)
+    _speechDone = Signal(str, bool)
+    _recordingFailed = Signal(str)
+    _playbackFinished = Signal()
+    _playbackFailed = Signal(str)
+
+    def __init__(
+        self,
+        settings: Settings,
+        paths: Any,  # voicecoach.store.paths.AppPaths
+        history: Any,  # voicecoach.store.history.History
+        layer: Any,  # voicecoach.audio.devices.DeviceLayer
+        speaker: Any,  # voicecoach.speech.tts.Speaker
+        transcriber: Any,  # .transcribe(path, progress=, cancel=) -> Transcript
+        tasks: Any,  # TaskRunner / SyncTaskRunner
+        packs: Any,  # voicecoach.packs.PackSet
+        *,
+        recorder_factory: Callable[..., Any] | None = None,
+        player: Any | None = None,
+        speaker_factory: Callable[[Settings], Any] | None = None,
+        transcriber_factory: Callable[[Settings], Any] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.paths = paths
+        self.history = history
+        self.layer = layer
+        self.transcriber = transcriber
+        self.tasks = tasks
+        self.packs = packs
+        self._speaker_factory = speaker_factory
+        self._transcriber_factory = transcriber_factory
+        if recorder_factory is None:
+            from voicecoach.audio.recorder import Recorder
+
+            recorder_factory = Recorder
+        self._recorder_factory = recorder_factory
+        if player is None:
+            from voicecoach.audio.player import Player
+
+            player = Player(layer, device=None)
+        self.player = player
+        self.player.on_finished = self._playbackFinished.emit
+        self.player.on_error = self._playbackFailed.emit
+        self.speaker = speaker
+        self.speaker.on_done = self._speechDone.emit
+
+        self._state = "idle"
+        self._question: Question | None = None
+        self._recorder: Any = None
+        self._take_id: int | None = None
+        self._take_path: Path | None = None
+        self._task: Any = None
+        self._analysing_take: int | None = None
+        self._queue: list[int] = []  # unfinished takes waiting for analysis
+        self._review_take: int | None = None
+        self._report: Report | None = None
+        self._loaded_audio: Path | None = None
+        self._speed = 1.0
+        self._span_end: float | None = None
+        self._recent: list[str] = []
+
+        self._play_timer = QTimer(self)
+        self._play_timer.setInterval(PLAY_POLL_MS)
+        self._play_timer.timeout.connect(self._poll_playback)
+        self._speechDone.connect(self._on_speech_done)
+        self._recordingFailed.connect(self._on_recording_failed)
+        self._playbackFinished.connect(self._on_playback_finished)
+        self._playbackFailed.connect(self._on_playback_failed)
+
+    # --- start-up ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Preload the model, announce TTS, list history and offer unfinished takes back."""
+        self.ttsChanged.emit(self.speaker.available, self.speaker.unavailable_reason)
+        self._preload_model()
+        for err in getattr(self.packs, "errors", ()):
+            log.warning("pack problem: %s", err)
+        self.refresh_history()
+        try:
+            unfinished = self.history.unfinished()
+        except VoiceCoachError as exc:
+            self._fail(str(exc))
+            unfinished = []
+        if unfinished:
+            self.unfinishedFound.emit(unfinished)
+        if self._question is None and self.packs.questions():
+            self.surprise("", "", speak=False)
+
+    def _preload_model(self) -> None:
+        load = getattr(self.transcriber, "load", None) or getattr(self.transcriber, "preload", None)
+        if load is None:
+            return
+        self.modelStatusChanged.emit("Loading the speech model…")
+
+        def done(_result: Any, error: BaseException | None) -> None:
+            if error is None:
+                self.modelStatusChanged.emit("Speech model ready")
+            else:
+                self.modelStatusChanged.emit("Speech model not loaded")
+                self._fail(str(error) if isinstance(error, VoiceCoachError) else _unexpected(error))
+
+        self.tasks.submit(load, on_done=done, pool="model")
+
+    # --- state -------------------------------------------------------------------------------
+
+    @property
+    def state(self) -> str:
+        return self._state
+
+    def _set_state(self, state: str) -> None:
+        assert state in STATES, state
+        if state != self._state:
+            log.debug("state %s -> %s", self._state, state)
+            self._state = state
+            self.stateChanged.emit(state)
+
+    def question(self) -> Question | None:
+        return self._question
+
+    def report(self) -> Report | None:
+        return self._report
+
+    # --- questions ---------------------------------------------------------------------------
+
+    def choose_question(self, question_id: str, speak: bool = True) -> None:
+        if self._state in ("recording", "analysing"):
+            return
+        try:
+            q = self.packs.get(question_id)
+        except PackError as exc:
+            self._fail(str(exc))
+            return
+        self._set_question(q, speak)
+
+    def surprise(self, pack: str = "", topic: str = "", speak: bool = True) -> None:
+        if self._state in ("recording", "analysing"):
+            return
+        try:
+            q = self.packs.random(pack or None, topic or None, exclude=set(self._recent[-5:]))
+        except PackError as exc:
+            self._fail(str(exc))
+            return
+        self._set_question(q, speak)
+
+    def _set_question(self, q: Question, speak: bool) -> None:
+        self._question = q
+        self._recent.append(q.id)
+        self.questionChanged.emit(q)
+        if speak:
+            self.read_question()
+        elif self._state != "review":
+            self._set_state("idle")
+
+    def read_question(self) -> None:
+        """Read the current question aloud (state 'asking' until it is done)."""
+        if self._question is None or self._state in ("recording", "analysing"):
+            return
+        self.stop_playback()
+        self.speaker.stop()
+        if self.speaker.say(self._question.prompt):
+            self._set_state("asking")
+        else:
+            self.ttsChanged.emit(False, self.speaker.unavailable_reason)
+            self._set_state("idle")
+
+    def _on_speech_done(self, _text: str, _completed: bool) -> None:
+        if self._state == "asking":
+            self._set_state("idle")
+        if not self.speaker.available:
+            self.ttsChanged.emit(False, self.speaker.unavailable_reason)
+
+    # --- recording ---------------------------------------------------------------------------
+
+    def level(self) -> Any:
+        rec = self._recorder
+        return rec.level() if rec is not None and self._state == "recording" else 0.0
+
+    def elapsed_s(self) -> float:
+        rec = self._recorder
+        return float(rec.elapsed_s) if rec is not None else 0.0
+
+    def start_recording(self) -> None:
+        if self._state in ("recording", "analysing"):
+            return
+        if self._question is None:
+            self.surprise(speak=False)
+            if self._question is None:
+                return
+        q = self._question
+        self.speaker.stop()
+        self.stop_playback()
+        take_id: int | None = None
+        try:
+            path = self.paths.new_take_path(q.id)
+            take_id = self.history.start_take(q.id, q.pack, q.prompt, path)
+            rec = self._recorder_factory(
+                self.layer, path, self.settings.audio, on_error=self._recordingFailed.emit
+            )
+            rec.start()
+        except VoiceCoachError as exc:
+            if take_id is not None:
+                self._forget_take(take_id)
+            self._fail(str(exc))
+            self._set_state("idle")
+            return
+        self._recorder, self._take_id, self._take_path = rec, take_id, path
+        self._set_state("recording")
+
+    def _forget_take(self, take_id: int) -> None:
+        try:
+            self.history.delete(take_id)
+        except VoiceCoachError as exc:
+            log.warning("Could not remove the empty take %s: %s", take_id, exc)
+
+    def stop_recording(self) -> None:
+        if self._state != "recording" or self._recorder is None:
+            return
+        rec, take_id = self._recorder, self._take_id
+        self._recorder = None
+        result = rec.stop()
+        assert take_id is not None
+        try:
+            self.history.finish_recording(take_id, result.duration_s)
+        except VoiceCoachError as exc:
+            self._fail(str(exc))
+        if result.error:
+            self._fail(result.error)
+        if result.duration_s < MIN_TAKE_S:
+            self._forget_take(take_id)
+            self._fail("That recording was too short to analyse. Press Record and answer out loud.")
+            self._set_state("idle")
+            self.refresh_history()
+            return
+        self.refresh_history()
+        self._analyse(take_id, result.path, self._question)
+
+    def _on_recording_failed(self, message: str) -> None:
+        # The recorder stopped on its own (unplugged, disk full): keep and analyse what we have.
+        if self._state == "recording":
+            self.stop_recording()
+
+    # --- analysis ----------------------------------------------------------------------------
+
+    def _analyse(self, take_id: int, path: Path, question: Question | None) -> None:
+        from voicecoach.analysis import analyze
+
+        transcriber, settings = self.transcriber, self.settings.analysis
+        targets = question.targets if question is not None else settings.targets
+
+        # Runs on the "model" pool; knows nothing about Qt.
+        def analyse_take(progress: Callable[[float], None], cancel: threading.Event) -> Report:
+            if not Path(path).is_file():
+                raise AudioError(f"The recording {path} is missing; it cannot be analysed.")
+            transcript = transcriber.transcribe(path, progress=progress, cancel=cancel)
+            return analyze(transcript, question, settings, targets)
+
+        self._analysing_take = take_id
+        self._set_state("analysing")
+        self.progressChanged.emit(0.0)
+        handle = self.tasks.submit(
+            analyse_take,
+            on_done=lambda report, error: self._analysis_done(
+                take_id, path, question, report, error
+            ),
+            on_progress=self.progressChanged.emit,
+            pool="model",
+        )
+        # A synchronous runner has already delivered the result by now.
+        self._task = handle if self._analysing_take == take_id else None
+
+    def cancel_analysis(self) -> None:
+        if self._task is not None and self._state == "analysing":
+            self._task.cancel()
+
+    def _analysis_done(
+        self,
+        take_id: int,
+        path: Path,
+        question: Question | None,
+        report: Report | None,
+        error: BaseException | None,
+    ) -> None:
+        self._task = None
+        self._analysing_take = None
+        if error is not None:
+            self._queue.clear()
+            if isinstance(error, OperationCancelled):
+                self.noticed.emit("Analysis cancelled. The recording is kept in History.")
+            else:
+                msg = str(error) if isinstance(error, VoiceCoachError) else _unexpected(error)
+                try:
+                    self.history.mark_failed(take_id, msg)
+                except VoiceCoachError as exc:
+                    log.warning("%s", exc)
+                self._fail(msg)
+            self._set_state("idle")
+            self.refresh_history()
+            return
+        assert report is not None
+        try:
+            if question is None or question.id == FILE_QUESTION_ID:
+                self.history.finish_recording(take_id, report.duration_s)
+            self.history.save_report(take_id, to_json(report), report.transcript.model)
+        except VoiceCoachError as exc:
+            self._fail(str(exc))
+        self.refresh_history()
+        if self._queue:
+            self.analyse_take(self._queue.pop(0))
+            return
+        self._show_review(take_id, report, question, path, datetime.now().astimezone())
+
+    def analyse_take(self, take_id: int) -> None:
+        """Analyse a take that has audio but no report (left by a crash, or cancelled)."""
+        if self._state in ("recording", "analysing"):
+            self._queue.append(take_id)
+            return
+        try:
+            rec = self.history.get(take_id)
+        except VoiceCoachError as exc:
+            self._fail(str(exc))
+            return
+        if rec.status == "recording":
+            from voicecoach.audio.recorder import repair_wav
+
+            try:
+                fixed = repair_wav(rec.audio_path)
+                self.history.finish_recording(take_id, fixed.duration_s)
+            except VoiceCoachError as exc:
+                self.history.mark_failed(take_id, str(exc))
+                self._fail(str(exc))
+                self.refresh_history()
+                return
+        self._analyse(take_id, rec.audio_path, self._question_for(rec.question_id))
+
+    def analyse_unfinished(self, take_ids: list[int]) -> None:
+        if not take_ids:
+            return
+        first, *rest = take_ids
+        self._queue.extend(rest)
+        self.analyse_take(first)
+
+    def analyse_file(self, path: str | Path) -> None:
+        """Analyse an audio file from disk; it is listed in History (the file is not copied)."""
+        if self._state in ("recording", "analysing"):
+            self._fail("Finish the current take first.")
+            return
+        path = Path(path)
+        try:
+            take_id = self.history.start_take(
+                FILE_QUESTION_ID, "", f"File: {path.name}", path.resolve()
+            )
+        except VoiceCoachError as exc:
+            self._fail(str(exc))
+            return
+        self.refresh_history()
+        self._analyse(take_id, path, None)
+
+    def _question_for(self, question_id: str) -> Question | None:
+        if question_id == FILE_QUESTION_ID:
+            return None
+        try:
+            return self.packs.get(question_id)
+        except PackError:
+            return None
+
+    # --- review ------------------------------------------------------------------------------
+
+    def _show_review(
+        self,
+        take_id: int,
+        report: Report,
+        question: Question | None,
+        path: Path,
+        when: datetime,
+    ) -> None:
+        self._review_take = take_id
+        self._report = report
+        self._load_audio(path)
+        meta = f"{when.strftime('%a %d %b, %H:%M')}  ·  {fmt_time(report.duration_s)}"
+        if report.transcript.model:
+            meta += f"  ·  model {report.transcript.model}"
+        self.reviewReady.emit(report, question, meta)
+        self._set_state("review")
+
+    def _load_audio(self, path: Path) -> None:
+        self.stop_playback()
+        self._loaded_audio = None
+        try:
+            self.player.load(path)
+            self._loaded_audio = path
+        except VoiceCoachError as exc:
+            self._fail(f"{exc} The review is shown without audio.")
+
+    def open_take(self, take_id: int) -> None:
+        if self._state in ("recording", "analysing"):
+            return
+        try:
+            rec = self.history.get(take_id)
+        except VoiceCoachError as exc:
+            self._fail(str(exc))
+            return
+        if not rec.report_json:
+            self.analyse_take(take_id)
+            return
+        try:
+            report = report_from_json(rec.report_json)
+            sections = (rec.corrections or {}).get("sentence_sections")
+            if sections:
+                report = with_sentence_sections(report, sections, self.settings.analysis)
+        except (KeyError, TypeError, ValueError) as exc:
+            self._fail(f"The review of this take cannot be read ({exc}).")
+            return
+        question = self._question_for(rec.question_id)
+        if question is not None:
+            self._question = question
+            self.questionChanged.emit(question)
+        self._show_review(take_id, report, question, rec.audio_path, rec.created_at.astimezone())
+
+    def replay_take(self, take_id: int) -> None:
+        self.open_take(take_id)
+        if self._review_take == take_id and self._state == "review":
+            self.play_from(0.0)
+
+    def retry(self, question_id: str | None = None) -> None:
+        """Another take of the same question (the current one when no id is given)."""
+        qid = question_id or (self._question.id if self._question else None)
+        if not qid or qid == FILE_QUESTION_ID:
+            return
+        self.stop_playback()
+        self._set_state("idle")
+        self.choose_question(qid, speak=True)
+
+    def delete_take(self, take_id: int) -> None:
+        try:
+            self.history.delete(take_id)
+        except VoiceCoachError as exc:
+            self._fail(str(exc))
+        if take_id == self._review_take:
+            self.stop_playback()
+            self._review_take, self._report = None, None
+            self.reviewCleared.emit()
+            if self._state == "review":
+                self._set_state("idle")
+        self.refresh_history()
+
+    def refresh_history(self) -> None:
+        try:
+            self.historyChanged.emit(self.history.list())
+        except VoiceCoachError as exc:
+            self._fail(str(exc))
+
+    def pack_titles(self) -> dict[str, str]:
+        return {name: getattr(p, "title", name) for name, p in self.packs.packs.items()}
+
+    def move_section_edge(self, index: int, t_s: float) -> None:
+        """The user dragged a section edge: re-time the sections and keep the correction."""
+        report = self._report
+        if report is None:
+            return
+        sections = move_boundary(report, index, t_s)
+        if sections is None:
+            self.reportCorrected.emit(report)  # snap the timeline back
+            return
+        self._report = with_sentence_sections(report, sections, self.settings.analysis)
+        if self._review_take is not None:
+            try:
+                self.history.save_corrections(
+                    self._review_take, {"sentence_sections": sections, "version": 1}
+                )
+            except VoiceCoachError as exc:
+                self._fail(str(exc))
+        self.reportCorrected.emit(self._report)
+
+    # --- playback ----------------------------------------------------------------------------
+
+    def play_from(self, t_s: float) -> None:
+        self._play(t_s, None, "")
+
+    def play_section(self, name: str) -> None:
+        if self._report is None:
+            return
+        s = next((s for s in self._report.sections if s.name == name), None)
+        if s is not None:
+            self._play(s.start_s, s.end_s, f"Playing {name.title()}")
+
+    def _play(self, start_s: float, end_s: float | None, context: str) -> None:
+        if self._loaded_audio is None:
+            self._fail("There is no recording to play for this review.")
+            return
+        self.speaker.stop()
+        try:
+            self.player.play(start_s, end_s, self._speed)
+        except VoiceCoachError as exc:
+            self._fail(str(exc))
+            return
+        self._span_end = end_s
+        self.playContextChanged.emit(context)
+        self.playingChanged.emit(True)
+        self.positionChanged.emit(start_s)
+        self._play_timer.start()
+
+    def toggle_play(self) -> None:
+        p = self.player
+        if p.playing:
+            p.pause()
+            self.playingChanged.emit(False)
+        elif p.paused:
+            p.resume()
+            self.playingChanged.emit(True)
+            self._play_timer.start()
+        else:
+            pos = p.position_s
+            if self._report is not None and pos >= self._report.duration_s - 0.05:
+                pos = 0.0
+            self._play(pos, None, "")
+
+    def seek(self, t_s: float) -> None:
+        self.player.seek(t_s)
+        self.positionChanged.emit(t_s)
+
+    def set_speed(self, speed: float) -> None:
+        self._speed = speed
+        if self.player.playing:
+            self._play(self.player.position_s, self._span_end, "")
+
+    def stop_playback(self) -> None:
+        self._play_timer.stop()
+        try:
+            self.player.stop()
+        except VoiceCoachError as exc:
+            log.warning("stopping playback: %s", exc)
+        self.playingChanged.emit(False)
+
+    def _poll_playback(self) -> None:
+        p = self.player
+        self.positionChanged.emit(p.position_s)
+        if not p.playing and not p.paused:
+            self._play_timer.stop()
+            self.playingChanged.emit(False)
+            self.playContextChanged.emit("")
+
+    def _on_playback_finished(self) -> None:
+        self._poll_playback()
+
+    def _on_playback_failed(self, message: str) -> None:
+        self._play_timer.stop()
+        self.playingChanged.emit(False)
+        self._fail(message)
+
+    # --- settings ----------------------------------------------------------------------------
+
+    def input_devices(self) -> list[str]:
+        try:
+            return [d.name for d in self.layer.list_input_devices()]
+        except VoiceCoachError as exc:
+            log.warning("listing input devices: %s", exc)
+            return []
+
+    def voices(self) -> list[tuple[str, str]]:
+        try:
+            return list(self.speaker.voices())
+        except Exception:  # a broken TTS engine must not break the settings dialog
+            log.exception("listing voices")
+            return []
+
+    def apply_settings(self, new: Settings) -> None:
+        old, self.settings = self.settings, new
+        try:
+            new.save(self.paths.settings_path)
+        except OSError as exc:
+            self._fail(f"Settings could not be saved to {self.paths.settings_path}: {exc}")
+        if new.tts != old.tts and self._speaker_factory is not None:
+            self.speaker.close()
+            self.speaker = self._speaker_factory(new)
+            self.speaker.on_done = self._speechDone.emit
+            self.ttsChanged.emit(self.speaker.available, self.speaker.unavailable_reason)
+        if new.transcriber != old.transcriber and self._transcriber_factory is not None:
+            self.transcriber = self._transcriber_factory(new)
+            self._preload_model()
+        self.settingsChanged.emit(new)
+
+    # --- shutdown ----------------------------------------------------------------------------
+
+    def shutdown(self) -> None:
+        """Stop everything in flight; a take being recorded is kept (and offered next time)."""
+        self._play_timer.stop()
+        if self._recorder is not None:
+            try:
+                result = self._recorder.stop()
+                if self._take_id is not None:
+                    self.history.finish_recording(self._take_id, result.duration_s)
+            except VoiceCoachError as exc:
+                log.warning("stopping the recorder at exit: %s", exc)
+            self._recorder = None
+        if self._task is not None:
+            self._task.cancel()
+        for close in (self.player.stop, self.speaker.close):
+            try:
+                close()
+            except Exception:
+                log.exception("shutdown step failed")
+        self.tasks.shutdown(wait=False)
+
+    # --- errors ------------------------------------------------------------------------------
+
+    def _fail(self, message: str) -> None:
+        log.warning("%s", message)
+        self.errorOccurred.emit(message)
+
+
+def _unexpected(error: BaseException) -> str:
+    return f"Something went wrong: {type(error).__name__}: {error}. Details are in the log."

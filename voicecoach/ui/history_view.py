@@ -1,0 +1,443 @@
+"""HistoryView: every take, filterable by pack and question; open, replay, try again, delete,
+and compare two takes of the same question side by side.
+
+It is given `TakeRecord`s (plain data from the store) and only reads them; every action goes
+out as a signal for the session to carry out.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voicecoach.domain import SECTION_NAMES
+from voicecoach.report import fmt_time
+from voicecoach.ui.style import SECTION_LABELS, current_theme, icon, section_color, set_role
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+STATUS_TEXT = {
+    "recording": "not finished",
+    "recorded": "not analysed",
+    "analysed": "analysed",
+    "failed": "failed",
+}
+COLUMNS = ("When", "Question", "Length", "Fillers/min", "Status")
+
+
+def _when(dt: datetime) -> str:
+    local = dt.astimezone()
+    today = datetime.now().astimezone().date()
+    if local.date() == today:
+        return "Today " + local.strftime("%H:%M")
+    return local.strftime("%a %d %b, %H:%M")
+
+
+def _fillers_per_min(rj: dict[str, Any] | None) -> float | None:
+    if not rj:
+        return None
+    f = rj.get("fillers") or {}
+    v = f.get("per_minute")
+    return float(v) if v is not None else None
+
+
+def section_durations(rj: dict[str, Any] | None) -> dict[str, float]:
+    """Seconds per STAR section from a stored report (a section split in two is summed)."""
+    out: dict[str, float] = {}
+    for s in (rj or {}).get("sections", []):
+        out[s["name"]] = out.get(s["name"], 0.0) + float(
+            s.get("duration_s", s["end_s"] - s["start_s"])
+        )
+    return out
+
+
+class _Filter(QSortFilterProxyModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.pack = ""
+        self.question = ""
+        self.records: dict[int, Any] = {}
+
+    def filterAcceptsRow(self, row: int, parent) -> bool:  # noqa: N802
+        idx = self.sourceModel().index(row, 0, parent)
+        rec = self.records.get(idx.data(ID_ROLE))
+        if rec is None:
+            return False
+        return (not self.pack or rec.pack == self.pack) and (
+            not self.question or rec.question_id == self.question
+        )
+
+
+class CompareView(QFrame):
+    """Two takes of one question in two columns: section lengths, total and fillers."""
+
+    closeRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("compareView")
+        self.setProperty("card", True)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(16, 12, 16, 12)
+        head = QHBoxLayout()
+        self.title = QLabel("Compare")
+        set_role(self.title, "title")
+        close = QPushButton("Close")
+        close.setProperty("kind", "flat")
+        close.clicked.connect(self.closeRequested)
+        head.addWidget(self.title, 1)
+        head.addWidget(close)
+        lay.addLayout(head)
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(24)
+        self.grid.setVerticalSpacing(6)
+        lay.addLayout(self.grid)
+        self.hide()
+
+    def cell(self, row: str, col: int) -> str:
+        """Text of a cell (row name: situation..result, total, fillers; col 1 or 2)."""
+        w = self.findChild(QLabel, f"cmp_{row}_{col}")
+        return w.text() if w is not None else ""
+
+    def show_pair(self, a, b) -> None:
+        """a, b: TakeRecords of one question, shown older first."""
+        if b.created_at < a.created_at:
+            a, b = b, a
+        while self.grid.count():
+            w = self.grid.takeAt(0).widget()
+            if w is not None:
+                w.deleteLater()
+        self.title.setText(f"Compare: {a.question_text}")
+        self.title.setWordWrap(True)
+        theme = current_theme()
+        for col, rec in ((1, a), (2, b)):
+            h = QLabel(_when(rec.created_at))
+            set_role(h, "heading")
+            self.grid.addWidget(h, 0, col)
+        da, db = section_durations(a.report_json), section_durations(b.report_json)
+        ta = (a.report_json or {}).get("targets", {})
+        rows: list[tuple[str, str, str, str]] = []
+        for n in SECTION_NAMES:
+            target = ta.get(f"{n}_s")
+            tgt = f"  (target {target:.0f} s)" if target else ""
+            va = f"{da[n]:.0f} s" if n in da else "missing"
+            vb = f"{db[n]:.0f} s" if n in db else "missing"
+            rows.append((n, SECTION_LABELS[n] + tgt, va, vb))
+        dur_a = (a.report_json or {}).get("audio", {}).get("duration_s", a.duration_s or 0)
+        dur_b = (b.report_json or {}).get("audio", {}).get("duration_s", b.duration_s or 0)
+        rows.append(("total", "Total", fmt_time(dur_a or 0), fmt_time(dur_b or 0)))
+        fa = (a.report_json or {}).get("fillers", {})
+        fb = (b.report_json or {}).get("fillers", {})
+        rows.append(
+            (
+                "fillers",
+                "Fillers",
+                f"{fa.get('total', 0)} ({fa.get('per_minute', 0):.1f}/min)",
+                f"{fb.get('total', 0)} ({fb.get('per_minute', 0):.1f}/min)",
+            )
+        )
+        rows.append(
+            (
+                "pace",
+                "Pace",
+                f"{(a.report_json or {}).get('pace_wpm', 0):.0f} wpm",
+                f"{(b.report_json or {}).get('pace_wpm', 0):.0f} wpm",
+            )
+        )
+        for r, (key, label, va, vb) in enumerate(rows, start=1):
+            name = QLabel(label)
+            if key in SECTION_LABELS:
+                c = section_color(key).name()
+                name.setText(f"<span style='color:{c}'>■</span> {label}")
+            self.grid.addWidget(name, r, 0)
+            for col, v in ((1, va), (2, vb)):
+                lbl = QLabel(v)
+                lbl.setObjectName(f"cmp_{key}_{col}")
+                if v == "missing":
+                    lbl.setStyleSheet(f"color: {theme.colors['bad']};")
+                self.grid.addWidget(lbl, r, col)
+        self.grid.setColumnStretch(0, 2)
+        self.grid.setColumnStretch(1, 1)
+        self.grid.setColumnStretch(2, 1)
+        self.show()
+
+
+class HistoryView(QWidget):
+    openRequested = Signal(int)
+    replayRequested = Signal(int)
+    retryRequested = Signal(str)  # question id
+    deleteRequested = Signal(int)
+    analyseRequested = Signal(int)  # an unfinished take
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("historyView")
+        self._records: dict[int, Any] = {}
+        self.confirm_delete = self._confirm_delete  # replaced in tests
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(24, 20, 24, 16)
+        lay.setSpacing(12)
+        title = QLabel("History")
+        set_role(title, "title")
+        lay.addWidget(title)
+
+        filters = QHBoxLayout()
+        self.pack = QComboBox()
+        self.pack.setObjectName("historyPack")
+        self.pack.setAccessibleName("Filter by pack")
+        self.question = QComboBox()
+        self.question.setObjectName("historyQuestion")
+        self.question.setAccessibleName("Filter by question")
+        self.question.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.question.setMinimumContentsLength(30)
+        for text, w in (("Pack", self.pack), ("Question", self.question)):
+            lbl = QLabel(text)
+            set_role(lbl, "muted")
+            lbl.setBuddy(w)
+            filters.addWidget(lbl)
+            filters.addWidget(w, 1 if w is self.question else 0)
+        filters.addStretch(0)
+        lay.addLayout(filters)
+
+        self.model = QStandardItemModel(0, len(COLUMNS))
+        self.model.setHorizontalHeaderLabels(list(COLUMNS))
+        self.proxy = _Filter()
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView()
+        self.table.setObjectName("historyTable")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(34)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        hh.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.table.doubleClicked.connect(lambda _i: self._open())
+        lay.addWidget(self.table, 1)
+
+        self.empty = QLabel("No takes yet. Your recorded answers will be listed here.")
+        self.empty.setObjectName("historyEmpty")
+        set_role(self.empty, "muted")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        lay.addWidget(self.empty)
+
+        buttons = QHBoxLayout()
+        text_color = current_theme().colors["text"]
+        self.open_btn = QPushButton("Open review")
+        self.open_btn.setObjectName("historyOpen")
+        self.open_btn.setProperty("kind", "primary")
+        self.replay_btn = QPushButton("Replay")
+        self.replay_btn.setObjectName("historyReplay")
+        self.replay_btn.setIcon(icon("play", text_color, 16))
+        self.retry_btn = QPushButton("Try again")
+        self.retry_btn.setObjectName("historyRetry")
+        self.retry_btn.setIcon(icon("retry", text_color, 16))
+        self.compare_btn = QPushButton("Compare two")
+        self.compare_btn.setObjectName("historyCompare")
+        self.compare_btn.setIcon(icon("compare", text_color, 16))
+        self.compare_btn.setToolTip("Select two analysed takes of the same question")
+        self.delete_btn = QPushButton("Delete…")
+        self.delete_btn.setObjectName("historyDelete")
+        self.delete_btn.setIcon(icon("trash", current_theme().colors["bad"], 16))
+        for b in (self.open_btn, self.replay_btn, self.retry_btn, self.compare_btn):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.delete_btn)
+        lay.addLayout(buttons)
+
+        self.compare = CompareView()
+        self.compare.closeRequested.connect(self.compare.hide)
+        lay.addWidget(self.compare)
+
+        self.open_btn.clicked.connect(self._open)
+        self.replay_btn.clicked.connect(lambda: self._emit_selected(self.replayRequested))
+        self.retry_btn.clicked.connect(self._retry)
+        self.compare_btn.clicked.connect(self._compare)
+        self.delete_btn.clicked.connect(self._delete)
+        self.pack.currentIndexChanged.connect(self._filter_changed)
+        self.question.currentIndexChanged.connect(self._filter_changed)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self._update_buttons()
+
+    # --- data ----------------------------------------------------------------------------
+
+    def set_takes(self, records: list, pack_titles: dict[str, str] | None = None) -> None:
+        selected = set(self.selected_ids())
+        self._records = {r.id: r for r in records}
+        self.proxy.records = self._records
+        self.model.removeRows(0, self.model.rowCount())
+        theme = current_theme()
+        for r in records:
+            items = [QStandardItem() for _ in COLUMNS]
+            items[0].setText(_when(r.created_at))
+            items[0].setData(r.created_at.timestamp(), SORT_ROLE)
+            items[1].setText(r.question_text)
+            items[1].setToolTip(r.question_text)
+            items[1].setData(r.question_text.lower(), SORT_ROLE)
+            dur = r.duration_s or 0.0
+            items[2].setText(fmt_time(dur) if r.duration_s else "—")
+            items[2].setData(dur, SORT_ROLE)
+            fpm = _fillers_per_min(r.report_json)
+            items[3].setText(f"{fpm:.1f}" if fpm is not None else "—")
+            items[3].setData(fpm if fpm is not None else -1.0, SORT_ROLE)
+            status = STATUS_TEXT.get(r.status, r.status)
+            items[4].setText(status)
+            items[4].setData(status, SORT_ROLE)
+            if r.status == "failed":
+                items[4].setForeground(theme.color("bad"))
+                items[4].setToolTip(r.error or "")
+            elif r.status != "analysed":
+                items[4].setForeground(theme.color("muted"))
+            for it in items:
+                it.setData(r.id, ID_ROLE)
+            self.model.appendRow(items)
+        self._fill_filters(records, pack_titles or {})
+        self.proxy.invalidate()
+        self.table.sortByColumn(
+            self.table.horizontalHeader().sortIndicatorSection(),
+            self.table.horizontalHeader().sortIndicatorOrder(),
+        )
+        self.empty.setVisible(not records)
+        self.table.setVisible(bool(records))
+        self.select_ids(selected & set(self._records))
+        self._update_buttons()
+
+    def _fill_filters(self, records: list, pack_titles: dict[str, str]) -> None:
+        cur_pack, cur_q = self.pack.currentData(), self.question.currentData()
+        for combo in (self.pack, self.question):
+            combo.blockSignals(True)
+            combo.clear()
+        self.pack.addItem("All packs", "")
+        for p in dict.fromkeys(r.pack for r in records):
+            self.pack.addItem(pack_titles.get(p, p) or "(no pack)", p)
+        self.question.addItem("All questions", "")
+        for qid, text in dict.fromkeys((r.question_id, r.question_text) for r in records):
+            self.question.addItem(text, qid)
+            self.question.setItemData(self.question.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
+        self.pack.setCurrentIndex(max(0, self.pack.findData(cur_pack)))
+        self.question.setCurrentIndex(max(0, self.question.findData(cur_q)))
+        for combo in (self.pack, self.question):
+            combo.blockSignals(False)
+        self._filter_changed()
+
+    def set_filter(self, pack: str = "", question_id: str = "") -> None:
+        self.pack.setCurrentIndex(max(0, self.pack.findData(pack)))
+        self.question.setCurrentIndex(max(0, self.question.findData(question_id)))
+
+    def _filter_changed(self, *_a) -> None:
+        self.proxy.pack = self.pack.currentData() or ""
+        self.proxy.question = self.question.currentData() or ""
+        self.proxy.invalidate()
+        self._update_buttons()
+
+    def visible_ids(self) -> list[int]:
+        return [self.proxy.index(r, 0).data(ID_ROLE) for r in range(self.proxy.rowCount())]
+
+    # --- selection -----------------------------------------------------------------------
+
+    def selected_ids(self) -> list[int]:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return [r.data(ID_ROLE) for r in rows]
+
+    def select_ids(self, ids) -> None:
+        sm = self.table.selectionModel()
+        sm.clearSelection()
+        for r in range(self.proxy.rowCount()):
+            idx = self.proxy.index(r, 0)
+            if idx.data(ID_ROLE) in ids:
+                sm.select(
+                    idx,
+                    sm.SelectionFlag.Select | sm.SelectionFlag.Rows,
+                )
+
+    def _update_buttons(self) -> None:
+        ids = self.selected_ids()
+        one = len(ids) == 1
+        rec = self._records.get(ids[0]) if one else None
+        self.open_btn.setEnabled(one)
+        self.open_btn.setText(
+            "Analyse now"
+            if rec is not None and rec.status in ("recording", "recorded")
+            else "Open review"
+        )
+        self.replay_btn.setEnabled(one)
+        self.retry_btn.setEnabled(one)
+        self.delete_btn.setEnabled(bool(ids))
+        recs = [self._records[i] for i in ids if i in self._records]
+        self.compare_btn.setEnabled(
+            len(recs) == 2
+            and recs[0].question_id == recs[1].question_id
+            and all(r.report_json for r in recs)
+        )
+
+    def _emit_selected(self, signal) -> None:
+        ids = self.selected_ids()
+        if len(ids) == 1:
+            signal.emit(ids[0])
+
+    def _open(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) != 1:
+            return
+        rec = self._records[ids[0]]
+        if rec.status in ("recording", "recorded"):
+            self.analyseRequested.emit(rec.id)
+        else:
+            self.openRequested.emit(rec.id)
+
+    def _retry(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) == 1:
+            self.retryRequested.emit(self._records[ids[0]].question_id)
+
+    def _compare(self) -> None:
+        recs = [self._records[i] for i in self.selected_ids()]
+        if len(recs) == 2:
+            self.compare.show_pair(*recs)
+
+    def _confirm_delete(self, n: int) -> bool:
+        what = "this take" if n == 1 else f"these {n} takes"
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Delete takes")
+        box.setText(f"Delete {what}?")
+        box.setInformativeText("The recording and its review are removed. This cannot be undone.")
+        box.setStandardButtons(QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Yes)
+        box.button(QMessageBox.StandardButton.Yes).setText("Delete")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    def _delete(self) -> None:
+        ids = self.selected_ids()
+        if ids and self.confirm_delete(len(ids)):
+            for i in ids:
+                self.deleteRequested.emit(i)

@@ -1,0 +1,241 @@
+"""QuestionPanel: choose a question (pack, topic, question, or "Surprise me") and read it.
+
+The question is shown large; "Read again" asks for it to be read aloud; a one-line notice says
+when reading aloud is not available; hints and key points fold away. The panel only filters the
+PackSet it is given (plain data) and reports choices; the session decides what is current.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voicecoach.domain import Question
+from voicecoach.ui.style import current_theme, icon, set_role
+
+ALL = ""
+
+
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class QuestionPanel(QFrame):
+    questionChosen = Signal(str)  # question id
+    surpriseRequested = Signal(str, str)  # pack name or "", topic or ""
+    readAgainRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("questionPanel")
+        self.setProperty("card", True)
+        self._packs = None
+        self._question: Question | None = None
+        self._filling = False
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(20, 16, 20, 16)
+        lay.setSpacing(10)
+
+        pick = QHBoxLayout()
+        pick.setSpacing(8)
+        self.pack = QComboBox()
+        self.pack.setObjectName("packCombo")
+        self.pack.setAccessibleName("Question pack")
+        self.topic = QComboBox()
+        self.topic.setObjectName("topicCombo")
+        self.topic.setAccessibleName("Topic")
+        self.question = QComboBox()
+        self.question.setObjectName("questionCombo")
+        self.question.setAccessibleName("Question")
+        self.question.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.question.setMinimumContentsLength(24)
+        self.question.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.surprise = QPushButton("Surprise me")
+        self.surprise.setObjectName("surpriseButton")
+        self.surprise.setIcon(icon("shuffle", current_theme().colors["text"], 18))
+        self.surprise.setToolTip("A random question from this pack and topic")
+        for label, w in (("Pack", self.pack), ("Topic", self.topic)):
+            lbl = QLabel(label)
+            set_role(lbl, "muted")
+            lbl.setBuddy(w)
+            pick.addWidget(lbl)
+            pick.addWidget(w)
+        pick.addWidget(self.question, 1)
+        pick.addWidget(self.surprise)
+        lay.addLayout(pick)
+
+        self.meta = QLabel("")
+        self.meta.setObjectName("questionMeta")
+        set_role(self.meta, "heading")
+        lay.addWidget(self.meta)
+
+        self.prompt = QLabel("Pick a question, or press “Surprise me”.")
+        self.prompt.setObjectName("questionPrompt")
+        self.prompt.setWordWrap(True)
+        self.prompt.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_role(self.prompt, "question")
+        lay.addWidget(self.prompt)
+
+        row = QHBoxLayout()
+        self.read_again = QPushButton("Read again")
+        self.read_again.setObjectName("readAgainButton")
+        self.read_again.setIcon(icon("speaker", current_theme().colors["text"], 18))
+        self.read_again.setShortcut("Ctrl+R")
+        self.read_again.setToolTip("Hear the question again (Ctrl+R)")
+        self.read_again.clicked.connect(self.readAgainRequested)
+        self.tts_notice = QLabel("")
+        self.tts_notice.setObjectName("ttsNotice")
+        set_role(self.tts_notice, "muted")
+        self.tts_notice.hide()
+        self.hints_toggle = QToolButton()
+        self.hints_toggle.setObjectName("hintsToggle")
+        self.hints_toggle.setText("Hints and key points")
+        self.hints_toggle.setCheckable(True)
+        self.hints_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.hints_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.hints_toggle.toggled.connect(self._toggle_hints)
+        row.addWidget(self.read_again)
+        row.addWidget(self.tts_notice)
+        row.addStretch(1)
+        row.addWidget(self.hints_toggle)
+        lay.addLayout(row)
+
+        self.hints = QLabel("")
+        self.hints.setObjectName("questionHints")
+        self.hints.setWordWrap(True)
+        self.hints.setTextFormat(Qt.TextFormat.RichText)
+        self.hints.hide()
+        lay.addWidget(self.hints)
+
+        self.pack.currentIndexChanged.connect(self._pack_changed)
+        self.topic.currentIndexChanged.connect(self._topic_changed)
+        self.question.currentIndexChanged.connect(self._question_changed)
+        self.surprise.clicked.connect(
+            lambda: self.surpriseRequested.emit(
+                self.pack.currentData() or ALL, self.topic.currentData() or ALL
+            )
+        )
+
+    # --- data ----------------------------------------------------------------------------
+
+    def set_packs(self, packs) -> None:
+        """The loaded PackSet (`.packs` name -> Pack, `.questions()`, `.topics()`)."""
+        self._packs = packs
+        self._filling = True
+        self.pack.clear()
+        self.pack.addItem("All packs", ALL)
+        for name, p in packs.packs.items():
+            self.pack.addItem(getattr(p, "title", name) or name, name)
+        self._filling = False
+        self._pack_changed()
+
+    def _pack_changed(self, *_a) -> None:
+        if self._packs is None:
+            return
+        was = self._filling
+        self._filling = True
+        self.topic.clear()
+        self.topic.addItem("All topics", ALL)
+        for t in self._packs.topics(self.pack.currentData() or None):
+            self.topic.addItem(t, t)
+        self._filling = was
+        self._topic_changed()
+
+    def _topic_changed(self, *_a) -> None:
+        if self._packs is None:
+            return
+        was = self._filling
+        self._filling = True
+        self.question.clear()
+        qs = self._packs.questions(
+            self.pack.currentData() or None, self.topic.currentData() or None
+        )
+        self.question.addItem(f"Choose a question ({len(qs)})…", ALL)
+        for q in qs:
+            self.question.addItem(q.prompt, q.id)
+            self.question.setItemData(
+                self.question.count() - 1, q.prompt, Qt.ItemDataRole.ToolTipRole
+            )
+        self._filling = was
+        if self._question is not None:
+            i = self.question.findData(self._question.id)
+            if i >= 0:
+                self._select_quietly(i)
+
+    def _question_changed(self, index: int) -> None:
+        if self._filling:
+            return
+        qid = self.question.itemData(index)
+        if qid:
+            self.questionChosen.emit(qid)
+
+    def _select_quietly(self, index: int) -> None:
+        was = self._filling
+        self._filling = True
+        self.question.setCurrentIndex(index)
+        self._filling = was
+
+    def set_question(self, q: Question | None) -> None:
+        self._question = q
+        if q is None:
+            self.prompt.setText("Pick a question, or press “Surprise me”.")
+            self.meta.setText("")
+            self.hints.setText("")
+            self.read_again.setEnabled(False)
+            return
+        self.read_again.setEnabled(True)
+        self.prompt.setText(q.prompt)
+        kind = "drill · timed as a whole" if q.kind == "drill" else "STAR answer"
+        self.meta.setText(f"{q.topic.upper()}  ·  {q.difficulty.upper()}  ·  {kind.upper()}")
+        parts = []
+        if q.probing:
+            parts.append(f"<p><b>What they listen for.</b> {_esc(q.probing)}</p>")
+        if q.structure_hint:
+            parts.append(f"<p><b>Shape.</b> {_esc(q.structure_hint)}</p>")
+        if q.key_points:
+            items = "".join(f"<li>{_esc(k)}</li>" for k in q.key_points)
+            parts.append(f"<p><b>Key points</b></p><ul style='margin-top:0'>{items}</ul>")
+        if q.mistakes:
+            items = "".join(f"<li>{_esc(k)}</li>" for k in q.mistakes)
+            parts.append(f"<p><b>Common mistakes</b></p><ul style='margin-top:0'>{items}</ul>")
+        self.hints.setText("".join(parts) or "No hints for this question.")
+        i = self.question.findData(q.id)
+        if i < 0 and self._packs is not None:
+            # chosen from outside the current filter (history, surprise across packs): widen it
+            self.pack.setCurrentIndex(max(0, self.pack.findData(q.pack)))
+            self.topic.setCurrentIndex(0)
+            i = self.question.findData(q.id)
+        if i >= 0:
+            self._select_quietly(i)
+
+    def current_question(self) -> Question | None:
+        return self._question
+
+    def set_tts_available(self, available: bool, reason: str = "") -> None:
+        self.read_again.setVisible(available)
+        self.tts_notice.setVisible(not available)
+        self.tts_notice.setText(
+            reason or "Reading aloud is not available on this computer — read the question above."
+        )
+
+    def set_busy(self, busy: bool) -> None:
+        """While recording or analysing, the question cannot change."""
+        for w in (self.pack, self.topic, self.question, self.surprise):
+            w.setEnabled(not busy)
+
+    def _toggle_hints(self, on: bool) -> None:
+        self.hints.setVisible(on)
+        self.hints_toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
