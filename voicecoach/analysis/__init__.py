@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from voicecoach.analysis import delivery, fillers, sections, text, timing
 from voicecoach.domain import NoSpeechError, Question, Report, SectionTargets, Transcript
 from voicecoach.settings import AnalysisSettings
 
@@ -20,9 +21,6 @@ def analyze(
     targets: SectionTargets | None = None,
 ) -> Report:
     """Measure one answer. Raises NoSpeechError when the transcript holds no words."""
-    # Imported here so each analysis module can be imported (and tested) on its own.
-    from voicecoach.analysis import delivery, fillers, sections, text, timing
-
     settings = settings or AnalysisSettings()
     words = transcript.words
     if not words:
