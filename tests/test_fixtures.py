@@ -80,6 +80,14 @@ def test_pieces_cut_fillers_out_of_the_text() -> None:
     assert {p.section for p in ps} == set(sc.sections)
 
 
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda s: s.id)
+def test_every_piece_has_words_to_say(script: Script) -> None:
+    """No piece is bare punctuation (piper makes no sound for it) and fillers keep their text."""
+    for p in pieces(script):
+        assert re.search(r"\w", p.text), p
+        assert "{" not in p.text and "}" not in p.text, p
+
+
 def test_bad_scripts_are_rejected(tmp_path: Path) -> None:
     """Out-of-order sections and unknown fillers are refused with the file name."""
     bad = tmp_path / "bad-01.toml"
