@@ -48,7 +48,7 @@ def read(path: Path) -> np.ndarray:
 def test_recording_matches_the_source_sample_for_sample(tmp_path: Path) -> None:
     """Every block reaches the file, in order, with nothing dropped or duplicated."""
     src = speechlike(2.0)
-    layer = FakeSoundLayer(src, speed=0)
+    layer = FakeSoundLayer(src, speed=0, at_end="hold")
     rec = Recorder(layer, tmp_path / "take.wav", AudioSettings())
     rec.start()
     assert layer.wait_input_done()
@@ -85,7 +85,9 @@ def test_level_meter_reports_the_latest_block(tmp_path: Path) -> None:
     """level() gives peak/RMS of the newest block and holds it when nothing new arrived."""
     t = np.arange(RATE) / RATE
     tone = (0.5 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
-    layer = FakeSoundLayer(np.concatenate([np.zeros(RATE, np.float32), tone]), speed=0)
+    layer = FakeSoundLayer(
+        np.concatenate([np.zeros(RATE, np.float32), tone]), speed=0, at_end="hold"
+    )
     rec = Recorder(layer, tmp_path / "take.wav", AudioSettings())
     assert rec.level().peak == 0.0  # nothing yet
     rec.start()
@@ -163,7 +165,7 @@ def test_device_problems_raise_actionable_errors(
 def test_unsupported_rate_records_at_the_device_rate(tmp_path: Path) -> None:
     """A device that refuses 16 kHz is recorded at its own rate, and the file says so."""
     src = speechlike(1.0, rate=48000)
-    layer = FakeSoundLayer(src, rate_hz=48000, speed=0, supported_rates_hz=(48000,))
+    layer = FakeSoundLayer(src, rate_hz=48000, speed=0, at_end="hold", supported_rates_hz=(48000,))
     rec = Recorder(layer, tmp_path / "take.wav", AudioSettings(sample_rate_hz=16000))
     rec.start()
     layer.wait_input_done()
@@ -323,7 +325,7 @@ def test_repair_rejects_non_wav(tmp_path: Path) -> None:
 def test_slow_tap_loses_nothing_and_does_not_slow_the_device(tmp_path: Path) -> None:
     """A consumer slower than real time gets every block; the callback is never held up."""
     src = speechlike(2.0)
-    layer = FakeSoundLayer(src, speed=0)
+    layer = FakeSoundLayer(src, speed=0, at_end="hold")
     seen: list[np.ndarray] = []
 
     def slow_tap(block: np.ndarray) -> None:
@@ -352,3 +354,147 @@ def test_overflow_flags_are_counted(tmp_path: Path) -> None:
     rec.start()
     layer.wait_input_done()
     assert rec.stop().overflows == 1
+
+
+# --- SoundDeviceLayer against a stand-in sounddevice module (no hardware here) ---------------
+
+
+class _PortAudioError(Exception):
+    pass
+
+
+class _FakeSd:
+    """Just enough of python-sounddevice's API to drive SoundDeviceLayer's own logic."""
+
+    PortAudioError = _PortAudioError
+
+    class CallbackStop(Exception):  # noqa: N818
+        pass
+
+    class CallbackAbort(Exception):  # noqa: N818
+        pass
+
+    def __init__(self, rates: tuple[int, ...] = (48000,), open_error: Exception | None = None):
+        self.rates = rates
+        self.open_error = open_error
+        self.default = type("D", (), {"device": [0, 1]})()
+        self.streams: list = []
+        sd = self
+
+        class Stream:
+            def __init__(self, device, samplerate, channels, dtype, blocksize, callback, **kw):
+                if sd.open_error is not None:
+                    raise sd.open_error
+                self.samplerate, self.channels = samplerate, channels
+                self.callback, self.finished_callback = callback, kw["finished_callback"]
+                self.active = False
+                sd.streams.append(self)
+
+            def start(self):
+                self.active = True
+
+            def stop(self):
+                if self.active:
+                    self.active = False
+                    self.finished_callback()
+
+            def close(self):
+                self.stop()
+
+            def die(self):  # what PortAudio does when the device vanishes
+                self.active = False
+                self.finished_callback()
+
+        self.InputStream = self.OutputStream = Stream
+
+    def query_devices(self):
+        return [
+            {"name": "Mic", "max_input_channels": 1, "max_output_channels": 0,
+             "default_samplerate": 48000.0},
+            {"name": "Speakers", "max_input_channels": 0, "max_output_channels": 2,
+             "default_samplerate": 44100.0},
+        ]  # fmt: skip
+
+    def check_input_settings(self, device, samplerate, channels, dtype):
+        if samplerate not in self.rates:
+            raise _PortAudioError("Invalid sample rate", -9997)
+
+    check_output_settings = check_input_settings
+
+
+@pytest.fixture
+def fake_sd(monkeypatch) -> _FakeSd:
+    sd = _FakeSd()
+    monkeypatch.setitem(sys.modules, "sounddevice", sd)
+    return sd
+
+
+def test_sounddevice_layer_falls_back_to_the_device_rate_and_channels(fake_sd) -> None:
+    """16 kHz stereo on a 48 kHz mono mic opens at 48 kHz mono instead of failing."""
+    from voicecoach.audio.devices import SoundDeviceLayer
+
+    layer = SoundDeviceLayer()
+    assert [d.name for d in layer.list_input_devices()] == ["Mic"]
+    stream = layer.open_input(None, 16000, 2, 800, lambda *a: None)
+    assert (stream.rate_hz, stream.channels) == (48000, 1)
+
+
+def test_sounddevice_layer_reports_a_vanished_device(fake_sd) -> None:
+    """A stream that ends without stop() carries DeviceLostError; a stopped one has no error."""
+    from voicecoach.audio.devices import DeviceLostError, SoundDeviceLayer
+
+    ended = threading.Event()
+    stream = SoundDeviceLayer().open_input("Mic", 48000, 1, 800, lambda *a: None, ended.set)
+    stream.start()
+    fake_sd.streams[-1].die()
+    assert ended.is_set() and stream.finished and isinstance(stream.error, DeviceLostError)
+    ok = SoundDeviceLayer().open_input("Mic", 48000, 1, 800, lambda *a: None)
+    ok.start()
+    ok.stop()
+    assert ok.finished and ok.error is None
+
+
+def test_sounddevice_layer_translates_callback_stop(fake_sd) -> None:
+    """Our CallbackStop becomes sounddevice's, so the last output block is still played."""
+    from voicecoach.audio.devices import STATUS_OK, CallbackStop, SoundDeviceLayer
+
+    def cb(out, frames, t, status):
+        assert status == STATUS_OK
+        raise CallbackStop
+
+    SoundDeviceLayer().open_output(None, 48000, 2, 800, cb)
+    with pytest.raises(_FakeSd.CallbackStop):
+        fake_sd.streams[-1].callback(np.zeros((800, 2), np.float32), 800, None, 0)
+
+
+@pytest.mark.parametrize(
+    ("error", "kind"),
+    [
+        (_PortAudioError("Device unavailable", -9985), "DeviceBusyError"),
+        (
+            _PortAudioError("Host error", -9999, (0, -16, "Device or resource busy")),
+            "DeviceBusyError",
+        ),
+        (_PortAudioError("Invalid device", -9996), "DeviceMissingError"),
+    ],
+)
+def test_sounddevice_open_errors_map_by_error_code(fake_sd, error, kind) -> None:
+    """PortAudio error codes (not message text) pick the DeviceError the user sees."""
+    import voicecoach.audio.devices as devices
+
+    fake_sd.open_error = error
+    with pytest.raises(getattr(devices, kind)) as exc:
+        devices.SoundDeviceLayer().open_input("Mic", 48000, 1, 800, lambda *a: None)
+    assert '"Mic"' in str(exc.value)
+    with pytest.raises(devices.DeviceMissingError):
+        devices.SoundDeviceLayer().open_input("Webcam", 48000, 1, 800, lambda *a: None)
+
+
+def test_missing_portaudio_is_a_device_error(monkeypatch) -> None:
+    """Without PortAudio the layer raises DeviceError with a fix, never ImportError."""
+    from voicecoach.audio.devices import SoundDeviceLayer
+    from voicecoach.domain import DeviceError
+
+    monkeypatch.setitem(sys.modules, "sounddevice", None)  # import now raises ImportError
+    with pytest.raises(DeviceError, match="PortAudio"):
+        SoundDeviceLayer().list_input_devices()

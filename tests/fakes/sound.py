@@ -5,9 +5,11 @@ background thread (like PortAudio's audio thread), on a clock that can run faste
 time. Output streams call the real output callback and keep what it wrote, so tests can check
 what was played. Failure modes: no devices, a busy device, an unplug after N seconds.
 
-    layer = FakeSoundLayer(source=samples, rate_hz=16000, speed=20)
+    layer = FakeSoundLayer(source=samples, rate_hz=16000, speed=20, at_end="hold")
     rec = Recorder(layer, path, AudioSettings())
-    rec.start(); layer.wait_input_done(); result = rec.stop()
+    rec.start(); layer.wait_input_done(); result = rec.stop()  # exactly the source
+
+By default the microphone keeps sending silence after the source, as a real one would.
 """
 
 from __future__ import annotations
@@ -213,7 +215,7 @@ class FakeSoundLayer:
         rate_hz: int = 16000,
         *,
         speed: float = 1.0,
-        at_end: AtEnd = "hold",
+        at_end: AtEnd = "silence",
         inputs: list[str] | None = None,
         outputs: list[str] | None = None,
         busy: tuple[str, ...] = (),

@@ -1,13 +1,16 @@
 """Read questions aloud: a `Speaker` Protocol, pyttsx3 behind it, and a silent `NullSpeaker`.
 
-pyttsx3 is not thread-safe, so `Pyttsx3Speaker` creates and drives its engine on ONE thread fed
-by a queue. The engine only synthesises (`save_to_file`); the sound goes out through our own
-`Player` on the app's device layer. That keeps playback stoppable (pyttsx3's espeak driver on
-Linux shells out to `aplay` and cannot be interrupted), sends it to the same output device as
-replays, and lets tests capture it with the fake device.
+pyttsx3 is not thread-safe, so its engine is created and driven on ONE thread fed by a queue,
+and only once per process (see `_EngineHost`). Each `Pyttsx3Speaker` has its own thread that
+asks that engine to synthesise (`save_to_file`) at the engine's own rate, time-stretches the
+result to `TtsSettings.rate_wpm` (pyttsx3 2.99's espeak driver applies rate changes late, to
+some later utterance) and plays it through our own `Player` on the app's device layer. That
+keeps playback stoppable (the espeak driver on Linux shells out to `aplay`, uninterruptibly),
+sends it to the same output device as replays, and lets tests capture it with the fake device.
 
-Nothing here ever blocks the caller for long: `say` only queues; a synthesis that does not come
-back within its timeout marks the speaker unavailable and reports the utterance as not done.
+Nothing here blocks the caller for long: the constructor waits at most `init_timeout_s` for the
+engine, `say` only queues, and a synthesis that does not come back within its timeout marks the
+speaker unavailable and reports the utterance as not done.
 When the engine cannot start (no espeak-ng, no output device) `available` is False,
 `unavailable_reason` says why in one line, and `say` returns False without doing anything.
 
@@ -28,8 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+import soundfile as sf
+
 from voicecoach.audio.devices import DeviceLayer
-from voicecoach.audio.player import Player
+from voicecoach.audio.player import MAX_SPEED, MIN_SPEED, Player
+from voicecoach.audio.stretch import time_stretch
 from voicecoach.domain import VoiceCoachError
 from voicecoach.settings import TtsSettings
 
@@ -108,8 +114,95 @@ def _default_engine() -> Any:
     return pyttsx3.init()
 
 
+@dataclass(eq=False)
+class _Synth:
+    text: str
+    voice: str | None
+    path: Path
+    done: threading.Event = field(default_factory=threading.Event)
+    error: str = ""
+
+
+class _EngineHost:
+    """One pyttsx3 engine on one thread, created once and kept for the whole process.
+
+    Why not one engine per speaker: pyttsx3 hands back the same engine for a driver while it is
+    alive, and when an engine is garbage-collected its espeak driver unregisters espeak's (global)
+    synthesis callback, silently breaking any engine created after it. So the engine is created
+    once, never dropped, and every speaker sends it synthesis jobs.
+    """
+
+    def __init__(self, factory: Callable[[], Any]) -> None:
+        self._factory = factory
+        self._q: queue.Queue[_Synth] = queue.Queue()
+        self.ready = threading.Event()
+        self.error = ""  # set when the engine cannot be used (start failure or a wedged job)
+        self.voices: list[tuple[str, str]] = []
+        self.base_rate_wpm = 200.0  # the engine's speaking rate, left as it is
+        self._default_voice: str | None = None
+        self._voice: str | None = None  # the voice the engine is set to
+        threading.Thread(target=self._run, name="tts-engine", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            engine = self._factory()
+            self.voices = [(str(v.id), str(v.name)) for v in engine.getProperty("voices")]
+            voice = engine.getProperty("voice")
+            self._default_voice = self._voice = None if voice is None else str(voice)
+            self.base_rate_wpm = float(engine.getProperty("rate") or 200.0)
+        except Exception as exc:
+            self.error = f"Text-to-speech could not start: {exc}"
+            log.warning("%s", self.error)
+            self.ready.set()
+            return
+        self.ready.set()
+        while True:
+            job = self._q.get()
+            try:
+                # Rate is not set here: with pyttsx3 2.99's espeak driver a changed rate often
+                # only applies to a later utterance. Speakers time-stretch instead.
+                voice = job.voice if job.voice is not None else self._default_voice
+                if voice is not None and voice != self._voice:
+                    engine.setProperty("voice", voice)
+                    self._voice = voice
+                engine.save_to_file(job.text, str(job.path))
+                engine.runAndWait()
+            except Exception as exc:
+                log.exception("Speech synthesis failed")
+                job.error = str(exc) or type(exc).__name__
+            job.done.set()
+
+    def synthesize(self, job: _Synth, timeout_s: float) -> bool:
+        """Synthesise `job.text` to `job.path`; False on failure or timeout (host then broken)."""
+        if self.error:
+            return False
+        self._q.put(job)
+        if not job.done.wait(timeout_s):
+            self.error = "The speech engine stopped responding; questions will not be read aloud."
+            log.warning("%s", self.error)
+            return False
+        return not job.error
+
+
+_shared_host: _EngineHost | None = None
+_shared_lock = threading.Lock()
+
+
+def _host_for(factory: Callable[[], Any] | None) -> _EngineHost:
+    global _shared_host
+    if factory is not None:
+        return _EngineHost(factory)  # tests: a private engine
+    with _shared_lock:
+        if _shared_host is None:
+            _shared_host = _EngineHost(_default_engine)
+        return _shared_host
+
+
 class Pyttsx3Speaker:
-    """pyttsx3 on its own thread; audio played through `layer` (the app's device layer)."""
+    """Speaks through pyttsx3 (synthesis) and `layer` (playback), never blocking the caller.
+
+    `engine_factory` is for tests; by default all speakers share one process-wide engine.
+    """
 
     def __init__(
         self,
@@ -117,7 +210,7 @@ class Pyttsx3Speaker:
         layer: DeviceLayer | None = None,
         *,
         output_device: str | int | None = None,
-        engine_factory: Callable[[], Any] = _default_engine,
+        engine_factory: Callable[[], Any] | None = None,
         init_timeout_s: float = 5.0,
         synth_timeout_s: float = 10.0,
     ) -> None:
@@ -129,39 +222,52 @@ class Pyttsx3Speaker:
         self._settings = settings
         self._layer = layer
         self._device = output_device
-        self._factory = engine_factory
         self._synth_timeout_s = synth_timeout_s
         self._reason = ""
-        self._voices: list[tuple[str, str]] = []
+        self._voice: str | None = None
         self._q: queue.Queue[Any] = queue.Queue()
         self._generation = 0
         self._ids = itertools.count()
-        self._current: _Job | None = None
         self._player: Player | None = None
-        self._ready = threading.Event()
         self._tmpdir = Path(tempfile.mkdtemp(prefix="voicecoach-tts-"))
+        self._thread = threading.Thread(target=self._run, name="tts-speaker", daemon=True)
         self._check_output()
-        self._thread = threading.Thread(target=self._run, name="tts-engine", daemon=True)
-        if not self._reason:
-            self._thread.start()
-            if not self._ready.wait(init_timeout_s):
-                self._set_unavailable(
-                    f"The speech engine did not start within {init_timeout_s:g} s; "
-                    "questions will not be read aloud."
-                )
+        if self._reason:
+            self._host: _EngineHost | None = None
+            return
+        self._host = _host_for(engine_factory)
+        if not self._host.ready.wait(init_timeout_s):
+            self._set_unavailable(
+                f"The speech engine did not start within {init_timeout_s:g} s; "
+                "questions will not be read aloud."
+            )
+            return
+        if self._host.error:
+            self._set_unavailable(self._host.error)
+            return
+        voice = settings.voice
+        if voice is not None and voice not in {vid for vid, _ in self._host.voices}:
+            log.warning("TTS voice %r not found; using the default voice", voice)
+            voice = None
+        self._voice = voice
+        self._player = Player(layer, device=output_device)
+        self._thread.start()
 
     # --- Speaker -----------------------------------------------------------------------------
 
     @property
     def available(self) -> bool:
+        if not self._reason and self._host is not None and self._host.error:
+            self._set_unavailable(self._host.error)
         return not self._reason
 
     @property
     def unavailable_reason(self) -> str:
+        self.available  # noqa: B018 - picks up a failure of the shared engine
         return self._reason
 
     def say(self, text: str) -> bool:
-        if self._reason or not text.strip():
+        if not self.available or not text.strip():
             return False
         self._q.put(_Job(text, self._generation, next(self._ids)))
         return True
@@ -174,7 +280,9 @@ class Pyttsx3Speaker:
             player.stop()
 
     def voices(self) -> list[tuple[str, str]]:
-        return [] if self._reason else list(self._voices)
+        if not self.available or self._host is None:
+            return []
+        return list(self._host.voices)
 
     def close(self) -> None:
         self.stop()
@@ -230,65 +338,49 @@ class Pyttsx3Speaker:
                 log.exception("on_done hook failed")
 
     def _run(self) -> None:
-        try:
-            engine = self._factory()
-            self._voices = [(str(v.id), str(v.name)) for v in engine.getProperty("voices")]
-            engine.setProperty("rate", self._settings.rate_wpm)
-            voice = self._settings.voice
-            if voice is not None:
-                if voice in {vid for vid, _ in self._voices}:
-                    engine.setProperty("voice", voice)
-                else:
-                    log.warning("TTS voice %r not found; using the default voice", voice)
-        except Exception as exc:
-            self._set_unavailable(f"Text-to-speech could not start: {exc}")
-            self._ready.set()
-            return
-        self._ready.set()
-        self._player = Player(self._layer, device=self._device)
         while True:
             item = self._q.get()
             if item is _STOP:
                 return
             job: _Job = item
-            if job.generation != self._generation or self._reason:
+            if job.generation != self._generation or not self.available:
                 self._finish(job, False)
                 continue
             try:
-                completed = self._speak(engine, job)
+                completed = self._speak(job)
             except Exception as exc:  # one bad utterance must not kill the thread
                 log.exception("Speaking failed")
                 if isinstance(exc, VoiceCoachError):
                     self._set_unavailable(f"Questions cannot be read aloud: {exc}")
                 completed = False
             self._finish(job, completed)
-            if self._reason:  # engine or device gone: stop using them
+            if not self.available:  # engine or device gone: report the rest as not done
                 self._drop_pending()
-                return
 
-    def _speak(self, engine: Any, job: _Job) -> bool:
+    def _speak(self, job: _Job) -> bool:
+        host, player = self._host, self._player
+        assert host is not None and player is not None
         path = self._tmpdir / f"utt-{job.id}.wav"
-        timer = threading.Timer(self._synth_timeout_s, self._synth_timed_out, args=(job,))
-        timer.daemon = True
-        timer.start()
-        try:
-            engine.save_to_file(job.text, str(path))
-            engine.runAndWait()
-        finally:
-            timer.cancel()
-        if job.done:  # the watchdog gave up on this one
+        synth = _Synth(job.text, self._voice, path)
+        if not host.synthesize(synth, self._synth_timeout_s):
             return False
         try:
-            if job.generation != self._generation or not path.exists():
+            if job.generation != self._generation:
                 return False
-            player = self._player
-            assert player is not None
-            duration_s = player.load(path)
+            samples, rate_hz = sf.read(str(path), dtype="float32")
+        except (OSError, sf.SoundFileError, RuntimeError):
+            log.exception("Cannot read synthesised speech")
+            return False
         finally:
             try:
                 os.unlink(path)
             except OSError:
                 pass
+        speed = min(max(self._settings.rate_wpm / host.base_rate_wpm, MIN_SPEED), MAX_SPEED)
+        if abs(speed - 1.0) > 0.01:
+            samples = time_stretch(samples, rate_hz, speed)
+        player.load_array(samples, rate_hz)
+        duration_s = player.duration_s
         finished = threading.Event()
         player.on_finished = finished.set
         player.on_error = lambda msg: finished.set()
@@ -296,21 +388,13 @@ class Pyttsx3Speaker:
             return False
         player.play()
         # Wake up now and then: stop() ends playback without a natural finish.
-        deadline = duration_s + 5.0
-        waited = 0.0
+        waited, limit = 0.0, duration_s + 5.0
         while not finished.wait(0.1):
             waited += 0.1
-            if job.generation != self._generation or waited > deadline:
+            if job.generation != self._generation or waited > limit:
                 player.stop()
                 return False
         return player.position_s >= player.duration_s - 1e-3
-
-    def _synth_timed_out(self, job: _Job) -> None:
-        self._set_unavailable(
-            "The speech engine stopped responding; questions will not be read aloud."
-        )
-        self._finish(job, False)
-        self._drop_pending()  # the engine thread is stuck and will not get to them
 
 
 def make_speaker(settings: TtsSettings, layer: DeviceLayer | None = None) -> Speaker:
