@@ -102,6 +102,9 @@ class Player:
 
         Raises `DeviceError` when there is no usable output device.
         """
+        self._play(start_s, end_s, speed, paused=False)
+
+    def _play(self, start_s: float, end_s: float | None, speed: float, paused: bool) -> None:
         if not MIN_SPEED <= speed <= MAX_SPEED:
             raise ValueError(f"speed must be within {MIN_SPEED}..{MAX_SPEED}, not {speed}")
         with self._lock:
@@ -124,7 +127,7 @@ class Player:
             )
             span.stream = stream
             span.out_rate_hz = stream.rate_hz
-            self._paused = False
+            self._paused = paused
             if speed == 1.0:
                 span.buf = _fit(raw, self.rate_hz, stream.rate_hz, stream.channels)
             else:
@@ -164,10 +167,8 @@ class Player:
         if span.buf is not None and span.start_s <= t_s < span.end_s:
             span.seek_to = int(round((t_s - span.start_s) / span.speed * span.out_rate_hz))
             return
-        paused = self._paused
         end = span.end_s if t_s < span.end_s else None
-        self.play(t_s, end, span.speed)
-        self._paused = paused
+        self._play(t_s, end, span.speed, paused=self._paused)
 
     def close(self) -> None:
         self.stop()
