@@ -47,8 +47,9 @@ class Banner(QFrame):
     ) -> None:
         """kind: info | warn | error. Each action is (button text, callback)."""
         self.setProperty("banner", kind)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        for w in (self, self.label):  # the label's colour depends on the banner kind too
+            w.style().unpolish(w)
+            w.style().polish(w)
         self.label.setText(text)
         while self._actions.count():
             w = self._actions.takeAt(0).widget()

@@ -68,6 +68,15 @@ def section_durations(rj: dict[str, Any] | None) -> dict[str, float]:
     return out
 
 
+def _delta(a: float | None, b: float | None, unit: str, nd: int = 0) -> str:
+    if a is None or b is None:
+        return ""
+    d = float(b) - float(a)
+    if round(d, nd) == 0:
+        return "same"
+    return f"{'+' if d > 0 else '−'}{abs(d):.{nd}f}{unit}"
+
+
 class _Filter(QSortFilterProxyModel):
     def __init__(self) -> None:
         super().__init__()
@@ -127,22 +136,30 @@ class CompareView(QFrame):
         self.title.setText(f"Compare: {a.question_text}")
         self.title.setWordWrap(True)
         theme = current_theme()
-        for col, rec in ((1, a), (2, b)):
-            h = QLabel(_when(rec.created_at))
+        for col, text in ((1, _when(a.created_at)), (2, _when(b.created_at)), (3, "CHANGE")):
+            h = QLabel(text)
             set_role(h, "heading")
             self.grid.addWidget(h, 0, col)
         da, db = section_durations(a.report_json), section_durations(b.report_json)
         ta = (a.report_json or {}).get("targets", {})
-        rows: list[tuple[str, str, str, str]] = []
+        rows: list[tuple[str, str, str, str, str]] = []
         for n in SECTION_NAMES:
             target = ta.get(f"{n}_s")
             tgt = f"  (target {target:.0f} s)" if target else ""
             va = f"{da[n]:.0f} s" if n in da else "missing"
             vb = f"{db[n]:.0f} s" if n in db else "missing"
-            rows.append((n, SECTION_LABELS[n] + tgt, va, vb))
+            rows.append((n, SECTION_LABELS[n] + tgt, va, vb, _delta(da.get(n), db.get(n), " s")))
         dur_a = (a.report_json or {}).get("audio", {}).get("duration_s", a.duration_s or 0)
         dur_b = (b.report_json or {}).get("audio", {}).get("duration_s", b.duration_s or 0)
-        rows.append(("total", "Total", fmt_time(dur_a or 0), fmt_time(dur_b or 0)))
+        rows.append(
+            (
+                "total",
+                "Total",
+                fmt_time(dur_a or 0),
+                fmt_time(dur_b or 0),
+                _delta(dur_a, dur_b, " s"),
+            )
+        )
         fa = (a.report_json or {}).get("fillers", {})
         fb = (b.report_json or {}).get("fillers", {})
         rows.append(
@@ -151,6 +168,7 @@ class CompareView(QFrame):
                 "Fillers",
                 f"{fa.get('total', 0)} ({fa.get('per_minute', 0):.1f}/min)",
                 f"{fb.get('total', 0)} ({fb.get('per_minute', 0):.1f}/min)",
+                _delta(fa.get("per_minute"), fb.get("per_minute"), "/min", 1),
             )
         )
         rows.append(
@@ -159,9 +177,14 @@ class CompareView(QFrame):
                 "Pace",
                 f"{(a.report_json or {}).get('pace_wpm', 0):.0f} wpm",
                 f"{(b.report_json or {}).get('pace_wpm', 0):.0f} wpm",
+                _delta(
+                    (a.report_json or {}).get("pace_wpm"),
+                    (b.report_json or {}).get("pace_wpm"),
+                    " wpm",
+                ),
             )
         )
-        for r, (key, label, va, vb) in enumerate(rows, start=1):
+        for r, (key, label, va, vb, change) in enumerate(rows, start=1):
             name = QLabel(label)
             if key in SECTION_LABELS:
                 c = section_color(key).name()
@@ -173,6 +196,11 @@ class CompareView(QFrame):
                 if v == "missing":
                     lbl.setStyleSheet(f"color: {theme.colors['bad']};")
                 self.grid.addWidget(lbl, r, col)
+            ch = QLabel(change)
+            ch.setObjectName(f"cmp_{key}_change")
+            set_role(ch, "muted")
+            self.grid.addWidget(ch, r, 3)
+        self.grid.setColumnStretch(3, 1)
         self.grid.setColumnStretch(0, 2)
         self.grid.setColumnStretch(1, 1)
         self.grid.setColumnStretch(2, 1)

@@ -107,6 +107,8 @@ class QuestionPanel(QFrame):
         self.hints_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.hints_toggle.setArrowType(Qt.ArrowType.RightArrow)
         self.hints_toggle.toggled.connect(self._toggle_hints)
+        self.hints_toggle.clicked.connect(lambda: setattr(self, "_hints_touched", True))
+        self._hints_touched = False
         row.addWidget(self.read_again)
         row.addWidget(self.tts_notice)
         row.addStretch(1)
@@ -212,6 +214,8 @@ class QuestionPanel(QFrame):
             items = "".join(f"<li>{_esc(k)}</li>" for k in q.mistakes)
             parts.append(f"<p><b>Common mistakes</b></p><ul style='margin-top:0'>{items}</ul>")
         self.hints.setText("".join(parts) or "No hints for this question.")
+        if parts and not self._hints_touched:
+            self.hints_toggle.setChecked(True)  # shown until the user folds them away
         i = self.question.findData(q.id)
         if i < 0 and self._packs is not None:
             # chosen from outside the current filter (history, surprise across packs): widen it

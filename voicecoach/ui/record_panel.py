@@ -59,7 +59,6 @@ class RecordPanel(QFrame):
         lay.setSpacing(24)
         self.button = QPushButton("Record")
         self.button.setObjectName("recordButton")
-        self.button.setFixedSize(120, 72)
         self.button.setIconSize(self.button.iconSize() * 1.1)
         self.button.setToolTip("Start recording (Space)")
         self.button.clicked.connect(self._clicked)

@@ -112,9 +112,13 @@ class TranscriptView(QTextBrowser):
                 + "<br><span>Click a word to hear it.</span>"
             )
             for i in range(s.first_word, min(s.last_word, len(words) - 1) + 1):
-                while gap_i < len(gaps) and gaps[gap_i][0].start_s <= words[i].start_s:
-                    self._insert_gap(cur, *gaps[gap_i], total_f, theme)
-                    gap_i += 1
+                n = 0
+                while gap_i + n < len(gaps) and gaps[gap_i + n][0].start_s <= words[i].start_s:
+                    n += 1
+                if n:
+                    # several gaps between the same two words read better as one marker
+                    self._insert_gap(cur, *gaps[gap_i], total_f, theme, n)
+                    gap_i += n
                 w = words[i]
                 fmt = QTextCharFormat(plain)
                 fmt.setAnchor(True)
@@ -141,9 +145,8 @@ class TranscriptView(QTextBrowser):
                 cur.insertText(" ", sp)
                 if i in pauses_after:
                     self._insert_pause(cur, pauses_after[i], theme)
-        while gap_i < len(gaps):
-            self._insert_gap(cur, *gaps[gap_i], total_f, theme)
-            gap_i += 1
+        if gap_i < len(gaps):
+            self._insert_gap(cur, *gaps[gap_i], total_f, theme, len(gaps) - gap_i)
         self.verticalScrollBar().setValue(0)
 
     @staticmethod
@@ -187,18 +190,22 @@ class TranscriptView(QTextBrowser):
             lf.setForeground(theme.color("muted"))
             cur.insertText("Answer", lf)
 
-    def _insert_gap(self, cur: QTextCursor, f: Filler, k: int, total: int, theme) -> None:
+    def _insert_gap(
+        self, cur: QTextCursor, f: Filler, k: int, total: int, theme, n: int = 1
+    ) -> None:
         fmt = QTextCharFormat()
         fmt.setForeground(theme.color("filler"))
         fmt.setFontItalic(True)
         fmt.setFontPointSize(max(8.0, self.font().pointSizeF() - 0.5))
         fmt.setAnchor(True)
         fmt.setAnchorHref(f"t:{f.start_s:.3f}")
+        what = "voiced pause" if n == 1 else f"{n} voiced pauses"
+        which = f"filler {k} of {total}" if n == 1 else f"fillers {k}–{k + n - 1} of {total}"
         fmt.setToolTip(
-            f"voiced pause with no word (an “hmm” or “er”?) at {fmt_time(f.start_s)}"
-            f" — filler {k} of {total}<br>Click to hear it."
+            f"{what} with no word (an “hmm” or “er”?) at {fmt_time(f.start_s)}"
+            f" — {which}<br>Click to hear it."
         )
-        cur.insertText("(hmm?)", fmt)
+        cur.insertText("(hmm?)" if n == 1 else f"(hmm? ×{n})", fmt)
         cur.insertText(" ", QTextCharFormat())
 
     def _insert_pause(self, cur: QTextCursor, pause, theme) -> None:
