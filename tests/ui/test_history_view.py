@@ -1,0 +1,93 @@
+"""HistoryView: rows from take records, filters, delete confirmation, compare availability."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.ui.sample_report import sample_report
+from voicecoach.report import to_json
+from voicecoach.store.history import TakeRecord
+from voicecoach.ui.history_view import HistoryView
+
+
+def _rec(i, qid, status="analysed", report=True):
+    rj = to_json(sample_report()) if report else None
+    return TakeRecord(
+        id=i,
+        created_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC) + timedelta(hours=i),
+        question_id=qid,
+        pack="core_senior",
+        question_text=f"Question {qid}?",
+        audio_path=Path(f"/tmp/{i}.wav"),
+        duration_s=124.0,
+        status=status,
+        error=None,
+        report_json=rj,
+        corrections=None,
+        model="tiny.en",
+    )
+
+
+@pytest.fixture
+def view(qtbot, themed):
+    v = HistoryView()
+    qtbot.addWidget(v)
+    v.set_takes([_rec(1, "a"), _rec(2, "a"), _rec(3, "b"), _rec(4, "b", "recorded", False)])
+    v.show()
+    return v
+
+
+def test_rows_show_fillers_per_minute_and_status(view):
+    """Each take is a row; fillers/min comes from its report, unanalysed ones say so."""
+    m = view.model
+    texts = {
+        m.item(r, 0).data(view.table.model().sortRole() - 1): None for r in range(m.rowCount())
+    }
+    assert len(texts) == 4
+    per_min = to_json(sample_report())["fillers"]["per_minute"]
+    rows = {m.item(r, 4).text() for r in range(m.rowCount())}
+    assert rows == {"analysed", "not analysed"}
+    assert f"{per_min:.1f}" in {m.item(r, 3).text() for r in range(m.rowCount())}
+
+
+def test_filter_by_question(view):
+    """Filtering by question leaves only that question's takes."""
+    view.set_filter(question_id="b")
+    assert sorted(view.visible_ids()) == [3, 4]
+
+
+def test_compare_needs_two_analysed_takes_of_one_question(view):
+    """Compare is offered for two analysed takes of the same question only."""
+    view.select_ids({1, 2})
+    assert view.compare_btn.isEnabled()
+    view.select_ids({1, 3})
+    assert not view.compare_btn.isEnabled()
+    view.select_ids({3, 4})
+    assert not view.compare_btn.isEnabled()
+
+
+def test_delete_asks_first(qtbot, view):
+    """Nothing is deleted when the confirmation is declined; both ids go out when accepted."""
+    view.select_ids({1, 2})
+    asked = []
+    view.confirm_delete = lambda n: asked.append(n) or False
+    with qtbot.assertNotEmitted(view.deleteRequested):
+        view.delete_btn.click()
+    assert asked == [2]
+    view.confirm_delete = lambda n: True
+    got = []
+    view.deleteRequested.connect(got.append)
+    view.delete_btn.click()
+    assert sorted(got) == [1, 2]
+
+
+def test_unfinished_take_offers_analysis(qtbot, view):
+    """Opening a take that was never analysed asks for analysis instead of a review."""
+    view.select_ids({4})
+    assert view.open_btn.text() == "Analyse now"
+    with qtbot.waitSignal(view.analyseRequested, timeout=1000) as sig:
+        view.open_btn.click()
+    assert sig.args == [4]

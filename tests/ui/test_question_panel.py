@@ -1,0 +1,70 @@
+"""QuestionPanel: pickers filled from the packs, choices reported, TTS notice, hints."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
+
+from voicecoach.packs import load_packs
+from voicecoach.ui.question_panel import QuestionPanel
+
+
+@pytest.fixture(scope="module")
+def packs():
+    return load_packs()
+
+
+@pytest.fixture
+def panel(qtbot, themed, packs):
+    p = QuestionPanel()
+    qtbot.addWidget(p)
+    p.set_packs(packs)
+    p.show()
+    return p
+
+
+def test_pack_and_topic_filter_the_questions(panel, packs):
+    """Choosing a pack and topic lists exactly that pack's questions on that topic."""
+    pack = next(iter(packs.packs))
+    topic = packs.topics(pack)[0]
+    combo = panel.findChild(QComboBox, "packCombo")
+    combo.setCurrentIndex(combo.findData(pack))
+    tc = panel.findChild(QComboBox, "topicCombo")
+    tc.setCurrentIndex(tc.findData(topic))
+    qc = panel.findChild(QComboBox, "questionCombo")
+    listed = [qc.itemData(i) for i in range(1, qc.count())]
+    assert listed == [q.id for q in packs.questions(pack, topic)]
+
+
+def test_choosing_a_question_emits_its_id(qtbot, panel, packs):
+    """Picking a question in the list reports its id (the session then shows it)."""
+    qc = panel.findChild(QComboBox, "questionCombo")
+    with qtbot.waitSignal(panel.questionChosen, timeout=1000) as sig:
+        qc.setCurrentIndex(2)
+    assert sig.args == [qc.itemData(2)]
+
+
+def test_set_question_shows_prompt_and_hints(panel, packs):
+    """The prompt is shown large and the key points are in the hints."""
+    q = next(q for q in packs.questions() if q.key_points)
+    panel.set_question(q)
+    assert panel.findChild(QLabel, "questionPrompt").text() == q.prompt
+    assert q.key_points[0].split()[0] in panel.findChild(QLabel, "questionHints").text()
+
+
+def test_tts_unavailable_notice(panel):
+    """Without text-to-speech, a one-line notice replaces the Read again button."""
+    panel.set_tts_available(False, "No speaker found.")
+    assert panel.findChild(QLabel, "ttsNotice").isVisible()
+    assert panel.findChild(QLabel, "ttsNotice").text() == "No speaker found."
+    assert not panel.findChild(QPushButton, "readAgainButton").isVisible()
+
+
+def test_surprise_passes_the_current_filter(qtbot, panel, packs):
+    """'Surprise me' asks for a random question within the chosen pack."""
+    pack = next(iter(packs.packs))
+    combo = panel.findChild(QComboBox, "packCombo")
+    combo.setCurrentIndex(combo.findData(pack))
+    with qtbot.waitSignal(panel.surpriseRequested, timeout=1000) as sig:
+        panel.findChild(QPushButton, "surpriseButton").click()
+    assert sig.args == [pack, ""]

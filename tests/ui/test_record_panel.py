@@ -1,0 +1,61 @@
+"""RecordPanel: Space toggles recording, the clock and meter follow the session, progress/cancel."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+
+from voicecoach.domain import SectionTargets
+from voicecoach.ui.record_panel import RecordPanel
+
+
+@pytest.fixture
+def panel(qtbot, themed):
+    host = QWidget()  # shortcuts need a window
+    qtbot.addWidget(host)
+    p = RecordPanel(host)
+    host.resize(900, 200)
+    host.show()
+    qtbot.waitExposed(host)
+    host.activateWindow()
+    p.host = host  # keep the window alive as long as the panel
+    return p
+
+
+def test_space_starts_and_stops(qtbot, panel):
+    """Space asks to record when idle and to stop while recording."""
+    with qtbot.waitSignal(panel.recordClicked, timeout=1000):
+        qtbot.keyClick(panel, Qt.Key.Key_Space)
+    panel.set_state("recording")
+    with qtbot.waitSignal(panel.stopClicked, timeout=1000):
+        qtbot.keyClick(panel, Qt.Key.Key_Space)
+
+
+def test_clock_cue_and_meter_follow_the_sources(qtbot, panel):
+    """While recording, the polled elapsed time and level show up in the clock, cue and meter."""
+    t = {"s": 0.0}
+    panel.set_sources(lambda: 0.3, lambda: t["s"])
+    panel.set_state("recording")
+    t["s"] = 42.0
+    qtbot.waitUntil(lambda: panel.findChild(QLabel, "clockLabel").text() == "0:42", timeout=2000)
+    assert panel.findChild(QLabel, "cueLabel").text().startswith("Action")
+    assert panel.meter.fraction() > 0.5
+    t["s"] = 130.0
+    qtbot.waitUntil(lambda: "wrap up" in panel.findChild(QLabel, "cueLabel").text(), timeout=2000)
+
+
+def test_section_marks_are_at_the_targets(panel):
+    """The clock bar marks 0:15, 0:30 and 1:30, and ends at the 2:00 total."""
+    panel.set_targets(SectionTargets())
+    assert [t for _n, t in panel.clock_bar.marks()] == [15.0, 30.0, 90.0, 120.0]
+
+
+def test_analysing_shows_progress_and_cancel(qtbot, panel):
+    """During analysis: 'Analysing… n%', Record disabled, Cancel emits cancelClicked."""
+    panel.set_state("analysing")
+    panel.set_progress(0.4)
+    assert panel.findChild(QLabel, "progressLabel").text() == "Analysing… 40%"
+    assert not panel.findChild(QPushButton, "recordButton").isEnabled()
+    with qtbot.waitSignal(panel.cancelClicked, timeout=1000):
+        qtbot.mouseClick(panel.findChild(QPushButton, "cancelButton"), Qt.MouseButton.LeftButton)
