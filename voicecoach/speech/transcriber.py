@@ -58,7 +58,7 @@ EDGE_TRIM_MIN_S = 0.15  # trim a word's edge when it runs over at least this muc
 LONG_SILENT_WORD_MAX_PROB = 0.3  # unsure word that is mostly silence (< 20% sound): dropped
 LONG_SILENT_WORD_AUDIBLE = 0.2
 LOOP_MAX_REPEATS = 3  # an n-gram repeated more often than this in a row is a decoding loop
-LONE_WORD_MAX_PROB = 0.15  # a word this unsure, alone in a silence, is a guess at a hum ...
+LONE_WORD_MAX_PROB = 0.3  # a word this unsure, alone in a silence, is a guess at a hum ...
 LONE_WORD_ISOLATION_S = 0.5  # ... when no other word is this close on either side
 SNAP_FILLER_S = 0.4  # a voiced gap this close to an "um" Whisper wrote *is* that um
 
@@ -415,16 +415,18 @@ def _drop_lone_guesses(words: tuple[Word, ...]) -> tuple[Word, ...]:
     gap and reports the hum as a voiced gap instead. Hesitation words ("um") are kept: the
     filler prompt makes them unsure by nature.
     """
-    out = []
-    for i, w in enumerate(words):
-        alone = (i == 0 or words[i - 1].end_s <= w.start_s - LONE_WORD_ISOLATION_S) and (
-            i == len(words) - 1 or words[i + 1].start_s >= w.end_s + LONE_WORD_ISOLATION_S
+    # Hesitation words do not break the silence: "Damn. Um," over one hum is still a lone guess.
+    real = [i for i, w in enumerate(words) if not is_filled_pause(w.text)]
+    drop: set[int] = set()
+    for k, i in enumerate(real):
+        w = words[i]
+        alone = (k == 0 or words[real[k - 1]].end_s <= w.start_s - LONE_WORD_ISOLATION_S) and (
+            k == len(real) - 1 or words[real[k + 1]].start_s >= w.end_s + LONE_WORD_ISOLATION_S
         )
-        if alone and w.probability < LONE_WORD_MAX_PROB and not is_filled_pause(w.text):
+        if alone and w.probability < LONE_WORD_MAX_PROB:
             log.debug("Dropping lone unsure %r at %.2f s", w.text, w.start_s)
-            continue
-        out.append(w)
-    return tuple(out)
+            drop.add(i)
+    return tuple(w for i, w in enumerate(words) if i not in drop)
 
 
 def _snap_fillers_to_gaps(
