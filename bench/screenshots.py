@@ -93,9 +93,6 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    from voicecoach.ui import _pyside_fix
-
-    _pyside_fix.guard()
     from tests.fakes.sound import FakeSoundLayer
     from tests.fakes.tasks import SyncTaskRunner
     from tests.fakes.tts import FakeSpeaker

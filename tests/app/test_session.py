@@ -20,7 +20,6 @@ import soundfile as sf  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QLabel, QPushButton  # noqa: E402
 
-import voicecoach.ui  # noqa: E402,F401  (PySide6 None-refcount guard before any Qt use)
 from tests.fakes.sound import FakeSoundLayer  # noqa: E402
 from tests.fakes.tasks import SyncTaskRunner  # noqa: E402
 from tests.fakes.tts import FakeSpeaker  # noqa: E402

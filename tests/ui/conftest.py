@@ -8,7 +8,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
-import voicecoach.ui  # noqa: E402,F401  (applies the PySide6 None-refcount guard first)
 from tests.ui.sample_report import QUESTION, sample_report  # noqa: E402
 
 

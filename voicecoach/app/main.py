@@ -126,10 +126,7 @@ def wire(session: Any, window: Any, app: QApplication | None = None) -> None:
 
 def run_gui(argv: list[str]) -> int:
     """Start the desktop app; returns the exit code."""
-    from voicecoach.ui import _pyside_fix
-
     app = QApplication.instance() or QApplication(argv)
-    _pyside_fix.guard()
     app.setApplicationName("VoiceCoach")
     app.setOrganizationName("VoiceCoach")
 
