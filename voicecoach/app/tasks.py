@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import queue
 import sys
 import threading
 from collections.abc import Callable, Mapping
@@ -123,7 +124,9 @@ class TaskRunner(QObject):
     exit: it sets every task's cancel event and waits for running tasks to return.
     """
 
-    _deliver = Signal(object)  # a zero-argument callable to run on the GUI thread
+    # Workers put zero-argument callables on a queue and emit this argument-less signal; the
+    # GUI thread drains the queue. No Python objects travel through Qt's queued-signal copying.
+    _wake = Signal()
 
     def __init__(
         self, pools: Mapping[str, int] = DEFAULT_POOLS, parent: QObject | None = None
@@ -137,7 +140,8 @@ class TaskRunner(QObject):
         self._live_lock = threading.Lock()
         self._closed = False
         # Queued even when emitted on the GUI thread: on_done never runs inside submit().
-        self._deliver.connect(self._run_delivery, Qt.ConnectionType.QueuedConnection)
+        self._inbox: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._wake.connect(self._drain, Qt.ConnectionType.QueuedConnection)
 
     def submit(
         self,
@@ -178,7 +182,7 @@ class TaskRunner(QObject):
             if task.progress_queued:
                 return  # the queued delivery will pick up this newer value
             task.progress_queued = True
-        self._deliver.emit(lambda: self._deliver_progress(task))
+        self._post(lambda: self._deliver_progress(task))
 
     def _finished(self, task: _Task, future: Future[Any]) -> None:
         result: Any = None
@@ -191,13 +195,23 @@ class TaskRunner(QObject):
                 result = future.result()
         if error is not None:
             log_task_error(task.handle.name, error)
-        self._deliver.emit(lambda: self._deliver_done(task, result, error))
+        self._post(lambda: self._deliver_done(task, result, error))
+
+    def _post(self, thunk: Callable[[], None]) -> None:
+        self._inbox.put(thunk)
+        self._wake.emit()
 
     # --- GUI thread --------------------------------------------------------------------------
 
-    @Slot(object)
-    def _run_delivery(self, thunk: Callable[[], None]) -> None:
-        thunk()
+    @Slot()
+    def _drain(self) -> None:
+        # One wake-up per post, but a wake-up may find several (or none) waiting: run them all.
+        while True:
+            try:
+                thunk = self._inbox.get_nowait()
+            except queue.Empty:
+                return
+            thunk()
 
     def _deliver_progress(self, task: _Task) -> None:
         with task.lock:
