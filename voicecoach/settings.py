@@ -32,6 +32,8 @@ class TranscriberSettings:
     # Whisper drops "um"/"uh" unless it is shown text that has them; hotwords go into the prompt
     # of every 30 s window (initial_prompt would only reach the first).
     filler_prompt: str = "Um, uh, er, hmm, like, you know, I mean."
+    # Transcribe during recording (cut at pauses) so the review is ready when the answer ends.
+    streaming: bool = True
     # Silero VAD (bundled in faster-whisper, offline) skips silences before decoding: it kept
     # every filler in our measurements and stops the filler prompt being "heard" in silence.
     vad_filter: bool = True

@@ -119,9 +119,9 @@ def test_resamples_other_rates():
     t48 = np.arange(int(total * 48000)) / 48000
     x48 = np.interp(t48, np.arange(len(x16)) / RATE, x16).astype(np.float32)
     stereo = np.stack([x48, x48], axis=1)
-    st = StreamingTranscriber(BurstTranscriber(), rate_hz=48000)
+    st = StreamingTranscriber(BurstTranscriber())
     for i in range(0, len(stereo), 4800):
-        st.feed(stereo[i : i + 4800])
+        st.feed(stereo[i : i + 4800], 48000)
     tr = st.finish()
     assert len(tr.words) == len(spec)
     assert abs(tr.words[-1].end_s - spec[-1][1]) < 0.05

@@ -59,3 +59,30 @@ def test_analysing_shows_progress_and_cancel(qtbot, panel):
     assert not panel.findChild(QPushButton, "recordButton").isEnabled()
     with qtbot.waitSignal(panel.cancelClicked, timeout=1000):
         qtbot.mouseClick(panel.findChild(QPushButton, "cancelButton"), Qt.MouseButton.LeftButton)
+
+
+def test_live_status_shows_section_fillers_and_nudge(qtbot, panel):
+    """The partial transcript's section and filler count show; its nudge replaces the clock cue."""
+    from voicecoach.analysis.live import LiveStatus
+
+    t = {"s": 10.0}
+    panel.set_sources(lambda: 0.2, lambda: t["s"])
+    panel.set_state("recording")
+    panel.set_live_status(LiveStatus("situation", 0.5, 3, None))
+    live = panel.findChild(QLabel, "liveLabel")
+    assert live.text() == "Sounds like: Situation  ·  3 fillers so far"
+    nudge = "40 s of set-up so far — move on to what you did."
+    panel.set_live_status(LiveStatus("situation", 0.5, 3, nudge))
+    t["s"] = 40.0
+    cue = panel.findChild(QLabel, "cueLabel")
+    qtbot.waitUntil(lambda: cue.text() == nudge, timeout=2000)
+
+
+def test_live_status_hidden_when_cues_are_off(qtbot, panel):
+    """With live cues turned off in settings, nothing from the partial transcript is shown."""
+    from voicecoach.analysis.live import LiveStatus
+
+    panel.set_live_cues(False)
+    panel.set_state("recording")
+    panel.set_live_status(LiveStatus("action", 20.0, 5, "nudge"))
+    assert panel.findChild(QLabel, "liveLabel").text() == ""

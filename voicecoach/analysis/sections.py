@@ -244,10 +244,14 @@ def _position_prior(p: float, lex: StarLexicon) -> Vec:
     return (out[0], out[1], out[2], out[3])
 
 
-def _decode(scores: Sequence[Vec], lex: StarLexicon, glued: Sequence[bool] = ()) -> list[int]:
+def _decode(
+    scores: Sequence[Vec], lex: StarLexicon, glued: Sequence[bool] = (), open_end: bool = False
+) -> list[int]:
     """Best monotonic labelling: sections in S,T,A,R order, each possibly absent.
 
     A glued sentence (one that finishes the sentence before it) never starts a section.
+    With `open_end` (an answer still being spoken) sections after the last one heard cost
+    nothing: they are not missing, just not said yet.
     """
     n = len(scores)
     neg = -math.inf
@@ -274,7 +278,10 @@ def _decode(scores: Sequence[Vec], lex: StarLexicon, glued: Sequence[bool] = ())
             f[k][j], back[k][j] = best, arg
     labels = [0] * n
     j = n
-    for k in range(_K - 1, -1, -1):
+    last_k = _K - 1
+    if open_end:
+        last_k = max(range(_K), key=lambda k: f[k][n])
+    for k in range(last_k, -1, -1):
         i = back[k][j]
         if i >= 0:
             for x in range(i, j):
@@ -317,16 +324,25 @@ class SentenceScore:
 
 
 def score_sentences(
-    words: Sequence[Word], spans: Sequence[tuple[int, int]], lex: StarLexicon
+    words: Sequence[Word],
+    spans: Sequence[tuple[int, int]],
+    lex: StarLexicon,
+    expected_s: float | None = None,
 ) -> list[SentenceScore]:
-    """Each sentence's (situation, task, action, result) scores and the evidence behind them."""
+    """Each sentence's (situation, task, action, result) scores and the evidence behind them.
+
+    `expected_s` marks a partial answer (still being spoken): positions are measured against
+    the expected length and no sentence is taken to be the last.
+    """
     t0 = words[spans[0][0]].start_s
     total = words[spans[-1][1]].end_s - t0
+    if expected_s is not None:
+        total = max(total, expected_s)
     n = len(spans)
     out: list[SentenceScore] = []
     for idx, (first, last) in enumerate(spans):
         tokens = _tokens(words, first, last)
-        ev = _evidence(tokens, idx == 0, idx == n - 1, lex)
+        ev = _evidence(tokens, idx == 0, idx == n - 1 and expected_s is None, lex)
         mid = (words[first].start_s + words[last].end_s) / 2
         p = (mid - t0) / total if total > 0 else (idx + 0.5) / n
         sc = _add(lex.bias, _position_prior(min(max(p, 0.0), 1.0), lex))
@@ -340,13 +356,24 @@ def assign_sections(
     words: Sequence[Word],
     spans: Sequence[tuple[int, int]],
     lexicon: StarLexicon | None = None,
+    *,
+    expected_s: float | None = None,
 ) -> tuple[Sentence, ...]:
-    """Place each sentence span in a STAR section, in spoken order, with the reason why."""
+    """Place each sentence span in a STAR section, in spoken order, with the reason why.
+
+    Pass `expected_s` (the target answer length) for an answer still being spoken: sections
+    not reached yet are then not treated as missing, and positions are not stretched to fit.
+    """
     if not spans:
         return ()
     lex = lexicon or load_star_lexicon()
-    scored = score_sentences(words, spans, lex)
-    labels = _decode([x.scores for x in scored], lex, [x.glue is not None for x in scored])
+    scored = score_sentences(words, spans, lex, expected_s)
+    labels = _decode(
+        [x.scores for x in scored],
+        lex,
+        [x.glue is not None for x in scored],
+        open_end=expected_s is not None,
+    )
     out: list[Sentence] = []
     for idx, (first, last) in enumerate(spans):
         k = labels[idx]

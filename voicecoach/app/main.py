@@ -38,6 +38,7 @@ def wire(session: Any, window: Any, app: QApplication | None = None) -> None:
     rp.recordClicked.connect(session.start_recording)
     rp.stopClicked.connect(session.stop_recording)
     rp.cancelClicked.connect(session.cancel_analysis)
+    session.liveStatusChanged.connect(rp.set_live_status)
 
     def on_question(q) -> None:
         qp.set_question(q)
@@ -186,7 +187,7 @@ def build_session(settings: Any, paths: Any) -> Any:
     def transcriber_for(s: Any) -> Any:
         from voicecoach.speech.transcriber import WhisperTranscriber
 
-        return WhisperTranscriber(s.transcriber)
+        return WhisperTranscriber(s.transcriber, min_voiced_gap_s=s.analysis.min_voiced_gap_s)
 
     return Session(
         settings,

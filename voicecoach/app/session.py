@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 STATES = ("idle", "asking", "recording", "analysing", "review")
 MIN_TAKE_S = 1.0  # shorter recordings are not worth analysing
+LIVE_POLL_MS = 1000  # live coaching refresh while recording
 PLAY_POLL_MS = 40
 FILE_QUESTION_ID = "file"
 
@@ -113,6 +114,7 @@ class Session(QObject):
     playingChanged = Signal(bool)
     playContextChanged = Signal(str)
     modelStatusChanged = Signal(str)
+    liveStatusChanged = Signal(object)  # analysis.live.LiveStatus, while recording
     settingsChanged = Signal(object)  # Settings
 
     # cross-thread hand-offs (emitted on engine threads, delivered on the GUI thread)
@@ -166,6 +168,7 @@ class Session(QObject):
         self._state = "idle"
         self._question: Question | None = None
         self._recorder: Any = None
+        self._stream: Any = None  # StreamingTranscriber while recording, when streaming
         self._take_id: int | None = None
         self._take_path: Path | None = None
         self._task: Any = None
@@ -181,6 +184,9 @@ class Session(QObject):
         self._play_timer = QTimer(self)
         self._play_timer.setInterval(PLAY_POLL_MS)
         self._play_timer.timeout.connect(self._poll_playback)
+        self._live_timer = QTimer(self)
+        self._live_timer.setInterval(LIVE_POLL_MS)
+        self._live_timer.timeout.connect(self._poll_live)
         self._speechDone.connect(self._on_speech_done)
         self._recordingFailed.connect(self._on_recording_failed)
         self._playbackFinished.connect(self._on_playback_finished)
@@ -309,21 +315,55 @@ class Session(QObject):
         self.speaker.stop()
         self.stop_playback()
         take_id: int | None = None
+        stream = self._new_stream()
         try:
             path = self.paths.new_take_path(q.id)
             take_id = self.history.start_take(q.id, q.pack, q.prompt, path)
-            rec = self._recorder_factory(
-                self.layer, path, self.settings.audio, on_error=self._recordingFailed.emit
-            )
+            kwargs: dict[str, Any] = {"on_error": self._recordingFailed.emit}
+            recs: list[Any] = []
+            if stream is not None:
+                # Runs on the recorder's tap thread; the device rate is final before the 1st block.
+                kwargs["on_block"] = lambda block: stream.feed(block, recs[0].rate_hz)
+            rec = self._recorder_factory(self.layer, path, self.settings.audio, **kwargs)
+            recs.append(rec)
             rec.start()
         except VoiceCoachError as exc:
+            if stream is not None:
+                stream.abort()
             if take_id is not None:
                 self._forget_take(take_id)
             self._fail(str(exc))
             self._set_state("idle")
             return
         self._recorder, self._take_id, self._take_path = rec, take_id, path
+        self._stream = stream
         self._set_state("recording")
+        if stream is not None and self.settings.ui.live_cues:
+            self._live_timer.start()
+
+    def _new_stream(self) -> Any:
+        """A streaming transcriber when the transcriber can take stretches of an answer."""
+        if not (
+            self.settings.transcriber.streaming
+            and getattr(self.transcriber, "supports_streaming", False)
+        ):
+            return None
+        from voicecoach.speech.streaming import StreamingTranscriber
+
+        return StreamingTranscriber(self.transcriber)
+
+    def _poll_live(self) -> None:
+        stream, rec = self._stream, self._recorder
+        if stream is None or rec is None or self._state != "recording":
+            self._live_timer.stop()
+            return
+        from voicecoach.analysis.live import live_status
+
+        q = self._question
+        targets = q.targets if q is not None else self.settings.analysis.targets
+        self.liveStatusChanged.emit(
+            live_status(stream.committed_words, float(rec.elapsed_s), targets)
+        )
 
     def _forget_take(self, take_id: int) -> None:
         try:
@@ -334,9 +374,10 @@ class Session(QObject):
     def stop_recording(self) -> None:
         if self._state != "recording" or self._recorder is None:
             return
-        rec, take_id = self._recorder, self._take_id
-        self._recorder = None
-        result = rec.stop()
+        rec, take_id, stream = self._recorder, self._take_id, self._stream
+        self._recorder, self._stream = None, None
+        self._live_timer.stop()
+        result = rec.stop()  # returns once the stream has been fed every block
         assert take_id is not None
         try:
             self.history.finish_recording(take_id, result.duration_s)
@@ -345,13 +386,15 @@ class Session(QObject):
         if result.error:
             self._fail(result.error)
         if result.duration_s < MIN_TAKE_S:
+            if stream is not None:
+                stream.abort()
             self._forget_take(take_id)
             self._fail("That recording was too short to analyse. Press Record and answer out loud.")
             self._set_state("idle")
             self.refresh_history()
             return
         self.refresh_history()
-        self._analyse(take_id, result.path, self._question)
+        self._analyse(take_id, result.path, self._question, stream)
 
     def _on_recording_failed(self, message: str) -> None:
         # The recorder stopped on its own (unplugged, disk full): keep and analyse what we have.
@@ -360,16 +403,30 @@ class Session(QObject):
 
     # --- analysis ----------------------------------------------------------------------------
 
-    def _analyse(self, take_id: int, path: Path, question: Question | None) -> None:
+    def _analyse(
+        self, take_id: int, path: Path, question: Question | None, stream: Any = None
+    ) -> None:
         from voicecoach.analysis import analyze
 
         transcriber, settings = self.transcriber, self.settings.analysis
         targets = question.targets if question is not None else settings.targets
+        model = getattr(transcriber, "model_name", "")
 
         # Runs on the "model" pool; knows nothing about Qt.
         def analyse_take(progress: Callable[[float], None], cancel: threading.Event) -> Report:
             if not Path(path).is_file():
                 raise AudioError(f"The recording {path} is missing; it cannot be analysed.")
+            if stream is not None:
+                # Most of the answer was transcribed while it was spoken; only the tail is left.
+                try:
+                    transcript = stream.finish(model)
+                except VoiceCoachError:
+                    raise
+                except Exception:
+                    log.exception("Streaming transcription failed; transcribing the file instead")
+                else:
+                    progress(1.0)
+                    return analyze(transcript, question, settings, targets)
             transcript = transcriber.transcribe(path, progress=progress, cancel=cancel)
             return analyze(transcript, question, settings, targets)
 
@@ -703,6 +760,10 @@ class Session(QObject):
     def shutdown(self) -> None:
         """Stop everything in flight; a take being recorded is kept (and offered next time)."""
         self._play_timer.stop()
+        self._live_timer.stop()
+        if self._stream is not None:
+            self._stream.abort()
+            self._stream = None
         if self._recorder is not None:
             try:
                 result = self._recorder.stop()

@@ -58,12 +58,10 @@ class StreamingTranscriber:
     def __init__(
         self,
         transcriber: Transcriber,
-        rate_hz: int = RATE_HZ,
         settings: StreamSettings | None = None,
         on_words: Callable[[tuple[Word, ...]], None] | None = None,
     ) -> None:
         self._transcriber = transcriber
-        self._rate_hz = rate_hz
         self._s = settings or StreamSettings()
         self._on_words = on_words
         self._lock = threading.Lock()
@@ -85,9 +83,9 @@ class StreamingTranscriber:
 
     # --- producer side (recorder writer thread) ------------------------------------------------
 
-    def feed(self, block: np.ndarray) -> None:
-        """Add recorded samples. Never blocks on transcription."""
-        x = _to_mono_16k(block, self._rate_hz)
+    def feed(self, block: np.ndarray, rate_hz: int = RATE_HZ) -> None:
+        """Add samples (frames x channels, or mono) at `rate_hz`. Never waits for the model."""
+        x = _to_mono_16k(block, rate_hz)
         with self._lock:
             if self._finished:
                 return

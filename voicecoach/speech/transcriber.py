@@ -146,6 +146,9 @@ class WhisperTranscriber:
     to hide the ~1 s load), and is reused; loading is thread-safe.
     """
 
+    # Any stretch of an answer can be transcribed on its own, so the app may stream to it.
+    supports_streaming = True
+
     def __init__(
         self,
         settings: TranscriberSettings | None = None,

@@ -53,6 +53,7 @@ class RecordPanel(QFrame):
         self._targets = SectionTargets()
         self._live_cues = True
         self._timed = True
+        self._live_status: Any = None  # analysis.live.LiveStatus from the session
 
         lay = QHBoxLayout(self)
         lay.setContentsMargins(24, 20, 24, 20)
@@ -83,6 +84,11 @@ class RecordPanel(QFrame):
         col.addLayout(top)
         self.clock_bar = ClockBar()
         col.addWidget(self.clock_bar)
+        # From the words transcribed so far (streaming): where the answer seems to be.
+        self.live = QLabel("")
+        self.live.setObjectName("liveLabel")
+        set_role(self.live, "muted")
+        col.addWidget(self.live)
         meter_row = QHBoxLayout()
         mic = QLabel()
         mic.setPixmap(icon("practice", current_theme().colors["muted"], 16).pixmap(16, 16))
@@ -138,6 +144,19 @@ class RecordPanel(QFrame):
 
     def set_live_cues(self, on: bool) -> None:
         self._live_cues = on
+        if not on:
+            self.live.setText("")
+
+    def set_live_status(self, status: Any) -> None:
+        """Section heard so far, fillers so far and a nudge, from the partial transcript."""
+        self._live_status = status
+        if not self._live_cues or self._state != "recording" or status.section is None:
+            return
+        n = status.fillers
+        self.live.setText(
+            f"Sounds like: {SECTION_LABELS[status.section]}  ·  "
+            f"{n} filler{'s' if n != 1 else ''} so far"
+        )
 
     # --- state ---------------------------------------------------------------------------
 
@@ -157,7 +176,10 @@ class RecordPanel(QFrame):
         self.button.setEnabled(not analysing)
         self.progress_row.setVisible(analysing)
         self.meter_row.setVisible(recording)
+        self.live.setVisible(recording)
         if recording:
+            self._live_status = None
+            self.live.setText("")
             self.clock.setText("0:00")
             self.clock_bar.set_elapsed(0.0)
             self.cue.setText(
@@ -193,6 +215,9 @@ class RecordPanel(QFrame):
             self._clicked()
 
     def _cue(self, t: float) -> str:
+        live = self._live_status
+        if live is not None and live.cue:
+            return live.cue
         if not self._timed:
             return "Keep it to the point."
         name = self.clock_bar.expected_section(t)

@@ -1,0 +1,90 @@
+"""Live coaching from a partial transcript: current section, filler count, gentle cues."""
+
+from __future__ import annotations
+
+from tests.analysis.words import words_from
+from voicecoach.analysis.live import live_status
+from voicecoach.domain import SectionTargets
+
+T = SectionTargets()
+SCENE = (
+    "Last year I was the tech lead on our payments team. [0.6] "
+    "We had a checkout service that kept timing out at peak, um, every Friday. [0.6] "
+    "The company was about to run its biggest sale of the year. [0.6] "
+)
+TASK = "My job was to find the cause and fix it before the sale. [0.6] "
+ACTION = (
+    "I started by pulling the traces from the slowest requests. [0.6] "
+    "Then I rewrote the query and added a cache in front of it. [0.6] "
+)
+RESULT = "As a result, timeouts dropped from four percent to almost zero. [0.6] "
+
+
+def test_no_words_yet():
+    """Before anything is transcribed there is no section and no cue inside the target."""
+    s = live_status((), 5.0, T)
+    assert s.section is None and s.fillers == 0 and s.cue is None
+
+
+def test_tracks_the_section_and_fillers():
+    """The section of the latest sentence is 'now', and fillers so far are counted."""
+    words = words_from(SCENE + TASK + ACTION)
+    s = live_status(words, words[-1].end_s + 1, T)
+    assert s.section == "action"
+    assert s.fillers == 1
+    first_action = next(w for w in words if w.text == "started")
+    assert abs(s.section_start_s - (first_action.start_s - 0.4)) < 0.5
+
+
+def test_long_situation_gets_a_nudge_towards_action():
+    """Set-up running well past its target prompts a move to the Action."""
+    words = words_from(SCENE)
+    assert live_status(words, 12.0, T).cue is None
+    s = live_status(words, 40.0, T)
+    assert s.section == "situation"
+    assert s.cue is not None and "what you did" in s.cue
+
+
+def test_long_action_nudges_towards_result():
+    """An Action far past its target prompts the Result."""
+    words = words_from(SCENE + TASK + ACTION)
+    start = live_status(words, 30.0, T).section_start_s
+    s = live_status(words, start + 90.0, T)
+    assert s.cue is not None and "turned out" in s.cue
+
+
+def test_near_the_end_without_a_result():
+    """Close to the total target and still not in the Result: wrap up."""
+    words = words_from(SCENE + TASK + ACTION)
+    start = live_status(words, 30.0, T).section_start_s
+    s = live_status(words, T.total_s - 10, SectionTargets(action_s=200.0))
+    assert start < T.total_s - 10
+    assert s.cue is not None and "wrap up" in s.cue
+
+
+def test_in_result_near_the_end_is_left_alone():
+    """Already giving the result near the end: no nagging until past the total."""
+    words = words_from(SCENE + TASK + ACTION + RESULT)
+    assert live_status(words, T.total_s - 10, T).section == "result"
+    assert live_status(words, T.total_s - 10, T).cue is None
+    assert "Past the target" in (live_status(words, T.total_s + 5, T).cue or "")
+
+
+def test_partial_answer_is_not_pushed_forward():
+    """Scene-setting heard so far stays Situation: later sections are 'not yet', not missing."""
+    for upto in (SCENE, SCENE + TASK):
+        words = words_from(upto)
+        expected = "situation" if upto == SCENE else "task"
+        assert live_status(words, words[-1].end_s + 2, T).section == expected
+
+
+def test_section_heard_never_goes_backwards_as_words_arrive():
+    """Feeding the answer sentence by sentence, the live section only moves forward."""
+    order = ["situation", "task", "action", "result"]
+    sentences = [s + "." for s in (SCENE + TASK + ACTION + RESULT).split(". [0.6] ") if s]
+    seen = []
+    for k in range(1, len(sentences) + 1):
+        words = words_from(" [0.6] ".join(sentences[:k]))
+        seen.append(live_status(words, words[-1].end_s + 1, T).section)
+    assert seen == sorted(seen, key=order.index)
+    assert seen[-1] == "result"

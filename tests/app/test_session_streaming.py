@@ -1,0 +1,127 @@
+"""The session transcribes while the user speaks: live status during, only the tail after."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import threading  # noqa: E402
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QLabel, QPushButton  # noqa: E402
+
+from tests.app.test_session import _teardown_sessions, build, record_answer  # noqa: E402,F401
+from voicecoach.audio.decode import load_audio  # noqa: E402
+from voicecoach.domain import Transcript, Word  # noqa: E402
+
+RATE = 16000
+SCRIPT = (
+    "Last year I was the tech lead on our payments team. "
+    "We had a checkout service that kept timing out at peak, um, every Friday. "
+    "The company was about to run its biggest sale of the year. "
+    "My job was to find the cause and fix it before the sale. "
+    "I started by pulling the traces from the slowest requests. "
+    "Then I rewrote the query and added a cache in front of it. "
+    "As a result, timeouts dropped from four percent to almost zero."
+).split()
+
+
+def _speech() -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """One tone burst per script word; longer gaps after sentence ends."""
+    rng = np.random.default_rng(3)
+    spans, t = [], 0.6
+    for w in SCRIPT:
+        spans.append((t, t + 0.32))
+        t += 0.32 + (0.7 if w.endswith(".") else 0.12)
+    x = (rng.standard_normal(int((t + 0.6) * RATE)) * 0.001).astype(np.float32)
+    for a, b in spans:
+        i, j = int(a * RATE), int(b * RATE)
+        x[i:j] += 0.3 * np.sin(2 * np.pi * 170 * np.arange(j - i) / RATE).astype(np.float32)
+    return x, spans
+
+
+class StreamingFake:
+    """Hears one word per burst and names it from the script, in order across calls."""
+
+    supports_streaming = True
+    model_name = "fake"
+
+    def __init__(self) -> None:
+        self.inputs: list[str] = []
+        self.next = 0
+        self.lock = threading.Lock()
+
+    def load(self) -> None:
+        pass
+
+    def transcribe(self, audio, progress=None, cancel=None) -> Transcript:
+        if not isinstance(audio, np.ndarray):
+            self.inputs.append("file")
+            audio = load_audio(audio)
+            self.next = 0
+        else:
+            self.inputs.append("array")
+        n = len(audio) // 320
+        loud = np.sqrt(np.mean(audio[: n * 320].reshape(n, 320) ** 2, axis=1)) > 0.05
+        words, start = [], None
+        for i, on in enumerate(np.append(loud, False)):
+            if on and start is None:
+                start = i
+            elif not on and start is not None:
+                with self.lock:
+                    text = SCRIPT[self.next % len(SCRIPT)]
+                    self.next += 1
+                words.append(Word(text, start * 0.02, i * 0.02))
+                start = None
+        return Transcript(tuple(words), len(audio) / RATE)
+
+
+def test_streamed_take_gives_live_status_and_a_full_review(qtbot, qapp, tmp_path):
+    """While recording the panel shows the section heard so far; the review has every word."""
+    audio, spans = _speech()
+    from tests.fakes.sound import FakeSoundLayer
+
+    layer = FakeSoundLayer(source=audio, rate_hz=RATE, speed=6, at_end="hold")
+    fake = StreamingFake()
+    session, window = build(qtbot, qapp, tmp_path, audio, layer=layer, transcriber=fake)
+    session.choose_question(session.packs.questions("core_senior")[0].id, speak=False)
+    statuses: list = []
+    session.liveStatusChanged.connect(statuses.append)
+    button = window.findChild(QPushButton, "recordButton")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    total_s = len(audio) / RATE
+    # Let the event loop run while the fake microphone plays (the live timer must fire).
+    qtbot.waitUntil(lambda: session.elapsed_s() >= total_s - 0.05, timeout=30000)
+    with qtbot.waitSignal(session.reviewReady, timeout=30000):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert "file" not in fake.inputs and fake.inputs.count("array") >= 2  # streamed in stretches
+    report = session.report()
+    assert [w.text for w in report.transcript.words] == SCRIPT
+    for w, (a, b) in zip(report.transcript.words, spans, strict=True):
+        assert abs(w.start_s - a) < 0.05 and abs(w.end_s - b) < 0.05
+    heard = [s.section for s in statuses if s.section is not None]
+    assert heard, "no live status while recording"
+    assert heard == sorted(heard, key=["situation", "task", "action", "result"].index)
+    assert "Sounds like:" in window.findChild(QLabel, "liveLabel").text()
+
+
+def test_no_streaming_when_turned_off(qtbot, qapp, tmp_path):
+    """With streaming off in settings, the file is transcribed after the stop (batch path)."""
+    from dataclasses import replace
+
+    from tests.fakes.sound import FakeSoundLayer
+
+    audio, _ = _speech()
+    layer = FakeSoundLayer(source=audio, rate_hz=RATE, speed=0, at_end="hold")
+    fake = StreamingFake()
+    session, window = build(qtbot, qapp, tmp_path, audio, layer=layer, transcriber=fake)
+    session.settings = replace(
+        session.settings, transcriber=replace(session.settings.transcriber, streaming=False)
+    )
+    session.choose_question(session.packs.questions("core_senior")[0].id, speak=False)
+    with qtbot.waitSignal(session.reviewReady, timeout=30000):
+        record_answer(qtbot, session, window)
+    assert fake.inputs == ["file"]
+    assert [w.text for w in session.report().transcript.words] == SCRIPT

@@ -1,0 +1,69 @@
+"""Coaching while the user speaks, from the words transcribed so far.
+
+The streaming transcriber commits words a few seconds behind the speaker, so "now" is the
+section of the last committed sentence, and time in it runs on the recording clock. Cues are
+gentle nudges, at most one at a time, and only when they can help.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from voicecoach.analysis import fillers, sections, text
+from voicecoach.domain import SectionName, SectionTargets, Word
+
+# Nudges start once a section is this far past its target (whichever is larger).
+OVER_MIN_S = 5.0
+OVER_FRAC = 0.2
+WRAP_UP_BEFORE_END_S = 20.0  # "head to the result" this long before the total target
+
+
+@dataclass(frozen=True)
+class LiveStatus:
+    section: SectionName | None  # where the answer seems to be now; None before any words
+    section_start_s: float  # recording time where that section began
+    fillers: int  # fillers heard so far
+    cue: str | None  # one short nudge, or None
+
+
+def live_status(words: Sequence[Word], elapsed_s: float, targets: SectionTargets) -> LiveStatus:
+    """What the record panel shows while recording."""
+    if not words:
+        return LiveStatus(None, 0.0, 0, _clock_cue(None, elapsed_s, targets))
+    spans = text.sentence_spans(words)
+    sentences = sections.assign_sections(words, spans, expected_s=targets.total_s)
+    n_fillers = len(fillers.find_fillers(words, spans))
+    current = sentences[-1].section
+    start = next(s.start_s for s in sentences if s.section == current)
+    cue = _section_cue(sentences, current, start, elapsed_s, targets)
+    return LiveStatus(current, start, n_fillers, cue or _clock_cue(current, elapsed_s, targets))
+
+
+def _over(spent_s: float, target_s: float) -> bool:
+    return spent_s > target_s + max(OVER_MIN_S, OVER_FRAC * target_s)
+
+
+def _section_cue(
+    sentences: Sequence, current: str, start_s: float, elapsed_s: float, targets: SectionTargets
+) -> str | None:
+    first = sentences[0].start_s
+    if current in ("situation", "task"):
+        spent = elapsed_s - first
+        budget = targets.situation_s + (targets.task_s if current == "task" else 0.0)
+        if _over(spent, budget):
+            return f"{int(spent)} s of set-up so far — move on to what you did."
+    if current == "action":
+        spent = elapsed_s - start_s
+        if _over(spent, targets.action_s):
+            return f"{int(spent)} s of Action — time to say how it turned out."
+    return None
+
+
+def _clock_cue(current: str | None, elapsed_s: float, targets: SectionTargets) -> str | None:
+    total = targets.total_s
+    if elapsed_s > total:
+        return "Past the target time — finish your sentence and stop."
+    if elapsed_s > total - WRAP_UP_BEFORE_END_S and current != "result":
+        return "Nearly out of time — wrap up with the result."
+    return None
