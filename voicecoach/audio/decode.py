@@ -5,7 +5,8 @@ already needed by faster-whisper) reads whatever libsndfile cannot (M4A/AAC, Web
 Both paths stream: the file is read in blocks of a few seconds, each block is mixed down to mono
 and pushed through one stateful FFmpeg resampler (swresample, a windowed-sinc filter), and the
 output goes straight into one preallocated array. Peak memory is the output plus one block, so a
-one-hour take needs ~230 MB at 16 kHz, not several copies of it.
+one-hour take needs ~230 MB at 16 kHz, not several copies of it. `iter_audio_blocks` hands the
+blocks out instead, for files too long to hold at once (see voicecoach/pipeline.py).
 
 A file that breaks off part-way (a crash while recording, a truncated download) is decoded up to
 the break and a warning is logged; only a file with nothing decodable is an error.
@@ -14,6 +15,7 @@ the break and a warning is logged; only a file with nothing decodable is an erro
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import av
@@ -56,6 +58,54 @@ def load_audio(path: Path, rate_hz: int = 16000) -> np.ndarray:
     if out.size == 0:
         raise AudioError(f"{path.name} holds no audio samples. Record the answer again.")
     return out
+
+
+def iter_audio_blocks(
+    path: Path, rate_hz: int = 16000, block_s: float = 10.0
+) -> Iterator[np.ndarray]:
+    """Decode `path` as mono float32 blocks of about `block_s` seconds at `rate_hz`.
+
+    For files too long to hold at once: memory is one block, whatever the length. The blocks
+    joined are what `load_audio` returns, except that a file damaged part-way simply ends at the
+    damage (no second attempt with FFmpeg once blocks have been handed out). Raises AudioError,
+    before the first block, when nothing can be decoded.
+    """
+    path = Path(path)
+    _check_file(path)
+    block_n = max(1, int(block_s * rate_hz))
+    out = _Blocks(block_n)
+    n_out = 0
+    try:
+        info = sf.info(str(path))
+    except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
+        log.debug("soundfile cannot read %s (%s); trying FFmpeg", path, exc)
+        info = None
+    if info is not None and info.format != "MP3":  # MP3: see load_audio
+        resampler = _Resampler(info.samplerate, rate_hz)
+        src_block = max(1, int(block_s * info.samplerate))
+        try:
+            with sf.SoundFile(str(path)) as f:
+                for block in f.blocks(blocksize=src_block, dtype="float32", always_2d=True):
+                    for b in out.add(resampler.push(_mono(block))):
+                        n_out += len(b)
+                        yield b
+        except (sf.LibsndfileError, RuntimeError) as exc:
+            log.warning("%s is damaged after %.1f s: %s", path, n_out / rate_hz, exc)
+        for b in out.add(resampler.flush()):
+            n_out += len(b)
+            yield b
+        tail = out.rest()
+        if tail is not None:
+            n_out += len(tail)
+            yield tail
+        if n_out:
+            return
+        # Apparently empty or damaged from the start: see whether FFmpeg reads it.
+    for b in _iter_with_av(path, rate_hz, out):
+        n_out += len(b)
+        yield b
+    if n_out == 0:
+        raise AudioError(f"{path.name} holds no audio samples. Record the answer again.")
 
 
 def audio_duration_s(path: Path) -> float:
@@ -179,6 +229,42 @@ def _decode_with_av(path: Path, rate_hz: int) -> np.ndarray:
     return sink.result()
 
 
+def _iter_with_av(path: Path, rate_hz: int, out: _Blocks) -> Iterator[np.ndarray]:
+    """The streaming twin of `_decode_with_av`: same error handling, blocks instead of one array."""
+    try:
+        container = av.open(str(path))
+    except (av.FFmpegError, UnicodeDecodeError) as exc:
+        raise _unreadable(path, exc) from exc
+    with container:
+        stream = _audio_stream(container, path)
+        resampler = av.AudioResampler(format="flt", rate=rate_hz)
+        n, bad = 0, 0
+        try:
+            for packet in container.demux(stream):
+                try:
+                    frames = packet.decode()
+                except av.FFmpegError as exc:
+                    bad += 1
+                    log.debug("Skipping undecodable packet in %s: %s", path, exc)
+                    continue
+                for frame in frames:
+                    for o in resampler.resample(frame):
+                        for b in out.add([_packed_to_mono(o)]):
+                            n += len(b)
+                            yield b
+        except av.FFmpegError as exc:
+            if n == 0 and out.held == 0:
+                raise _unreadable(path, exc) from exc
+            log.warning("%s is damaged after %.1f s: %s", path, n / rate_hz, exc)
+        if bad:
+            log.warning("%s: skipped %d damaged packets", path, bad)
+        for o in resampler.resample(None):
+            yield from out.add([_packed_to_mono(o)])
+    tail = out.rest()
+    if tail is not None:
+        yield tail
+
+
 def _packed_to_mono(frame: av.AudioFrame) -> np.ndarray:
     channels = len(frame.layout.channels)
     return _mono(frame.to_ndarray().reshape(-1, channels))
@@ -231,3 +317,32 @@ class _Sink:
         # resize in place trims without a second full-length copy
         self._buf.resize(self.n, refcheck=False)
         return self._buf
+
+
+class _Blocks:
+    """Regroups decoder output of any size into clipped blocks of `n` samples."""
+
+    def __init__(self, n: int) -> None:
+        self._n = n
+        self._parts: list[np.ndarray] = []
+        self.held = 0
+
+    def add(self, blocks: list[np.ndarray]) -> Iterator[np.ndarray]:
+        for b in blocks:
+            if len(b):
+                self._parts.append(b)
+                self.held += len(b)
+        while self.held >= self._n:
+            data = np.concatenate(self._parts) if len(self._parts) > 1 else self._parts[0]
+            head, rest = data[: self._n], data[self._n :]
+            self._parts = [rest] if len(rest) else []
+            self.held = len(rest)
+            yield np.clip(head, -1.0, 1.0).astype(np.float32, copy=False)
+
+    def rest(self) -> np.ndarray | None:
+        """Whatever is left (shorter than a block), or None."""
+        if not self.held:
+            return None
+        data = np.concatenate(self._parts)
+        self._parts, self.held = [], 0
+        return np.clip(data, -1.0, 1.0).astype(np.float32, copy=False)
