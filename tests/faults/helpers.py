@@ -109,3 +109,36 @@ class BurstTranscriber:
         if progress is not None:
             progress(1.0)
         return Transcript(tuple(words), len(audio) / RATE, model=self.model_name)
+
+
+def banner_text(window) -> str:
+    """What the window's status banner says ('' when hidden)."""
+    from PySide6.QtWidgets import QLabel
+
+    if window.status_banner.isHidden():
+        return ""
+    return window.findChild(QLabel, "statusBannerText").text()
+
+
+def click_record(qtbot, window) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    qtbot.mouseClick(window.findChild(QPushButton, "recordButton"), Qt.MouseButton.LeftButton)
+
+
+def seed_analysed_take(history, paths, audio, question_id: str = "warmup-01") -> int:
+    """An analysed take in history (audio on disk, report stored), as a previous session left."""
+    from tests.fakes.transcriber import words_from_text
+    from voicecoach.analysis import analyze
+    from voicecoach.domain import Transcript
+    from voicecoach.report import to_json
+
+    path = paths.new_take_path(question_id)
+    write_wav(path, audio)
+    take = history.start_take(question_id, "core_senior", "Tell me about a conflict.", path)
+    history.finish_recording(take, len(audio) / RATE)
+    text = " ".join(SCRIPT)
+    report = analyze(Transcript(words_from_text(text), len(audio) / RATE, model="fake"))
+    history.save_report(take, to_json(report), "fake")
+    return take
