@@ -104,6 +104,7 @@ def wire(session: Any, window: Any, app: QApplication | None = None) -> None:
     # window-wide
     session.errorOccurred.connect(window.show_error)
     session.noticed.connect(window.show_notice)
+    session.warned.connect(lambda text: window.show_notice(text, "warn"))
     session.modelStatusChanged.connect(window.model_status.setText)
     window.analyseFileRequested.connect(session.analyse_file)
 

@@ -110,6 +110,7 @@ class Session(QObject):
     unfinishedFound = Signal(object)  # list[TakeRecord]
     errorOccurred = Signal(str)
     noticed = Signal(str)
+    warned = Signal(str)  # something went wrong but was dealt with (shown as a warning)
     positionChanged = Signal(float)
     playingChanged = Signal(bool)
     playContextChanged = Signal(str)
@@ -198,8 +199,9 @@ class Session(QObject):
         """Preload the model, announce TTS, list history and offer unfinished takes back."""
         self.ttsChanged.emit(self.speaker.available, self.speaker.unavailable_reason)
         self._preload_model()
-        for err in getattr(self.packs, "errors", ()):
-            log.warning("pack problem: %s", err)
+        warnings = self._startup_warnings()
+        if warnings:
+            self.warned.emit(" ".join(warnings))
         self.refresh_history()
         try:
             unfinished = self.history.unfinished()
@@ -210,6 +212,27 @@ class Session(QObject):
             self.unfinishedFound.emit(unfinished)
         if self._question is None and self.packs.questions():
             self.surprise("", "", speak=False)
+
+    def _startup_warnings(self) -> list[str]:
+        """Problems found while opening history and packs that the user should hear about."""
+        out: list[str] = []
+        moved = getattr(self.history, "recovered_from_corruption", None)
+        if moved is not None:
+            out.append(
+                f"The history database was damaged and could not be read. It was moved to "
+                f"{moved} (not deleted) and a new, empty history was started."
+            )
+        errors = tuple(getattr(self.packs, "errors", ()))
+        for err in errors:
+            log.warning("pack problem: %s", err)
+        if errors:
+            more = f" ({len(errors) - 1} more problems are in the log.)" if len(errors) > 1 else ""
+            first = errors[0].rstrip(".")
+            out.append(
+                f"Some questions could not be loaded and were skipped: {first}.{more} "
+                "The other questions are available."
+            )
+        return out
 
     def _preload_model(self) -> None:
         load = getattr(self.transcriber, "load", None) or getattr(self.transcriber, "preload", None)
@@ -407,6 +430,7 @@ class Session(QObject):
         self, take_id: int, path: Path, question: Question | None, stream: Any = None
     ) -> None:
         from voicecoach.analysis import analyze
+        from voicecoach.pipeline import transcribe_file
 
         transcriber, settings = self.transcriber, self.settings.analysis
         targets = question.targets if question is not None else settings.targets
@@ -427,7 +451,8 @@ class Session(QObject):
                 else:
                     progress(1.0)
                     return analyze(transcript, question, settings, targets)
-            transcript = transcriber.transcribe(path, progress=progress, cancel=cancel)
+            # Long files are decoded and transcribed in blocks (memory does not grow with length).
+            transcript = transcribe_file(path, transcriber, progress=progress, cancel=cancel)
             return analyze(transcript, question, settings, targets)
 
         self._analysing_take = take_id
