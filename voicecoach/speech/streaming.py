@@ -15,11 +15,11 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from voicecoach.audio.cuts import FLOOR_MIN_DB, FRAME_S, CutSettings, frame_levels_db, next_cut
 from voicecoach.domain import Transcript, VoicedGap, Word
 
 if TYPE_CHECKING:
@@ -28,15 +28,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RATE_HZ = 16000
-FRAME_S = 0.02
-
-
-@dataclass(frozen=True)
-class StreamSettings:
-    min_chunk_s: float = 8.0  # never cut a stretch shorter than this (Whisper likes context)
-    max_chunk_s: float = 28.0  # always cut before Whisper's 30 s window is full
-    cut_silence_s: float = 0.45  # a silence this long is a safe place to cut
-    silence_db_above_floor: float = 12.0  # a frame this close to the noise floor is silence
 
 
 def _to_mono_16k(block: np.ndarray, rate_hz: int) -> np.ndarray:
@@ -58,11 +49,11 @@ class StreamingTranscriber:
     def __init__(
         self,
         transcriber: Transcriber,
-        settings: StreamSettings | None = None,
+        settings: CutSettings | None = None,
         on_words: Callable[[tuple[Word, ...]], None] | None = None,
     ) -> None:
         self._transcriber = transcriber
-        self._s = settings or StreamSettings()
+        self._s = settings or CutSettings()
         self._on_words = on_words
         self._lock = threading.Lock()
         self._buf: list[np.ndarray] = []  # samples not yet sent (16 kHz mono)
@@ -101,9 +92,7 @@ class StreamingTranscriber:
         data = np.concatenate([self._carry, x]) if len(self._carry) else x
         whole = len(data) // n
         if whole:
-            frames = data[: whole * n].reshape(whole, n)
-            rms = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1)) + 1e-9
-            db = 20 * np.log10(rms)
+            db = frame_levels_db(data[: whole * n], RATE_HZ)
             self._frame_db.extend(db.tolist())
             bins = np.clip(np.round(db).astype(int) + 120, 0, 120)
             self._hist += np.bincount(bins, minlength=121)
@@ -111,34 +100,17 @@ class StreamingTranscriber:
 
     @property
     def _floor_db(self) -> float:
-        """Noise floor: 10th percentile of frame levels, never below -70 dBFS (digital silence)."""
+        """Noise floor so far: 10th percentile of frame levels, never below FLOOR_MIN_DB."""
         total = int(self._hist.sum())
         if total == 0:
-            return -70.0
+            return FLOOR_MIN_DB
         idx = int(np.searchsorted(np.cumsum(self._hist), 0.1 * total))
-        return max(float(idx - 120), -70.0)
+        return max(float(idx - 120), FLOOR_MIN_DB)
 
     def _find_cut(self) -> int | None:
         """Sample index in the buffer to cut at, or None to keep collecting."""
-        buf_s = self._buf_len / RATE_HZ
-        if buf_s < self._s.min_chunk_s:
-            return None
-        db = np.asarray(self._frame_db)
-        quiet = db < self._floor_db + self._s.silence_db_above_floor
-        need = int(self._s.cut_silence_s / FRAME_S)
-        start = int(self._s.min_chunk_s / FRAME_S) - need
-        run = 0
-        for i in range(max(0, start), len(quiet)):
-            run = run + 1 if quiet[i] else 0
-            if run >= need:
-                mid = i - run // 2
-                return mid * int(FRAME_S * RATE_HZ)
-        if buf_s >= self._s.max_chunk_s:
-            # No pause long enough: cut at the quietest frame of the last third.
-            lo = len(db) * 2 // 3
-            i = lo + int(np.argmin(db[lo:]))
-            return i * int(FRAME_S * RATE_HZ)
-        return None
+        cut = next_cut(np.asarray(self._frame_db), self._floor_db, self._s)
+        return None if cut is None or cut <= 0 else cut * int(FRAME_S * RATE_HZ)
 
     def _send(self, cut: int) -> None:
         data = np.concatenate(self._buf)

@@ -30,6 +30,7 @@ import numpy as np
 
 from voicecoach.analysis.fillers import is_filled_pause
 from voicecoach.analysis.voicing import find_voiced_gaps
+from voicecoach.audio.cuts import CutSettings, stretches
 from voicecoach.audio.decode import load_audio
 from voicecoach.domain import ModelError, OperationCancelled, Transcript, VoicedGap, Word
 from voicecoach.settings import BUNDLED_MODEL, TranscriberSettings
@@ -187,12 +188,44 @@ class WhisperTranscriber:
         progress: Callable[[float], None] | None = None,
         cancel: threading.Event | None = None,
     ) -> Transcript:
+        """Timed words for a whole answer (a file, or 16 kHz mono samples).
+
+        Audio longer than one Whisper window is decoded stretch by stretch, cut at pauses
+        (`audio.cuts`): at a 30 s window seam Whisper otherwise sometimes skips whole sentences.
+        """
         samples = _samples(audio)
         duration_s = len(samples) / RATE_HZ
         report = _Progress(progress)
         _check(cancel)
         model = self._get_model()
+        words: list[Word] = []
+        for a, b in stretches(samples, RATE_HZ, CutSettings()):
+            _check(cancel)
+            offset = a / RATE_HZ
+
+            def step(end_s: float, offset: float = offset) -> None:
+                if duration_s > 0:
+                    report((offset + end_s) / duration_s)
+
+            part = self._decode(model, samples[a:b], step, cancel)
+            words.extend(
+                Word(w.text, w.start_s + offset, w.end_s + offset, w.probability) for w in part
+            )
         _check(cancel)
+        found = tuple(words)
+        gaps = find_voiced_gaps(samples, RATE_HZ, found, self._min_voiced_gap_s)
+        found, gaps = _snap_fillers_to_gaps(found, gaps)
+        report(1.0)
+        return Transcript(found, duration_s, gaps, model=self._settings.model)
+
+    def _decode(
+        self,
+        model: WhisperModel,
+        samples: np.ndarray,
+        step: Callable[[float], None],
+        cancel: threading.Event | None,
+    ) -> tuple[Word, ...]:
+        """One stretch (at most one window) to cleaned words, times relative to the stretch."""
         s = self._settings
         segments, _info = model.transcribe(
             samples,
@@ -204,7 +237,7 @@ class WhisperTranscriber:
             vad_filter=s.vad_filter,
         )
         raw: list[_Segment] = []
-        # The generator decodes one 30 s window per step: the place to report and to stop.
+        # The generator yields segment by segment: the place to report and to stop.
         for seg in segments:
             _check(cancel)
             words = tuple(
@@ -213,14 +246,8 @@ class WhisperTranscriber:
                 if w.word.strip()
             )
             raw.append(_Segment(words, seg.no_speech_prob, seg.avg_logprob))
-            if duration_s > 0:
-                report(seg.end / duration_s)
-        _check(cancel)
-        words = _clean(raw, samples)
-        gaps = find_voiced_gaps(samples, RATE_HZ, words, self._min_voiced_gap_s)
-        words, gaps = _snap_fillers_to_gaps(words, gaps)
-        report(1.0)
-        return Transcript(words, duration_s, gaps, model=s.model)
+            step(float(seg.end))
+        return _clean(raw, samples)
 
 
 def _load_model(settings: TranscriberSettings) -> WhisperModel:
