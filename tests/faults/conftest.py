@@ -23,7 +23,7 @@ def make_session(qtbot, qapp, tmp_path) -> Callable[..., tuple[Any, Any]]:
     """Build a Session wired to a real MainWindow; everything is shut down after the test.
 
     Keyword arguments replace the defaults: layer, speaker, transcriber, tasks, packs,
-    settings, history, paths.
+    settings, history, paths, transcriber_factory, speaker_factory.
     """
     from voicecoach.app.main import wire
     from voicecoach.app.session import Session
@@ -56,6 +56,8 @@ def make_session(qtbot, qapp, tmp_path) -> Callable[..., tuple[Any, Any]]:
             kw.get("tasks") or SyncTaskRunner(),
             kw.get("packs") or load_packs(),
             player=Player(layer),
+            transcriber_factory=kw.get("transcriber_factory"),
+            speaker_factory=kw.get("speaker_factory"),
         )
         window = MainWindow()
         qtbot.addWidget(window)

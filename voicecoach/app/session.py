@@ -438,7 +438,7 @@ class Session(QObject):
 
         # Runs on the "model" pool; knows nothing about Qt.
         def analyse_take(progress: Callable[[float], None], cancel: threading.Event) -> Report:
-            if not Path(path).is_file():
+            if not Path(path).exists():
                 raise AudioError(f"The recording {path} is missing; it cannot be analysed.")
             if stream is not None:
                 # Most of the answer was transcribed while it was spoken; only the tail is left.

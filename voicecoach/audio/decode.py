@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
@@ -34,11 +35,8 @@ def load_audio(path: Path, rate_hz: int = 16000) -> np.ndarray:
     path = Path(path)
     _check_file(path)
     partial: np.ndarray | None = None
-    try:
-        info = sf.info(str(path))
-    except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
-        log.debug("soundfile cannot read %s (%s); trying FFmpeg", path, exc)
-    else:
+    info = _sf_info(path)
+    if info is not None:
         # libsndfile's MP3 reader repeats its last buffer to the header's length when a file
         # is cut short, so MP3 goes to FFmpeg, which stops where the data stops.
         if info.format != "MP3":
@@ -75,11 +73,7 @@ def iter_audio_blocks(
     block_n = max(1, int(block_s * rate_hz))
     out = _Blocks(block_n)
     n_out = 0
-    try:
-        info = sf.info(str(path))
-    except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
-        log.debug("soundfile cannot read %s (%s); trying FFmpeg", path, exc)
-        info = None
+    info = _sf_info(path)
     if info is not None and info.format != "MP3":  # MP3: see load_audio
         resampler = _Resampler(info.samplerate, rate_hz)
         src_block = max(1, int(block_s * info.samplerate))
@@ -112,10 +106,9 @@ def audio_duration_s(path: Path) -> float:
     """Length in seconds from the file header (no decoding). Raises AudioError."""
     path = Path(path)
     _check_file(path)
-    try:
-        return float(sf.info(str(path)).duration)
-    except (sf.LibsndfileError, RuntimeError, TypeError):
-        pass
+    info = _sf_info(path)
+    if info is not None:
+        return float(info.duration)
     try:
         with av.open(str(path)) as container:
             stream = _audio_stream(container, path)
@@ -154,6 +147,27 @@ def _unreadable(path: Path, exc: Exception) -> AudioError:
 
 
 # --- soundfile path ------------------------------------------------------------------------
+
+# Containers handed to libsndfile. Anything else goes straight to FFmpeg: libsndfile's fallback
+# probe runs its MP3 decoder on unknown bytes, which prints "Illegal Audio-MPEG-Header" notes on
+# the process's stderr (no way to turn them off), and MP3 goes to FFmpeg anyway (see load_audio).
+_SF_MAGIC = (b"RIFF", b"RIFX", b"RF64", b"fLaC", b"OggS", b"FORM", b".snd", b"caff", b"riff")
+
+
+def _sf_info(path: Path) -> Any | None:
+    """soundfile's header info when libsndfile should read this file, else None."""
+    try:
+        with open(path, "rb") as fh:
+            magic = fh.read(4)
+    except OSError as exc:
+        raise AudioError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    if magic not in _SF_MAGIC:
+        return None
+    try:
+        return sf.info(str(path))
+    except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
+        log.debug("soundfile cannot read %s (%s); trying FFmpeg", path, exc)
+        return None
 
 
 def _decode_with_soundfile(
