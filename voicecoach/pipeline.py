@@ -19,6 +19,7 @@ import numpy as np
 from voicecoach.analysis import analyze
 from voicecoach.audio.decode import audio_duration_s, iter_audio_blocks
 from voicecoach.domain import (
+    AudioError,
     OperationCancelled,
     Question,
     Report,
@@ -69,7 +70,9 @@ def transcribe_file(
     Raises AudioError, ModelError, OperationCancelled.
     """
     path = Path(path)
-    duration_s = audio_duration_s(path)  # also the checks: missing, a folder, empty ...
+    if not path.exists():
+        raise AudioError(f"No such file: {path}")
+    duration_s = audio_duration_s(path)  # also the checks: a folder, empty, unreadable ...
     if duration_s <= stream_above_s or not getattr(transcriber, "supports_streaming", False):
         return transcriber.transcribe(path, progress=progress, cancel=cancel)
     log.info("Streaming %s (%.0f s) through the transcriber in blocks", path, duration_s)

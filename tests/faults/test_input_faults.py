@@ -56,7 +56,7 @@ def _bad_files(d: Path) -> dict[str, tuple[Path, str]]:
         "png-as-wav": (png, "has no audio track"),
         "header-only": (header_only, "no audio samples"),
         "folder": (folder, "is a folder"),
-        "missing": (d / "nope.wav", "not found"),
+        "missing": (d / "nope.wav", "No such file"),
     }
 
 
