@@ -38,6 +38,36 @@ def clock(seconds: float) -> str:
     return f"{s // 60}:{s % 60:02d}"
 
 
+def section_status(
+    name: str, length_s: float, target_s: float, settings: AnalysisSettings | None = None
+) -> str:
+    """Over, short or ok ("over", "short", "ok") for one section, by the same rule as the verdicts.
+
+    Over or short only beyond the tolerance, and short only where it matters (Action, Result);
+    the review's timeline uses this so that its captions never disagree with the verdicts.
+    """
+    cfg = settings or AnalysisSettings()
+    d, t = whole_s(length_s), whole_s(target_s)
+    if _beyond(length_s - target_s, target_s, cfg) and d > t:
+        return "over"
+    if name in SHORT_MATTERS and _beyond(target_s - length_s, target_s, cfg) and d < t:
+        return "short"
+    return "ok"
+
+
+def total_status(
+    duration_s: float, total_s: float, settings: AnalysisSettings | None = None
+) -> str:
+    """Over, under or ok ("over", "under", "ok") for the whole answer, as the verdicts say."""
+    cfg = settings or AnalysisSettings()
+    d, t = whole_s(duration_s), whole_s(total_s)
+    if _beyond(duration_s - total_s, total_s, cfg) and d > t:
+        return "over"
+    if _beyond(total_s - duration_s, total_s, cfg) and d < t:
+        return "under"
+    return "ok"
+
+
 def timing_verdicts(
     sections: Sequence[Section],
     missing: Sequence[str],
@@ -53,17 +83,16 @@ def timing_verdicts(
     cfg = settings or AnalysisSettings()
     lines: list[str] = []
 
-    lengths: dict[str, float] = {}
-    for s in sections:  # spoken order; a section split in two counts once, summed
-        lengths[s.name] = lengths.get(s.name, 0.0) + max(0.0, s.duration_s)
+    lengths = section_lengths(sections)  # spoken order; a split section summed
 
     parts: list[str] = []
     for name, length in lengths.items():
         target = targets.for_section(name)  # type: ignore[arg-type]
         d, t = whole_s(length), whole_s(target)
-        if _beyond(length - target, target, cfg) and d > t:
+        status = section_status(name, length, target, cfg)
+        if status == "over":
             parts.append(f"{name.title()} ran {d} s, {d - t} s over its {t} s target")
-        elif name in SHORT_MATTERS and _beyond(target - length, target, cfg) and d < t:
+        elif status == "short":
             parts.append(f"{name.title()} only {d} s of {t} s")
     if parts:
         lines.append("; ".join(parts) + ".")
@@ -82,9 +111,10 @@ def timing_verdicts(
     if duration_s > 0 and total > 0:
         d, t = whole_s(duration_s), whole_s(total)
         target = f"the {_target_name(t)} target"
-        if _beyond(duration_s - total, total, cfg) and d > t:
+        status = total_status(duration_s, total, cfg)
+        if status == "over":
             lines.append(f"Total {clock(d)} — {d - t} s over {target}.")
-        elif _beyond(total - duration_s, total, cfg) and d < t:
+        elif status == "under":
             lines.append(f"Total {clock(d)} — {t - d} s under {target}.")
         else:
             lines.append(f"Total {clock(d)} — within {target}.")
@@ -93,6 +123,35 @@ def timing_verdicts(
 
 def _beyond(excess_s: float, target_s: float, cfg: AnalysisSettings) -> bool:
     return excess_s > max(cfg.timing_tolerance_s, cfg.timing_tolerance_frac * target_s)
+
+
+def section_lengths(sections: Sequence[Section]) -> dict[str, float]:
+    """Seconds per section name, in spoken order; a section split in two counts once, summed."""
+    lengths: dict[str, float] = {}
+    for s in sections:
+        lengths[s.name] = lengths.get(s.name, 0.0) + max(0.0, s.duration_s)
+    return lengths
+
+
+def timing_ok(
+    sections: Sequence[Section],
+    missing: Sequence[str],
+    targets: SectionTargets,
+    duration_s: float,
+    settings: AnalysisSettings | None = None,
+) -> bool:
+    """True when the verdicts have nothing to warn about (no section off, none missing, the
+    set-up not outweighing the Action, the total within its target)."""
+    cfg = settings or AnalysisSettings()
+    lengths = section_lengths(sections)
+    if missing or _balance(lengths):
+        return False
+    if any(
+        section_status(n, v, targets.for_section(n), cfg) != "ok"  # type: ignore[arg-type]
+        for n, v in lengths.items()
+    ):
+        return False
+    return duration_s <= 0 or total_status(duration_s, targets.total_s, cfg) == "ok"
 
 
 def _balance(lengths: dict[str, float]) -> str | None:

@@ -1,10 +1,12 @@
 """StarTimeline: the answer's Situation/Task/Action/Result spans against their targets.
 
-One bar of what was said (four colour-blind-safe colours, the part past each target hatched),
-a thin bar of the target spans under it, the 2:00 marker, a time axis and a caption per section
-("Situation 41 s — 26 s over target", "Task — missing"). Click a section to play it; drag the
+One bar of what was said (four colour-blind-safe colours, the part past the target hatched on a
+section that ran over), a thin bar of the target spans under it, the 2:00 marker, a time axis
+and a caption per section ("Situation 41 s — 26 s over target", "Task — missing"). Over, short
+and within use the same rule and tolerance as the timing verdicts (`analysis.timing`), so the
+captions and the verdicts beside them always agree. Click a section to play it; drag the
 edge between two sections to correct where one ends (`boundaryMoved`). Keyboard: Left/Right pick
-a section, Enter plays it.
+a section, Enter plays it (in the app Space stays play/pause, the Review page's shortcut).
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QMouseEvent, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from voicecoach.analysis.timing import section_lengths, section_status, total_status, whole_s
 from voicecoach.domain import SECTION_NAMES, Report, Section, SectionTargets
 from voicecoach.report import fmt_time
+from voicecoach.settings import AnalysisSettings
 from voicecoach.ui.style import SECTION_LABELS, current_theme, section_color, section_tint
 
 PAD_X = 14.0
@@ -35,26 +39,29 @@ MIN_SECTION_S = 1.0
 class Caption:
     name: str
     head: str  # "Situation 41 s"
-    detail: str  # "26 s over target", "on target", "missing"
-    kind: str  # over | under | ok | missing
+    detail: str  # "26 s over target", "within target", "missing"
+    kind: str  # over | short | ok | missing
 
     @property
     def text(self) -> str:
         return f"{self.head} — {self.detail}"
 
 
-def caption_for(section: Section | None, name: str, target_s: float) -> Caption:
+def caption_for(
+    name: str, length_s: float | None, target_s: float, settings: AnalysisSettings | None = None
+) -> Caption:
+    """One section's caption; `length_s` None when the section is missing."""
     label = SECTION_LABELS[name]
-    if section is None:
+    if length_s is None:
         return Caption(name, label, "missing", "missing")
-    d = section.duration_s
-    over = d - target_s
-    head = f"{label} {d:.0f} s"
-    if over >= 3:
-        return Caption(name, head, f"{over:.0f} s over target", "over")
-    if over <= -5:
-        return Caption(name, head, f"{-over:.0f} s under target", "under")
-    return Caption(name, head, "on target", "ok")
+    d, t = whole_s(length_s), whole_s(target_s)
+    head = f"{label} {d} s"
+    status = section_status(name, length_s, target_s, settings)
+    if status == "over":
+        return Caption(name, head, f"{d - t} s over target", "over")
+    if status == "short":
+        return Caption(name, head, f"{t - d} s short of target", "short")
+    return Caption(name, head, "within target", "ok")
 
 
 def _text_on(color: QColor) -> QColor:
@@ -90,6 +97,7 @@ class StarTimeline(QWidget):
         self._focus_index = 0
         self._editable = True
         self._hover_boundary: int | None = None
+        self._settings = AnalysisSettings()
 
     # --- data ----------------------------------------------------------------------------
 
@@ -114,6 +122,12 @@ class StarTimeline(QWidget):
         self.setAccessibleDescription(". ".join(c.text for c in self.captions()))
         self.update()
 
+    def set_timing_settings(self, settings: AnalysisSettings) -> None:
+        """The tolerances the verdicts use (from Settings.analysis)."""
+        self._settings = settings
+        self.setAccessibleDescription(". ".join(c.text for c in self.captions()))
+        self.update()
+
     def set_editable(self, editable: bool) -> None:
         """Whether boundaries can be dragged (off for drills and while analysing)."""
         self._editable = editable
@@ -123,20 +137,29 @@ class StarTimeline(QWidget):
         self.update()
 
     def captions(self) -> list[Caption]:
-        found = {s.name: s for s in self._sections}
-        return [caption_for(found.get(n), n, self._targets.for_section(n)) for n in SECTION_NAMES]
+        lengths = section_lengths(self._sections)
+        return [
+            caption_for(n, lengths.get(n), self._targets.for_section(n), self._settings)
+            for n in SECTION_NAMES
+        ]
 
     def caption(self, name: str) -> str:
         return next(c.text for c in self.captions() if c.name == name)
 
-    def total_caption(self) -> str:
+    def _total(self) -> tuple[str, str, str]:
         total, target = self._duration_s, self._targets.total_s
-        over = total - target
-        if over >= 3:
-            return f"Total {fmt_time(total)} — {over:.0f} s over {fmt_time(target)}"
-        if over <= -10:
-            return f"Total {fmt_time(total)} — {-over:.0f} s under {fmt_time(target)}"
-        return f"Total {fmt_time(total)} — on target"
+        d, t = whole_s(total), whole_s(target)
+        status = total_status(total, target, self._settings)
+        head = f"Total {fmt_time(total)}"
+        if status == "over":
+            return head, f"{d - t} s over target", "over"
+        if status == "under":
+            return head, f"{t - d} s under target", "short"
+        return head, "within target", "ok"
+
+    def total_caption(self) -> str:
+        head, detail, _kind = self._total()
+        return f"{head} — {detail}"
 
     # --- geometry ------------------------------------------------------------------------
 
@@ -234,13 +257,16 @@ class StarTimeline(QWidget):
         p.save()
         p.setClipPath(track)
         secs = self._sections_for_paint()
+        # hatch the part past the target only where the verdicts call the section over
+        over = {c.name for c in self.captions() if c.kind == "over"}
+        over_names = {s.name: s for s in secs if s.name in over}
         for s in secs:
             r = QRectF(
                 self.x_for(s.start_s), BAR_Y, self.x_for(s.end_s) - self.x_for(s.start_s), BAR_H
             )
             color = section_color(s.name)
             p.fillRect(r, color)
-            if s.duration_s > s.target_s + 0.5:
+            if over_names.get(s.name) == s:
                 over = QRectF(self.x_for(s.start_s + s.target_s), BAR_Y, 0, BAR_H)
                 over.setRight(r.right())
                 hatch = QBrush(_text_on(color), Qt.BrushStyle.BDiagPattern)
@@ -346,8 +372,7 @@ class StarTimeline(QWidget):
         for i, cap in enumerate([*self.captions(), None]):
             x = PAD_X + i * colw
             if cap is None:
-                head, detail = self.total_caption().split(" — ")
-                kind = "over" if "over" in detail else "ok"
+                head, detail, kind = self._total()
                 p.setPen(QPen(text, 1.5, Qt.PenStyle.DashLine))
                 p.drawLine(QPointF(x + 1, cy + 2), QPointF(x + 1, cy + 14))
             else:
@@ -370,7 +395,7 @@ class StarTimeline(QWidget):
                 hfm.elidedText(head, Qt.TextElideMode.ElideRight, int(colw - 22)),
             )
             p.setFont(small)
-            p.setPen(theme.color("bad") if kind in ("over", "missing") else muted)
+            p.setPen(theme.color("bad") if kind in ("over", "short", "missing") else muted)
             p.drawText(
                 QRectF(x + 18, cy + hfm.height() + 2, colw - 22, fm.height() + 2),
                 Qt.AlignmentFlag.AlignLeft,
@@ -463,11 +488,11 @@ class StarTimeline(QWidget):
         s = self._section_at(pos)
         if s is None:
             return ""
-        cap = caption_for(s, s.name, s.target_s)
+        cap = next(c for c in self.captions() if c.name == s.name)
         return (
             f"<b>{SECTION_LABELS[s.name]}</b> {fmt_time(s.start_s)}–{fmt_time(s.end_s)}<br>"
-            f"{s.duration_s:.0f} s of a {s.target_s:.0f} s target — {cap.detail}.<br>"
-            "Click to play this section."
+            f"{whole_s(s.duration_s)} s of a {whole_s(s.target_s)} s target — {cap.detail}.<br>"
+            "Click (or Enter) to play this section."
         )
 
     def event(self, e) -> bool:
