@@ -57,3 +57,32 @@ def test_check_rows_pass_fail_and_play(qtbot, panel, report):
     assert sig.args == [pytest.approx(timed.at_s)]
     untimed = next(c for c in report.checks if c.at_s is None)
     assert not panel.findChild(QToolButton, f"checkPlay_{untimed.name}").isEnabled()
+
+
+def test_verdict_box_is_a_warning_only_when_timing_is_off(qtbot, themed, report):
+    """The sample (Situation 23 s over) gets a warning box; an answer within target does not."""
+    from dataclasses import replace
+
+    from voicecoach.domain import Section
+
+    w = FiguresPanel()
+    qtbot.addWidget(w)
+    w.set_report(report)
+    box = w.findChild(QWidget, "verdictBox")
+    assert box.property("banner") == "warn"
+    t = report.targets
+    spans, start = [], 0.0
+    for name in ("situation", "task", "action", "result"):
+        spans.append(Section(name, start, start + t.for_section(name), t.for_section(name)))
+        start += t.for_section(name)
+    fine = replace(report, sections=tuple(spans), missing_sections=(), duration_s=t.total_s)
+    w.set_report(fine)
+    assert box.property("banner") == "good"
+
+
+def test_wordless_sounds_are_named_apart_from_word_fillers(panel, report):
+    """The fillers hint lists words first, then 'n wordless sound(s)' with an explanation."""
+    hint = panel.findChild(QLabel, "fillersValueHint")
+    n = sum(1 for f in report.fillers if f.kind == "unlabelled")
+    assert hint.text().endswith(f"{n} wordless sound (hmm?)")
+    assert "missed" in hint.toolTip()

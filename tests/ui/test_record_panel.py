@@ -86,3 +86,32 @@ def test_live_status_hidden_when_cues_are_off(qtbot, panel):
     panel.set_state("recording")
     panel.set_live_status(LiveStatus("action", 20.0, 5, "nudge"))
     assert panel.findChild(QLabel, "liveLabel").text() == ""
+
+
+def test_card_keeps_its_height_in_every_state(qtbot, panel):
+    """Recording, analysing and idle all fit one height: the Record button never jumps."""
+    heights = set()
+    for state in ("idle", "recording", "analysing", "review", "idle"):
+        panel.set_state(state)
+        heights.add(panel.sizeHint().height())
+    assert len(heights) == 1
+
+
+def test_clock_bar_fills_with_the_sections_heard(qtbot, panel):
+    """The elapsed fill follows what was heard (a long Situation stays blue), not the plan."""
+    from voicecoach.analysis.live import LiveStatus
+
+    panel.set_state("recording")
+    panel.set_live_status(LiveStatus("situation", 1.0, 0, None))
+    bar = panel.clock_bar
+    assert bar.heard_section_at(40.0) == "situation"
+    assert bar.expected_section(40.0) == "action"  # the target windows say otherwise
+    panel.set_live_status(LiveStatus("action", 42.0, 1, None))
+    assert bar.heard_section_at(40.0) == "situation"
+    assert bar.heard_section_at(50.0) == "action"
+    # the transcript revised its mind: still Situation, the Action guess is dropped
+    panel.set_live_status(LiveStatus("situation", 1.0, 1, None))
+    assert panel.heard() == [("situation", 1.0)]
+    panel.set_state("analysing")
+    panel.set_state("idle")
+    assert bar.heard_section_at(40.0) is None

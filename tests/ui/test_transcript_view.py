@@ -81,3 +81,45 @@ def test_highlight_follows_time_and_scrolls(view, report):
     assert view.verticalScrollBar().value() > 0
     view.highlight_word(None)
     assert view.extraSelections() == []
+
+
+def _with_missed_stretch(report):
+    """The sample with 3 s more silence after word 253, holding four wordless sounds."""
+    from dataclasses import replace
+
+    from voicecoach.domain import Filler, Pause
+
+    words = tuple(
+        replace(w, start_s=w.start_s + 3.0, end_s=w.end_s + 3.0) if i > 253 else w
+        for i, w in enumerate(report.transcript.words)
+    )
+    t0 = words[253].end_s
+    sounds = tuple(
+        Filler("(voiced pause)", "unlabelled", t0 + 0.4 + k * 1.1, t0 + 0.8 + k * 1.1, None)
+        for k in range(4)
+    )
+    pauses = tuple(p for p in report.pauses if p.after_word != 253) + (
+        Pause(t0, words[254].start_s, 253),
+    )
+    return replace(
+        report,
+        transcript=replace(report.transcript, words=words),
+        fillers=tuple(sorted(report.fillers + sounds, key=lambda f: f.start_s)),
+        pauses=pauses,
+    )
+
+
+def test_missed_stretch_is_one_calm_unclear_marker(qtbot, themed, report):
+    """Many wordless sounds in one long gap show as one muted '(unclear · n s)', not '(hmm? ×4)'."""
+    v = TranscriptView()
+    qtbot.addWidget(v)
+    v.set_report(_with_missed_stretch(report))
+    text = v.toPlainText()
+    assert "(unclear · 4.6 s)" in text
+    assert "×4" not in text and "· 4.6 s ·" not in text  # one marker, not a pause and a hmm
+    assert "(hmm?)" in text  # the sample's lone hmm elsewhere keeps its own marker
+    c = v.document().find("(unclear")
+    c.setPosition(c.selectionStart() + 2)
+    fmt = c.charFormat()
+    assert fmt.foreground().color() == current_theme().color("muted")
+    assert "4 sounds" in fmt.toolTip() and "missed" in fmt.toolTip()

@@ -30,6 +30,7 @@ def wire(session: Any, window: Any, app: QApplication | None = None) -> None:
     qp.set_packs(session.packs)
     rp.set_sources(session.level, session.elapsed_s)
     rp.set_live_cues(session.settings.ui.live_cues)
+    review.set_timing_settings(session.settings.analysis)
 
     # practice
     qp.questionChosen.connect(session.choose_question)
@@ -115,6 +116,7 @@ def wire(session: Any, window: Any, app: QApplication | None = None) -> None:
 
     def on_settings_changed(s) -> None:
         rp.set_live_cues(s.ui.live_cues)
+        review.set_timing_settings(s.analysis)
         qapp = app or QApplication.instance()
         if qapp is not None and s.ui.theme != current_theme().name:
             apply_theme(qapp, s.ui.theme)

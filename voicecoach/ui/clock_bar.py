@@ -1,8 +1,11 @@
 """ClockBar: elapsed recording time against the target, with the STAR section target marks.
 
-Painted: a track split at the cumulative section targets (0:15, 0:30, 1:30 by default) with the
-section initials, filled up to the elapsed time in the colour of the section the speaker should
-be in by now; past the total target the fill turns to the warning colour.
+Painted: a track split at the cumulative section targets (0:15, 0:30, 1:30 by default), faintly
+tinted with the section each window is for, and filled up to the elapsed time. The fill shows
+what was actually *heard* (`set_heard`, from the live transcript): each section in its colour
+from where it began, so a Situation that runs into the Action window shows as blue there. Until
+anything is heard (or without live cues) the fill is neutral. Past the total target the part
+over is drawn in the warning colour.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ class ClockBar(QWidget):
         self._targets = SectionTargets()
         self._elapsed_s = 0.0
         self._timed_sections = True
+        self._heard: list[tuple[str, float]] = []
 
     def sizeHint(self) -> QSize:
         return QSize(600, 56)
@@ -35,6 +39,19 @@ class ClockBar(QWidget):
         self._targets = targets
         self._timed_sections = timed_sections
         self.update()
+
+    def set_heard(self, spans: list[tuple[str, float]]) -> None:
+        """(section, start time) of each section heard so far, in spoken order."""
+        self._heard = list(spans)
+        self.update()
+
+    def heard_section_at(self, t_s: float) -> str | None:
+        """The section heard at `t_s` (None before the first words or without live status)."""
+        found = None
+        for name, start in self._heard:
+            if start <= t_s:
+                found = name
+        return found
 
     def set_elapsed(self, seconds: float) -> None:
         self._elapsed_s = max(0.0, seconds)
@@ -86,24 +103,22 @@ class ClockBar(QWidget):
                 start = end
         else:
             p.fillRect(track, theme.color("surface_alt"))
-        # elapsed fill
+        # elapsed fill: neutral, then each heard section in its colour from where it began
         now = min(self._elapsed_s, self._targets.total_s)
         if self._elapsed_s > 0:
-            if self._timed_sections:
-                start = 0.0
-                for name, end in self.marks():
-                    if start >= now:
-                        break
-                    r = QRectF(
-                        self._x(start), TRACK_Y, self._x(min(end, now)) - self._x(start), TRACK_H
-                    )
-                    p.fillRect(r, section_color(name))
-                    start = end
+            elapsed = QRectF(self._x(0), TRACK_Y, self._x(now) - self._x(0), TRACK_H)
+            if not self._timed_sections:
+                p.fillRect(elapsed, theme.color("accent"))
             else:
-                p.fillRect(
-                    QRectF(self._x(0), TRACK_Y, self._x(now) - self._x(0), TRACK_H),
-                    theme.color("accent"),
-                )
+                p.setOpacity(0.45)
+                p.fillRect(elapsed, theme.color("muted"))
+                p.setOpacity(1.0)
+            for i, (name, start) in enumerate(self._heard if self._timed_sections else []):
+                end = self._heard[i + 1][1] if i + 1 < len(self._heard) else now
+                a, b = min(start, now), min(end, now)
+                if b > a:
+                    r = QRectF(self._x(a), TRACK_Y, self._x(b) - self._x(a), TRACK_H)
+                    p.fillRect(r, section_color(name))
         p.restore()
         if self._elapsed_s > self._targets.total_s:
             over = QRectF(

@@ -8,6 +8,7 @@ that plays the audio where the evidence is (`checkPlayRequested(at_s)`).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -18,9 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from voicecoach.analysis.timing import timing_ok
 from voicecoach.domain import Check, Report
 from voicecoach.report import fmt_time
+from voicecoach.settings import AnalysisSettings
 from voicecoach.ui.style import current_theme, icon, set_role
+
+ONE_COLUMN_BELOW_PX = 400  # the four tiles stack when the panel is narrower than this
 
 COMFORTABLE_WPM = (130, 160)
 
@@ -106,19 +111,15 @@ class FiguresPanel(QWidget):
         vl.addWidget(self._verdict_list)
         outer.addWidget(self._verdicts)
 
-        grid = QGridLayout()
-        grid.setSpacing(10)
+        self._grid = QGridLayout()
+        self._grid.setSpacing(10)
         self.fillers = _Tile("Fillers", "fillersValue")
         self.pace = _Tile("Pace", "paceValue")
         self.pauses = _Tile("Pauses", "pausesValue")
         self.pronouns = _Tile("“I” vs “we”", "pronounsValue")
-        grid.addWidget(self.fillers, 0, 0)
-        grid.addWidget(self.pace, 0, 1)
-        grid.addWidget(self.pauses, 1, 0)
-        grid.addWidget(self.pronouns, 1, 1)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
-        outer.addLayout(grid)
+        self._columns = 0
+        self._lay_out_tiles(2)
+        outer.addLayout(self._grid)
 
         self._checks_card = _card()
         self._checks_layout = QVBoxLayout(self._checks_card)
@@ -127,32 +128,81 @@ class FiguresPanel(QWidget):
         outer.addWidget(self._checks_card)
         outer.addStretch(1)
 
+        self._report: Report | None = None
+        self._settings = AnalysisSettings()
+
+    def _lay_out_tiles(self, columns: int) -> None:
+        if columns == self._columns:
+            return
+        self._columns = columns
+        tiles = (self.fillers, self.pace, self.pauses, self.pronouns)
+        for t in tiles:
+            self._grid.removeWidget(t)
+        for i, t in enumerate(tiles):
+            self._grid.addWidget(t, i // columns, i % columns)
+        for c in range(2):
+            self._grid.setColumnStretch(c, 1 if c < columns else 0)
+
+    def resizeEvent(self, e) -> None:  # noqa: N802 (Qt override)
+        self._lay_out_tiles(1 if e.size().width() < ONE_COLUMN_BELOW_PX else 2)
+        super().resizeEvent(e)
+
+    def set_timing_settings(self, settings: AnalysisSettings) -> None:
+        self._settings = settings
+        if self._report is not None:
+            self.set_report(self._report)
+
+    def retheme(self) -> None:
+        """Colours in the rich text and icons follow the theme: build the rows again."""
+        if self._report is not None:
+            self.set_report(self._report)
+
     def set_report(self, report: Report) -> None:
+        self._report = report
         theme = current_theme()
-        # verdicts
-        if report.verdicts:
-            items = "".join(f"<li style='margin-bottom:3px'>{v}</li>" for v in report.verdicts)
-            self._verdict_list.setText(f"<ul style='margin:0 0 0 -22px'>{items}</ul>")
-            self._verdict_title.setText("Timing")
-            self._verdicts.setProperty("banner", "warn")
-        else:
-            self._verdict_list.setText("Every section was close to its target.")
-            self._verdict_title.setText("Timing ✓")
-            self._verdicts.setProperty("banner", "info")
-        self._verdicts.style().unpolish(self._verdicts)
-        self._verdicts.style().polish(self._verdicts)
+        # verdicts: the box is a warning only when the verdicts have something to warn about
+        ok = timing_ok(
+            report.sections,
+            report.missing_sections,
+            report.targets,
+            report.duration_s,
+            self._settings,
+        )
+        items = "".join(f"<li style='margin-bottom:3px'>{v}</li>" for v in report.verdicts)
+        self._verdict_list.setText(
+            f"<ul style='margin:0 0 0 -22px'>{items}</ul>"
+            if report.verdicts
+            else "Every section was close to its target."
+        )
+        self._verdict_title.setText("Timing ✓" if ok else "Timing")
+        self._verdicts.setProperty("banner", "good" if ok else "warn")
+        for w in (self._verdicts, self._verdict_title, self._verdict_list):
+            w.style().unpolish(w)
+            w.style().polish(w)
 
         # fillers
         minutes = report.duration_s / 60.0 if report.duration_s > 0 else 0.0
         per_min = len(report.fillers) / minutes if minutes else 0.0
         by_word: dict[str, int] = {}
+        wordless = 0
         for f in report.fillers:
-            key = "hmm (no word)" if f.kind == "unlabelled" else f.text
-            by_word[key] = by_word.get(key, 0) + 1
+            if f.kind == "unlabelled":
+                wordless += 1
+            else:
+                by_word[f.text] = by_word.get(f.text, 0) + 1
         top = sorted(by_word.items(), key=lambda kv: (-kv[1], kv[0]))
         self.fillers.value.setText(f"{len(report.fillers)} · {per_min:.1f}/min")
-        self.fillers.hint.setText(
-            ", ".join(f"“{w}” ×{n}" for w, n in top[:5]) if top else "none — well done"
+        parts = [f"“{w}” ×{n}" for w, n in top[:4]]
+        if wordless:
+            # voice with no transcribed word: an "hmm", or speech the model missed
+            parts.append(f"{wordless} wordless sound{'s' if wordless != 1 else ''} (hmm?)")
+        self.fillers.hint.setText(", ".join(parts) if parts else "none — well done")
+        self.fillers.hint.setToolTip(
+            "Wordless sounds are stretches of voice between words with no word transcribed: "
+            "usually an “hmm” or “er”, sometimes speech the model missed. Click the (hmm?) "
+            "markers in the transcript to hear them."
+            if wordless
+            else ""
         )
         # pace
         self.pace.value.setText(f"{report.pace_wpm:.0f} wpm")
@@ -178,6 +228,7 @@ class FiguresPanel(QWidget):
         while self._checks_layout.count():
             item = self._checks_layout.takeAt(0)
             if item.widget() is not None:
+                item.widget().hide()  # gone now, not only when the event loop deletes it
                 item.widget().deleteLater()
         title = QLabel("CONTENT CHECKS")
         set_role(title, "heading")
@@ -219,9 +270,11 @@ class FiguresPanel(QWidget):
             play.setAccessibleName(f"Play {check_label(c.name)} at {fmt_time(at)}")
             play.clicked.connect(lambda _=False, t=at: self.checkPlayRequested.emit(t))
         else:
+            # nothing to point at: keep the column, show no button-looking thing
             play.setEnabled(False)
-            play.setIcon(icon("play", theme.colors["border"], 16))
+            play.setIcon(QIcon())
             play.setToolTip("Nothing to play: it was not found in the answer")
+        play.setFixedSize(26, 26)
         lay.addWidget(mark, 0, Qt.AlignmentFlag.AlignTop)
         lay.addWidget(text, 1)
         lay.addWidget(play, 0, Qt.AlignmentFlag.AlignTop)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from voicecoach.domain import SECTION_NAMES
 from voicecoach.report import fmt_time
-from voicecoach.ui.style import SECTION_LABELS, current_theme, icon, section_color, set_role
+from voicecoach.ui.style import SECTION_LABELS, current_theme, section_color, set_icon, set_role
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -118,7 +118,12 @@ class CompareView(QFrame):
         self.grid.setHorizontalSpacing(24)
         self.grid.setVerticalSpacing(6)
         lay.addLayout(self.grid)
+        self._pair: tuple[Any, Any] | None = None
         self.hide()
+
+    def retheme(self) -> None:
+        if self._pair is not None and not self.isHidden():
+            self.show_pair(*self._pair)
 
     def cell(self, row: str, col: int) -> str:
         """Text of a cell (row name: situation..result, total, fillers; col 1 or 2)."""
@@ -129,16 +134,23 @@ class CompareView(QFrame):
         """a, b: TakeRecords of one question, shown older first."""
         if b.created_at < a.created_at:
             a, b = b, a
+        self._pair = (a, b)
         while self.grid.count():
             w = self.grid.takeAt(0).widget()
             if w is not None:
+                w.hide()
                 w.deleteLater()
         self.title.setText(f"Compare: {a.question_text}")
         self.title.setWordWrap(True)
         theme = current_theme()
-        for col, text in ((1, _when(a.created_at)), (2, _when(b.created_at)), (3, "CHANGE")):
+        heads = ((1, "EARLIER", a), (2, "LATER", b), (3, "CHANGE", None))
+        for col, text, rec in heads:
             h = QLabel(text)
             set_role(h, "heading")
+            if rec is not None:
+                # two takes a minute apart read the same as "Today 05:28": name them in order
+                h.setToolTip(rec.created_at.astimezone().strftime("%a %d %b %Y, %H:%M:%S"))
+                h.setText(f"{text} · {_when(rec.created_at)}")
             self.grid.addWidget(h, 0, col)
         da, db = section_durations(a.report_json), section_durations(b.report_json)
         ta = (a.report_json or {}).get("targets", {})
@@ -218,6 +230,7 @@ class HistoryView(QWidget):
         super().__init__(parent)
         self.setObjectName("historyView")
         self._records: dict[int, Any] = {}
+        self._pack_titles: dict[str, str] = {}
         self.confirm_delete = self._confirm_delete  # replaced in tests
 
         lay = QVBoxLayout(self)
@@ -279,23 +292,22 @@ class HistoryView(QWidget):
         lay.addWidget(self.empty)
 
         buttons = QHBoxLayout()
-        text_color = current_theme().colors["text"]
         self.open_btn = QPushButton("Open review")
         self.open_btn.setObjectName("historyOpen")
         self.open_btn.setProperty("kind", "primary")
         self.replay_btn = QPushButton("Replay")
         self.replay_btn.setObjectName("historyReplay")
-        self.replay_btn.setIcon(icon("play", text_color, 16))
+        set_icon(self.replay_btn, "play", "text", 16)
         self.retry_btn = QPushButton("Try again")
         self.retry_btn.setObjectName("historyRetry")
-        self.retry_btn.setIcon(icon("retry", text_color, 16))
+        set_icon(self.retry_btn, "retry", "text", 16)
         self.compare_btn = QPushButton("Compare two")
         self.compare_btn.setObjectName("historyCompare")
-        self.compare_btn.setIcon(icon("compare", text_color, 16))
+        set_icon(self.compare_btn, "compare", "text", 16)
         self.compare_btn.setToolTip("Select two analysed takes of the same question")
         self.delete_btn = QPushButton("Delete…")
         self.delete_btn.setObjectName("historyDelete")
-        self.delete_btn.setIcon(icon("trash", current_theme().colors["bad"], 16))
+        set_icon(self.delete_btn, "trash", "bad", 16)
         for b in (self.open_btn, self.replay_btn, self.retry_btn, self.compare_btn):
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -318,7 +330,13 @@ class HistoryView(QWidget):
 
     # --- data ----------------------------------------------------------------------------
 
+    def retheme(self) -> None:
+        """Status colours are item data: list the takes again in the new theme."""
+        if self._records:
+            self.set_takes(list(self._records.values()), self._pack_titles)
+
     def set_takes(self, records: list, pack_titles: dict[str, str] | None = None) -> None:
+        self._pack_titles = dict(pack_titles or {})
         selected = set(self.selected_ids())
         self._records = {r.id: r for r in records}
         self.proxy.records = self._records

@@ -1,19 +1,31 @@
-"""MainWindow: left navigation (Practice / Review / History), banners, pages and the menu.
+"""MainWindow: left navigation (Practice / Review / History), banners, pages and the menus.
 
 It holds the widgets and offers a few dialogs; it knows nothing of recording or analysis.
 `voicecoach.app.main.wire` connects it to the Session.
+
+Keyboard: every action is in a menu with its shortcut (Practice: Space record/stop, Ctrl+R read
+again, Ctrl+N new question, Ctrl+T try again; Playback: Space or Ctrl+P play/pause, Ctrl+Left /
+Ctrl+Right 5 s back/forward, Ctrl+Home from the start; View: Ctrl+1..3 pages). Space belongs to
+the page (record on Practice, play on Review) unless the focused control uses Space itself (a
+button, a list, a check box, the section timeline): see `SpaceKeeper`.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
     QButtonGroup,
+    QComboBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
@@ -30,10 +42,58 @@ from voicecoach.ui.question_panel import QuestionPanel
 from voicecoach.ui.record_panel import RecordPanel
 from voicecoach.ui.review_view import ReviewView
 from voicecoach.ui.settings_dialog import SettingsDialog
-from voicecoach.ui.style import asset_path, current_theme, icon, set_role
+from voicecoach.ui.style import (
+    apply_theme,
+    asset_path,
+    retheme,
+    set_icon,
+    set_role,
+    theme_choice,
+)
 
 PAGES = ("practice", "review", "history")
+PAGE_LABELS = {"practice": "&Practice", "review": "&Review", "history": "&History"}
 AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg *.mp3 *.m4a *.webm);;All files (*)"
+SEEK_STEP_S = 5.0
+
+
+class SpaceKeeper(QObject):
+    """Lets the focused control keep Space when it uses Space itself.
+
+    Space is a page-wide shortcut (record / play), but a focused button is pressed with Space
+    and a list selects with it. Accepting the ShortcutOverride event is Qt's way of saying "this
+    key is for the widget, not a shortcut". Left out: the record button (Space on it and Space
+    anywhere mean the same) and drop-down lists, which open with Alt+Down or F4, so that picking
+    a question and pressing Space records. Buttons on the Practice page take focus from Tab
+    only, not from a click, so a mouse click on "Surprise me" does not capture Space.
+    """
+
+    def __init__(self, record_button: QWidget, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._record_button = record_button
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and event.key() == Qt.Key.Key_Space
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and wants_space(obj, self._record_button)
+        ):
+            event.accept()
+        return False
+
+
+def wants_space(w: QObject, record_button: QWidget | None = None) -> bool:
+    """Whether focused widget `w` does something with Space on its own."""
+    if w is record_button:
+        return False
+    if isinstance(w, (QAbstractButton, QAbstractSpinBox, QLineEdit)):
+        return True
+    if isinstance(w, QComboBox):
+        return w.isEditable()
+    if isinstance(w, QAbstractItemView):
+        return True
+    return bool(w.property("usesSpace")) if isinstance(w, QWidget) else False
 
 
 class MainWindow(QMainWindow):
@@ -79,7 +139,6 @@ class MainWindow(QMainWindow):
             b.setSizePolicy(
                 b.sizePolicy().horizontalPolicy().Expanding, b.sizePolicy().verticalPolicy()
             )
-            b.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
             b.setToolTip(f"{labels[name]} (Ctrl+{i + 1})")
             b.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             self._nav.addButton(b, i)
@@ -123,7 +182,9 @@ class MainWindow(QMainWindow):
         self.record_panel = RecordPanel()
         pl.addWidget(self.question_panel)
         pl.addWidget(self.record_panel)
-        pl.addStretch(1)
+        # the hints scroll under the record panel: Record stays in view on small screens
+        pl.addWidget(self.question_panel.hints_box, 10)
+        pl.addStretch(0)
         self.review = ReviewView()
         self.history = HistoryView()
         for w in (practice, self.review, self.history):
@@ -131,8 +192,19 @@ class MainWindow(QMainWindow):
         cl.addWidget(self.pages, 1)
         root.addWidget(content, 1)
 
-        self._nav.idClicked.connect(lambda i: self.show_page(PAGES[i]))
+        self._nav.idClicked.connect(lambda i: self.show_page(PAGES[i], keep_focus=True))
+        self._shown_once = False
         self._build_menu()
+        self._space_keeper = SpaceKeeper(self.record_panel.button, self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._space_keeper)
+        # Space on the Review page plays and pauses (the record panel has its own Space)
+        self._review_space = QShortcut(QKeySequence(Qt.Key.Key_Space), self.review)
+        self._review_space.activated.connect(self.toggle_play)
+        hints = QGuiApplication.styleHints()
+        if hints is not None:
+            hints.colorSchemeChanged.connect(self._system_scheme_changed)
         self.refresh_icons()
         self.show_page("practice")
 
@@ -140,38 +212,152 @@ class MainWindow(QMainWindow):
 
     def _build_menu(self) -> None:
         mb = self.menuBar()
+
+        def action(menu, text: str, slot, shortcut=None, name: str = "", tip: str = "") -> QAction:
+            a = QAction(text, self)
+            if name:
+                a.setObjectName(name)
+            if shortcut is not None:
+                a.setShortcut(QKeySequence(shortcut))
+            if tip:
+                a.setStatusTip(tip)
+            a.triggered.connect(slot)
+            menu.addAction(a)
+            return a
+
         file_menu = mb.addMenu("&File")
-        self.analyse_action = QAction("&Analyse a file…", self)
-        self.analyse_action.setObjectName("analyseFileAction")
-        self.analyse_action.setShortcut(QKeySequence.StandardKey.Open)
-        self.analyse_action.triggered.connect(self._pick_file)
-        file_menu.addAction(self.analyse_action)
+        self.analyse_action = action(
+            file_menu,
+            "&Analyse a file…",
+            self._pick_file,
+            QKeySequence.StandardKey.Open,
+            "analyseFileAction",
+        )
         file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quitAction")
 
         edit = mb.addMenu("&Edit")
-        self.settings_action = QAction("&Settings…", self)
-        self.settings_action.setObjectName("settingsAction")
-        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
-        self.settings_action.triggered.connect(self.settingsRequested)
-        edit.addAction(self.settings_action)
+        self.settings_action = action(
+            edit, "&Settings…", self.settingsRequested, "Ctrl+,", "settingsAction"
+        )
+
+        practice = mb.addMenu("&Practice")
+        qp = self.question_panel
+        # Space is the record panel's own shortcut (so that a focused button keeps Space);
+        # the menu item shows it and does the same.
+        self.record_action = action(
+            practice, "&Record or stop\tSpace", self._record_toggle, None, "recordAction"
+        )
+        self.read_again_action = action(
+            practice, "Read the question &again", qp.read_again.click, "Ctrl+R", "readAgainAction"
+        )
+        self.surprise_action = action(
+            practice, "&New question (surprise me)", qp.surprise.click, "Ctrl+N", "surpriseAction"
+        )
+        self.retry_action = action(
+            practice, "&Try this question again", self._retry, "Ctrl+T", "retryAction"
+        )
+        practice.addSeparator()
+        action(practice, "Choose a &question…", self._focus_question, "Ctrl+L", "chooseAction")
+
+        playback = mb.addMenu("P&layback")
+        self.play_action = action(
+            playback, "&Play or pause", self.toggle_play, "Ctrl+P", "playPauseAction"
+        )
+        self.back_action = action(
+            playback,
+            "&Back 5 seconds",
+            lambda: self._step(-SEEK_STEP_S),
+            "Ctrl+Left",
+            "backAction",
+        )
+        self.forward_action = action(
+            playback,
+            "&Forward 5 seconds",
+            lambda: self._step(SEEK_STEP_S),
+            "Ctrl+Right",
+            "forwardAction",
+        )
+        self.restart_action = action(
+            playback, "From the &start", lambda: self._seek_to(0.0), "Ctrl+Home", "restartAction"
+        )
 
         view = mb.addMenu("&View")
         group = QActionGroup(self)
+        self.page_actions: dict[str, QAction] = {}
         for i, name in enumerate(PAGES):
-            a = QAction(name.title(), self)
-            a.triggered.connect(lambda _=False, n=name: self.show_page(n))
+            a = action(
+                view,
+                PAGE_LABELS[name],
+                lambda _=False, n=name: self.show_page(n),
+                f"Ctrl+{i + 1}",
+                f"pageAction_{name}",
+            )
+            a.setCheckable(True)
             group.addAction(a)
-            view.addAction(a)
-            del i
+            self.page_actions[name] = a
 
         help_menu = mb.addMenu("&Help")
-        about = QAction("&About VoiceCoach", self)
-        about.triggered.connect(self._about)
-        help_menu.addAction(about)
+        action(help_menu, "&Keyboard shortcuts", self._show_keys, "F1", "keysAction")
+        action(help_menu, "&About VoiceCoach", self._about, None, "aboutAction")
+
+    # --- keyboard actions ----------------------------------------------------------------
+
+    def _record_toggle(self) -> None:
+        self.show_page("practice")
+        self.record_panel.toggle()
+
+    def _retry(self) -> None:
+        # the review's "Try again" (hidden for an analysed file, which has no question)
+        if self.review.report() is not None and not self.review.retry.isHidden():
+            self.review.retry.click()
+
+    def _focus_question(self) -> None:
+        self.show_page("practice")
+        self.question_panel.question.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.question_panel.question.showPopup()
+
+    def _review_ready(self) -> bool:
+        return self.current_page() == "review" and self.review.report() is not None
+
+    def toggle_play(self) -> None:
+        """Play or pause the answer under review (Space / Ctrl+P on the Review page)."""
+        if self._review_ready():
+            self.review.playback.playPauseClicked.emit()
+
+    def _step(self, delta_s: float) -> None:
+        if self._review_ready():
+            self._seek_to(self.review.playback.position_s() + delta_s)
+
+    def _seek_to(self, t_s: float) -> None:
+        if self._review_ready():
+            self.review.playback.request_seek(t_s)
+
+    def _show_keys(self) -> None:
+        rows = [
+            ("Space", "Record / stop (Practice) · play / pause (Review)"),
+            ("Ctrl+R", "Read the question again"),
+            ("Ctrl+N", "New question (surprise me)"),
+            ("Ctrl+L", "Choose a question"),
+            ("Ctrl+T", "Try this question again"),
+            ("Esc", "Cancel the analysis"),
+            ("Ctrl+P", "Play / pause"),
+            ("Ctrl+← / Ctrl+→", "Back / forward 5 seconds"),
+            ("Ctrl+Home", "Play from the start"),
+            ("← / → then Enter", "On the timeline: pick a section and play it"),
+            ("Ctrl+1 / 2 / 3", "Practice / Review / History"),
+            ("Ctrl+O", "Analyse a recorded file"),
+            ("Ctrl+,", "Settings"),
+        ]
+        body = "".join(
+            f"<tr><td style='padding:2px 16px 2px 0'><b>{k}</b></td><td>{v}</td></tr>"
+            for k, v in rows
+        )
+        box = QMessageBox(self)
+        box.setObjectName("keysDialog")
+        box.setWindowTitle("Keyboard shortcuts")
+        box.setText(f"<table>{body}</table>")
+        box.exec()
 
     def _pick_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Analyse a recorded answer", "", AUDIO_FILTER)
@@ -189,11 +375,50 @@ class MainWindow(QMainWindow):
 
     # --- pages and banners ---------------------------------------------------------------
 
-    def show_page(self, name: str) -> None:
+    def show_page(self, name: str, keep_focus: bool = False) -> None:
+        """Show a page; focus moves to its main control unless `keep_focus` (a nav button
+        pressed from the keyboard keeps it) or it is already on that page."""
         i = PAGES.index(name)
+        page = self.pages.widget(i)
+        changed = self.pages.currentIndex() != i
+        before = QApplication.focusWidget()  # before Qt moves it off the page being hidden
         self.pages.setCurrentIndex(i)
         self.nav_buttons[name].setChecked(True)
+        self.page_actions[name].setChecked(True)
+        kept = keep_focus and before in self._nav_set()
+        if changed and self.isVisible() and not (kept or page.isAncestorOf(before)):
+            # focus left on a hidden page (or wherever Qt moved it) would make Tab and Space
+            # start from nowhere: put it on the page's main control
+            self._focus_page(name)
         self.pageChanged.emit(name)
+
+    def showEvent(self, e) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(e)
+        if not self._shown_once:
+            self._shown_once = True
+            # start on Record, not on the first drop-down: Space then records at once
+            self._focus_page(self.current_page())
+
+    def _nav_set(self) -> set[QWidget]:
+        return set(self.nav_buttons.values())
+
+    def _focus_page(self, name: str) -> None:
+        target = {
+            "practice": self.record_panel.button,
+            "review": self.review.timeline,
+            "history": self.history.table,
+        }[name]
+        if not (target.isEnabled() and target.isVisible()):
+            page = self.pages.widget(PAGES.index(name))
+            target = next(
+                (
+                    w
+                    for w in page.findChildren(QWidget)
+                    if w.isVisible() and w.isEnabled() and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+                ),
+                page,
+            )
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def current_page(self) -> str:
         return PAGES[self.pages.currentIndex()]
@@ -229,10 +454,17 @@ class MainWindow(QMainWindow):
         self._banner_box.setVisible(any_shown)
 
     def refresh_icons(self) -> None:
-        """Re-draw the SVG icons in the current theme's colours (after a theme change)."""
-        theme = current_theme()
+        """Re-colour everything in the current theme (after `apply_theme`): icons, rich text,
+        painted widgets, the review. Kept under this name for the session wiring."""
         for name, b in self.nav_buttons.items():
-            b.setIcon(icon(name, theme.colors["muted"], 20))
+            set_icon(b, name, "muted", 20)
+        retheme(self)
+
+    def _system_scheme_changed(self, *_a) -> None:
+        app = QApplication.instance()
+        if theme_choice() == "system" and app is not None:
+            apply_theme(app, "system")
+            self.refresh_icons()
 
     def ask_settings(self, settings: Settings, devices: list[str], voices) -> Settings | None:
         dlg = SettingsDialog(settings, devices, voices, self)

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
 
 from voicecoach.report import fmt_time
-from voicecoach.ui.style import current_theme, icon, set_role
+from voicecoach.ui.style import set_icon, set_role
 
 SPEEDS = (0.75, 1.0, 1.25, 1.5)
 
@@ -29,7 +29,6 @@ class PlaybackBar(QWidget):
         self._play = QToolButton()
         self._play.setObjectName("playButton")
         self._play.setIconSize(self._play.iconSize() * 1.4)
-        self._play.setShortcut("Ctrl+P")
         self._play.clicked.connect(self.playPauseClicked)
         self._slider = QSlider(Qt.Orientation.Horizontal)
         self._slider.setObjectName("seekSlider")
@@ -49,7 +48,7 @@ class PlaybackBar(QWidget):
         self._speed = QComboBox()
         self._speed.setObjectName("speedCombo")
         self._speed.setAccessibleName("Playback speed")
-        self._speed.setToolTip("Playback speed")
+        self._speed.setToolTip("Playback speed: slower to catch fillers, faster to skim")
         for s in SPEEDS:
             self._speed.addItem(f"{s:g}×", s)
         self._speed.setCurrentIndex(SPEEDS.index(1.0))
@@ -73,6 +72,10 @@ class PlaybackBar(QWidget):
         if action != QSlider.SliderAction.SliderMove:
             self.seekRequested.emit(self._slider.sliderPosition() / 1000.0)
 
+    def request_seek(self, seconds: float) -> None:
+        """Ask for a seek to `seconds` (clamped to the answer), as the keyboard does."""
+        self.seekRequested.emit(max(0.0, min(self._duration_s, seconds)))
+
     def set_duration(self, seconds: float) -> None:
         self._duration_s = max(0.0, seconds)
         self._slider.setRange(0, int(self._duration_s * 1000))
@@ -94,9 +97,8 @@ class PlaybackBar(QWidget):
 
     def set_playing(self, playing: bool) -> None:
         self._playing = playing
-        accent = current_theme().colors["accent"]
-        self._play.setIcon(icon("pause" if playing else "play", accent))
-        self._play.setToolTip("Pause (Ctrl+P)" if playing else "Play (Ctrl+P)")
+        set_icon(self._play, "pause" if playing else "play", "accent", 24)
+        self._play.setToolTip("Pause (Space)" if playing else "Play (Space)")
         self._play.setAccessibleName("Pause" if playing else "Play")
 
     def is_playing(self) -> bool:
@@ -105,6 +107,7 @@ class PlaybackBar(QWidget):
     def set_context(self, text: str) -> None:
         """What is playing when it is not the whole answer ("Situation", "from 1:02")."""
         self._context.setText(text)
+        self._context.setVisible(bool(text))
 
     def speed(self) -> float:
         return float(self._speed.currentData())

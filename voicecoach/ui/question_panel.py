@@ -1,7 +1,9 @@
 """QuestionPanel: choose a question (pack, topic, question, or "Surprise me") and read it.
 
 The question is shown large; "Read again" asks for it to be read aloud; a one-line notice says
-when reading aloud is not available; hints and key points fold away. The panel only filters the
+when reading aloud is not available; hints and key points fold away. The hints live in their own
+scrolling card (`hints_box`), which the main window places under the record panel so that a long
+list of hints never pushes the Record button off a small screen. The panel only filters the
 PackSet it is given (plain data) and reports choices; the session decides what is current.
 """
 
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
@@ -21,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from voicecoach.domain import Question
-from voicecoach.ui.style import current_theme, icon, set_role
+from voicecoach.ui.style import set_icon, set_role
 
 ALL = ""
 
@@ -65,8 +68,8 @@ class QuestionPanel(QFrame):
         self.question.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.surprise = QPushButton("Surprise me")
         self.surprise.setObjectName("surpriseButton")
-        self.surprise.setIcon(icon("shuffle", current_theme().colors["text"], 18))
-        self.surprise.setToolTip("A random question from this pack and topic")
+        set_icon(self.surprise, "shuffle", "text", 18)
+        self.surprise.setToolTip("A random question from this pack and topic (Ctrl+N)")
         for label, w in (("Pack", self.pack), ("Topic", self.topic)):
             lbl = QLabel(label)
             set_role(lbl, "muted")
@@ -92,8 +95,7 @@ class QuestionPanel(QFrame):
         row = QHBoxLayout()
         self.read_again = QPushButton("Read again")
         self.read_again.setObjectName("readAgainButton")
-        self.read_again.setIcon(icon("speaker", current_theme().colors["text"], 18))
-        self.read_again.setShortcut("Ctrl+R")
+        set_icon(self.read_again, "speaker", "text", 18)
         self.read_again.setToolTip("Hear the question again (Ctrl+R)")
         self.read_again.clicked.connect(self.readAgainRequested)
         self.tts_notice = QLabel("")
@@ -119,8 +121,22 @@ class QuestionPanel(QFrame):
         self.hints.setObjectName("questionHints")
         self.hints.setWordWrap(True)
         self.hints.setTextFormat(Qt.TextFormat.RichText)
-        self.hints.hide()
-        lay.addWidget(self.hints)
+        self.hints.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.hints.setContentsMargins(20, 12, 20, 12)
+        self.hints_box = QScrollArea()
+        self.hints_box.setObjectName("hintsBox")
+        self.hints_box.setProperty("card", True)
+        self.hints_box.setWidgetResizable(True)
+        self.hints_box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.hints_box.setWidget(self.hints)
+        self.hints_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.hints_box.hide()
+        lay.addWidget(self.hints_box)
+
+        # Focus by Tab, not by a click: after a mouse click, Space still records (see
+        # main_window.SpaceKeeper) instead of pressing the clicked button again.
+        for b in (self.surprise, self.read_again, self.hints_toggle):
+            b.setFocusPolicy(Qt.FocusPolicy.TabFocus)
 
         self.pack.currentIndexChanged.connect(self._pack_changed)
         self.topic.currentIndexChanged.connect(self._topic_changed)
@@ -241,5 +257,5 @@ class QuestionPanel(QFrame):
             w.setEnabled(not busy)
 
     def _toggle_hints(self, on: bool) -> None:
-        self.hints.setVisible(on)
+        self.hints_box.setVisible(on)
         self.hints_toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)

@@ -2,7 +2,12 @@
 and the "Analysing… n%" progress with Cancel.
 
 The panel never touches a device: the session hands it two callables (`level()` and
-`elapsed_s()`), which a QTimer polls only while recording.
+`elapsed_s()`), which a QTimer polls only while recording. While recording, what the streaming
+transcriber has heard so far (section, fillers, a nudge) comes in through `set_live_status`; the
+clock bar is then filled in the colours of the sections heard, not the ones expected.
+
+The card keeps one height in every state (the status row swaps between the live line and
+meter, the analysis progress, and nothing), so the button never jumps under the pointer.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +33,7 @@ from voicecoach.domain import SectionTargets
 from voicecoach.report import fmt_time
 from voicecoach.ui.clock_bar import ClockBar
 from voicecoach.ui.level_meter import LevelMeter
-from voicecoach.ui.style import SECTION_LABELS, current_theme, icon, set_role
+from voicecoach.ui.style import SECTION_LABELS, section_color, set_icon, set_role
 
 POLL_MS = 50
 CUES = {
@@ -47,6 +54,7 @@ class RecordPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("recordPanel")
         self.setProperty("card", True)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._state = "idle"
         self._level_fn: Callable[[], Any] | None = None
         self._elapsed_fn: Callable[[], float] | None = None
@@ -54,20 +62,20 @@ class RecordPanel(QFrame):
         self._live_cues = True
         self._timed = True
         self._live_status: Any = None  # analysis.live.LiveStatus from the session
+        self._heard: dict[str, float] = {}  # section -> where it began, from live statuses
 
         lay = QHBoxLayout(self)
-        lay.setContentsMargins(24, 20, 24, 20)
+        lay.setContentsMargins(24, 18, 24, 16)
         lay.setSpacing(24)
         self.button = QPushButton("Record")
         self.button.setObjectName("recordButton")
-        self.button.setIconSize(self.button.iconSize() * 1.1)
-        self.button.setToolTip("Start recording (Space)")
         self.button.clicked.connect(self._clicked)
         lay.addWidget(self.button, 0, Qt.AlignmentFlag.AlignVCenter)
 
         col = QVBoxLayout()
         col.setSpacing(6)
         top = QHBoxLayout()
+        top.setSpacing(6)
         self.clock = QLabel("0:00")
         self.clock.setObjectName("clockLabel")
         set_role(self.clock, "big")
@@ -76,34 +84,57 @@ class RecordPanel(QFrame):
         set_role(self.of_target, "muted")
         self.cue = QLabel(IDLE_HINT)
         self.cue.setObjectName("cueLabel")
-        self.cue.setWordWrap(True)
-        top.addWidget(self.clock)
-        top.addWidget(self.of_target, 0, Qt.AlignmentFlag.AlignBottom)
-        top.addSpacing(16)
-        top.addWidget(self.cue, 1, Qt.AlignmentFlag.AlignBottom)
+        # one line that hugs its text (a nudge is a pill); it may be cut on a very narrow window
+        self.cue.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        self.cue.setMinimumWidth(40)
+        top.addWidget(self.clock, 0, Qt.AlignmentFlag.AlignBaseline)
+        top.addWidget(self.of_target, 0, Qt.AlignmentFlag.AlignBaseline)
+        top.addSpacing(18)
+        top.addWidget(self.cue, 0, Qt.AlignmentFlag.AlignVCenter)  # a nudge's pill hugs its text
+        top.addStretch(1)
         col.addLayout(top)
         self.clock_bar = ClockBar()
         col.addWidget(self.clock_bar)
+
+        # one row, three faces: live line + meter (recording), progress (analysing), hint
+        self.status_row = QStackedWidget()
+        self.status_row.setObjectName("recordStatusRow")
+        self.status_row.setFixedHeight(30)
+
+        live_page = QWidget()
+        ll = QHBoxLayout(live_page)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.setSpacing(8)
         # From the words transcribed so far (streaming): where the answer seems to be.
+        self.live_dot = QLabel("●")
+        self.live_dot.setObjectName("liveDot")
+        self.live_dot.setFixedWidth(14)
         self.live = QLabel("")
         self.live.setObjectName("liveLabel")
-        set_role(self.live, "muted")
-        col.addWidget(self.live)
-        meter_row = QHBoxLayout()
+        self.live.setToolTip(
+            "From the words transcribed so far, a few seconds behind you: the STAR section "
+            "your answer seems to be in and the fillers heard."
+        )
+        ll.addWidget(self.live_dot)
+        ll.addWidget(self.live, 1)
+        self.meter_row = QWidget()
+        mr = QHBoxLayout(self.meter_row)
+        mr.setContentsMargins(0, 0, 0, 0)
+        mr.setSpacing(6)
         mic = QLabel()
-        mic.setPixmap(icon("practice", current_theme().colors["muted"], 16).pixmap(16, 16))
+        set_icon(mic, "practice", "muted", 16)
+        mic.setToolTip("Microphone level")
         self.meter = LevelMeter()
         self.meter.setFixedHeight(8)
-        meter_row.addWidget(mic)
-        meter_row.addWidget(self.meter, 1)
-        self.meter_row = QWidget()
-        self.meter_row.setLayout(meter_row)
-        meter_row.setContentsMargins(0, 0, 0, 0)
-        col.addWidget(self.meter_row)
+        self.meter.setFixedWidth(180)
+        mr.addWidget(mic)
+        mr.addWidget(self.meter)
+        ll.addWidget(self.meter_row)
+        self.status_row.addWidget(live_page)
 
         self.progress_row = QWidget()
         pr = QHBoxLayout(self.progress_row)
-        pr.setContentsMargins(0, 4, 0, 0)
+        pr.setContentsMargins(0, 0, 0, 0)
         self.progress_label = QLabel("Analysing…")
         self.progress_label.setObjectName("progressLabel")
         self.progress = QProgressBar()
@@ -114,11 +145,19 @@ class RecordPanel(QFrame):
         self.cancel = QPushButton("Cancel")
         self.cancel.setObjectName("cancelButton")
         self.cancel.setProperty("kind", "flat")
+        self.cancel.setToolTip("Stop analysing (Esc); the recording is kept in History")
+        self.cancel.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         self.cancel.clicked.connect(self.cancelClicked)
         pr.addWidget(self.progress_label)
         pr.addWidget(self.progress, 1)
         pr.addWidget(self.cancel)
-        col.addWidget(self.progress_row)
+        self.status_row.addWidget(self.progress_row)
+
+        self.idle_row = QLabel("")
+        self.idle_row.setObjectName("recordIdleRow")
+        set_role(self.idle_row, "muted")
+        self.status_row.addWidget(self.idle_row)
+        col.addWidget(self.status_row)
         lay.addLayout(col, 1)
 
         self._timer = QTimer(self)
@@ -141,11 +180,16 @@ class RecordPanel(QFrame):
         self._timed = timed_sections
         self.clock_bar.set_targets(targets, timed_sections)
         self.of_target.setText(f"/ {fmt_time(targets.total_s)}")
+        self.of_target.setToolTip(f"Target length for this question: {fmt_time(targets.total_s)}")
 
     def set_live_cues(self, on: bool) -> None:
         self._live_cues = on
         if not on:
             self.live.setText("")
+            self.live_dot.setText("")
+            self._heard.clear()
+            self.clock_bar.set_heard([])
+        self._show_status_row()
 
     def set_live_status(self, status: Any) -> None:
         """Section heard so far, fillers so far and a nudge, from the partial transcript."""
@@ -157,6 +201,19 @@ class RecordPanel(QFrame):
             f"Sounds like: {SECTION_LABELS[status.section]}  ·  "
             f"{n} filler{'s' if n != 1 else ''} so far"
         )
+        self.live_dot.setText("●")
+        self.live_dot.setStyleSheet(f"color: {section_color(status.section).name()};")
+        # a later section that is no longer current was a guess the transcript has revised
+        start = float(status.section_start_s)
+        self._heard = {k: v for k, v in self._heard.items() if v < start or k == status.section}
+        self._heard[status.section] = start
+        self.clock_bar.set_heard(sorted(self._heard.items(), key=lambda kv: kv[1]))
+        if status.cue:
+            self._set_cue(status.cue, nudge=True)
+
+    def heard(self) -> list[tuple[str, float]]:
+        """(section, start) of each section heard so far in this take, in spoken order."""
+        return sorted(self._heard.items(), key=lambda kv: kv[1])
 
     # --- state ---------------------------------------------------------------------------
 
@@ -168,39 +225,61 @@ class RecordPanel(QFrame):
         self._state = state
         recording = state == "recording"
         analysing = state == "analysing"
-        accent_text = "#ffffff"
         self.button.setText("Stop" if recording else "Record")
-        self.button.setIcon(icon("stop" if recording else "record", accent_text, 22))
+        set_icon(self.button, "stop" if recording else "record", "record_text", 22)
         self.button.setToolTip("Stop recording (Space)" if recording else "Start recording (Space)")
         self.button.setAccessibleName(self.button.text())
         self.button.setEnabled(not analysing)
-        self.progress_row.setVisible(analysing)
-        self.meter_row.setVisible(recording)
-        self.live.setVisible(recording)
         if recording:
             self._live_status = None
-            self.live.setText("")
-            self.clock.setText("0:00")
-            self.clock_bar.set_elapsed(0.0)
-            self.cue.setText(
-                "Recording — answer out loud." if not self._live_cues else self._cue(0.0)
-            )
+            self._heard.clear()
+            self.clock_bar.set_heard([])
+            self.live.setText("Listening…" if self._live_cues else "")
+            self.live_dot.setText("")
+            self._show_clock(0.0)
+            if self._live_cues:
+                self._set_cue(self._cue(0.0), nudge=False)
+            else:
+                self._set_cue("Recording — answer out loud.", nudge=False)
             self._timer.start()
         else:
             self._timer.stop()
             self.meter.set_level(0.0)
         if analysing:
             self.set_progress(0.0)
-            self.cue.setText("")
+            self._set_cue("", nudge=False)
         elif state == "asking":
-            self.cue.setText("Listen to the question… press Record when you're ready.")
+            self._set_cue("Listen to the question… press Record when you're ready.", nudge=False)
         elif state in ("idle", "review"):
-            self.cue.setText(IDLE_HINT)
+            self._show_clock(0.0)
+            self.clock_bar.set_heard([])
+            self._set_cue(IDLE_HINT, nudge=False)
+        self._show_status_row()
+
+    def _show_status_row(self) -> None:
+        if self._state == "recording":
+            self.status_row.setCurrentIndex(0)
+            self.live.setVisible(self._live_cues)
+            self.live_dot.setVisible(self._live_cues)
+        elif self._state == "analysing":
+            self.status_row.setCurrentIndex(1)
+        else:
+            self.status_row.setCurrentIndex(2)
+            self.idle_row.setText(
+                "Live coaching while you speak: section heard, fillers, nudges."
+                if self._live_cues
+                else ""
+            )
 
     def set_progress(self, fraction: float) -> None:
         pct = int(round(100 * max(0.0, min(1.0, fraction))))
         self.progress.setValue(pct)
         self.progress_label.setText(f"Analysing… {pct}%")
+
+    def toggle(self) -> None:
+        """Record when idle, stop while recording (what the button and Space do)."""
+        if self.button.isEnabled():
+            self._clicked()
 
     # --- internals -----------------------------------------------------------------------
 
@@ -214,6 +293,12 @@ class RecordPanel(QFrame):
         if self.isVisible() and self.button.isEnabled():
             self._clicked()
 
+    def _set_cue(self, text: str, nudge: bool) -> None:
+        self.cue.setText(text)
+        want = "nudge" if nudge and text else ""
+        if self.cue.property("role") != want:
+            set_role(self.cue, want)
+
     def _cue(self, t: float) -> str:
         live = self._live_status
         if live is not None and live.cue:
@@ -225,19 +310,23 @@ class RecordPanel(QFrame):
             return "Past the target — wrap up with the result."
         return f"{SECTION_LABELS[name]}: {CUES[name]}"
 
+    def _show_clock(self, t: float) -> None:
+        self.clock.setText(fmt_time(t))
+        self.clock_bar.set_elapsed(t)
+        over = t > self._targets.total_s
+        if self.clock.property("role") != ("over" if over else "big"):
+            set_role(self.clock, "over" if over else "big")
+
     def _poll(self) -> None:
         if self._elapsed_fn is not None:
             t = float(self._elapsed_fn())
-            self.clock.setText(fmt_time(t))
-            self.clock_bar.set_elapsed(t)
+            self._show_clock(t)
             if self._live_cues:
-                self.cue.setText(self._cue(t))
-            over = t > self._targets.total_s
-            set_role(self.clock, "bad" if over else "big")
-            if over:
-                self.clock.setStyleSheet("font-size: 16pt;")
-            else:
-                self.clock.setStyleSheet("")
+                live = self._live_status
+                nudge = (live is not None and bool(live.cue)) or (
+                    self._timed and self.clock_bar.expected_section(t) is None
+                )
+                self._set_cue(self._cue(t), nudge=nudge)
         if self._level_fn is not None:
             lvl = self._level_fn()
             if hasattr(lvl, "rms"):

@@ -23,7 +23,7 @@ from voicecoach.domain import Question, Report
 from voicecoach.ui.figures_panel import FiguresPanel
 from voicecoach.ui.playback_bar import PlaybackBar
 from voicecoach.ui.star_timeline import StarTimeline
-from voicecoach.ui.style import current_theme, icon, set_role
+from voicecoach.ui.style import set_icon, set_role
 from voicecoach.ui.transcript_view import TranscriptView
 
 
@@ -84,8 +84,8 @@ class ReviewView(QWidget):
         self.retry = QPushButton("Try again")
         self.retry.setObjectName("retryButton")
         self.retry.setProperty("kind", "primary")
-        self.retry.setIcon(icon("retry", current_theme().colors["accent_text"], 18))
-        self.retry.setToolTip("Record another take of the same question")
+        set_icon(self.retry, "retry", "accent_text", 18)
+        self.retry.setToolTip("Record another take of the same question (Ctrl+T)")
         self.retry.clicked.connect(self.retryRequested)
         head.addWidget(self.retry, 0, Qt.AlignmentFlag.AlignTop)
         lay.addLayout(head)
@@ -136,6 +136,12 @@ class ReviewView(QWidget):
 
     def report(self) -> Report | None:
         return self._report
+
+    def set_timing_settings(self, settings) -> None:
+        """The tolerances of the timing verdicts (Settings.analysis), so that the timeline's
+        captions and the verdict box judge over/short by the same rule."""
+        self.timeline.set_timing_settings(settings)
+        self.figures.set_timing_settings(settings)
 
     def set_report(self, report: Report, question: Question | None = None, meta: str = "") -> None:
         self._report = report

@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QRectF, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from voicecoach.domain import SectionName
 
@@ -100,6 +100,7 @@ def resolve_theme(choice: str) -> Theme:
 
 
 _current: Theme | None = None
+_choice = "system"
 
 
 def current_theme() -> Theme:
@@ -111,7 +112,8 @@ def current_theme() -> Theme:
 
 def apply_theme(app: QApplication, choice: str = "system") -> Theme:
     """Fusion style, a palette and the small stylesheet for the chosen theme."""
-    global _current
+    global _current, _choice
+    _choice = choice
     theme = resolve_theme(choice)
     if app.property("voicecoachTheme") == theme.name and _current == theme:
         return theme  # re-polishing every widget again is slow and changes nothing
@@ -178,6 +180,44 @@ def icon(name: str, color: str | QColor | None = None, size: int = 24) -> QIcon:
         ic.addPixmap(pm)
     _icon_cache[key] = ic
     return ic
+
+
+def theme_choice() -> str:
+    """What the user chose: "system", "light" or "dark" (the last `apply_theme` call)."""
+    return _choice
+
+
+ICON_PROPERTY = "voicecoachIcon"
+
+
+def set_icon(widget, name: str, color_key: str = "text", size: int = 18) -> None:
+    """Give a button (or a label) an icon drawn in a theme colour; `retheme` redraws it."""
+    widget.setProperty(ICON_PROPERTY, f"{name}|{color_key}|{size}")
+    _draw_icon(widget)
+
+
+def _draw_icon(widget) -> None:
+    name, key, size = str(widget.property(ICON_PROPERTY)).split("|")
+    ic = icon(name, current_theme().colors[key], int(size))
+    if isinstance(widget, QLabel):
+        widget.setPixmap(ic.pixmap(int(size), int(size)))
+    else:
+        widget.setIcon(ic)
+
+
+def retheme(root: QWidget) -> None:
+    """After `apply_theme`: redraw icons, let widgets with a `retheme()` method redo their own
+    colours (rich text, item colours, rebuilt documents) and repaint the painted widgets."""
+    widgets = [root, *root.findChildren(QWidget)]
+    for w in widgets:
+        if w.property(ICON_PROPERTY):
+            _draw_icon(w)
+    for w in widgets:
+        fn = getattr(w, "retheme", None)
+        if callable(fn) and w is not root:
+            fn()
+    for w in widgets:
+        w.update()
 
 
 def set_role(widget, role: str) -> None:

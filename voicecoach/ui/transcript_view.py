@@ -5,6 +5,11 @@ word emits `wordClicked(index, start_s)`, and `highlight_word(index)` marks the 
 played with an extra selection, which costs nothing to move (no re-layout), so it stays smooth
 for long answers. Tooltips: a filler says what it is ("filler: “like” — 2 of 9"), any other word
 says why its sentence landed in its section (Sentence.reason).
+
+Voice with no transcribed word (an "hmm" Whisper dropped) shows as "(hmm?)". When several such
+sounds fill one long gap, the model has most likely missed a stretch of speech: that gap shows
+as one calm, muted "(unclear · 9.7 s)" marker in place of the pause, with a tooltip that says
+how many sounds it holds and that they are counted as fillers. Every marker plays its time.
 """
 
 from __future__ import annotations
@@ -21,9 +26,12 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
-from voicecoach.domain import Filler, Report, Sentence
+from voicecoach.domain import Filler, Pause, Report, Sentence
 from voicecoach.report import fmt_time
 from voicecoach.ui.style import SECTION_LABELS, current_theme, section_color, section_tint
+
+# Several wordless sounds spread over at least this long read as missed speech, not hums.
+UNCLEAR_SPAN_S = 3.0
 
 
 def _esc(s: str) -> str:
@@ -52,6 +60,16 @@ class TranscriptView(QTextBrowser):
         self.setPlaceholderText("The transcript appears here after analysis.")
 
     # --- building ------------------------------------------------------------------------
+
+    def retheme(self) -> None:
+        """Rebuild in the current theme's colours, keeping the scroll position."""
+        if self._report is None:
+            return
+        pos, cur = self.verticalScrollBar().value(), self._current
+        self.set_report(self._report)
+        self.verticalScrollBar().setValue(pos)
+        if cur is not None:
+            self.highlight_word(cur)
 
     def set_report(self, report: Report) -> None:
         self._report = report
@@ -117,7 +135,7 @@ class TranscriptView(QTextBrowser):
                     n += 1
                 if n:
                     # several gaps between the same two words read better as one marker
-                    self._insert_gap(cur, *gaps[gap_i], total_f, theme, n)
+                    self._insert_wordless(cur, gaps[gap_i : gap_i + n], None, total_f, theme)
                     gap_i += n
                 w = words[i]
                 fmt = QTextCharFormat(plain)
@@ -144,9 +162,16 @@ class TranscriptView(QTextBrowser):
                 sp.setToolTip(tip)
                 cur.insertText(" ", sp)
                 if i in pauses_after:
-                    self._insert_pause(cur, pauses_after[i], theme)
+                    # sounds inside this pause belong to it: one marker, not two
+                    next_s = words[i + 1].start_s if i + 1 < len(words) else float("inf")
+                    n = 0
+                    while gap_i + n < len(gaps) and gaps[gap_i + n][0].start_s < next_s:
+                        n += 1
+                    inside = gaps[gap_i : gap_i + n]
+                    gap_i += n
+                    self._insert_wordless(cur, inside, pauses_after[i], total_f, theme)
         if gap_i < len(gaps):
-            self._insert_gap(cur, *gaps[gap_i], total_f, theme, len(gaps) - gap_i)
+            self._insert_wordless(cur, gaps[gap_i:], None, total_f, theme)
         self.verticalScrollBar().setValue(0)
 
     @staticmethod
@@ -190,32 +215,57 @@ class TranscriptView(QTextBrowser):
             lf.setForeground(theme.color("muted"))
             cur.insertText("Answer", lf)
 
-    def _insert_gap(
-        self, cur: QTextCursor, f: Filler, k: int, total: int, theme, n: int = 1
+    def _insert_wordless(
+        self,
+        cur: QTextCursor,
+        gaps: list[tuple[Filler, int]],
+        pause: Pause | None,
+        total: int,
+        theme,
     ) -> None:
+        """One marker for a pause and/or the wordless sounds in it (see the module docstring)."""
         fmt = QTextCharFormat()
-        fmt.setForeground(theme.color("filler"))
-        fmt.setFontItalic(True)
-        fmt.setFontPointSize(max(8.0, self.font().pointSizeF() - 0.5))
-        fmt.setAnchor(True)
-        fmt.setAnchorHref(f"t:{f.start_s:.3f}")
-        what = "voiced pause" if n == 1 else f"{n} voiced pauses"
-        which = f"filler {k} of {total}" if n == 1 else f"fillers {k}–{k + n - 1} of {total}"
-        fmt.setToolTip(
-            f"{what} with no word (an “hmm” or “er”?) at {fmt_time(f.start_s)}"
-            f" — {which}<br>Click to hear it."
-        )
-        cur.insertText("(hmm?)" if n == 1 else f"(hmm? ×{n})", fmt)
-        cur.insertText(" ", QTextCharFormat())
-
-    def _insert_pause(self, cur: QTextCursor, pause, theme) -> None:
-        fmt = QTextCharFormat()
-        fmt.setForeground(theme.color("muted"))
         fmt.setFontPointSize(max(8.0, self.font().pointSizeF() - 1))
         fmt.setAnchor(True)
-        fmt.setAnchorHref(f"t:{pause.start_s:.3f}")
-        fmt.setToolTip(f"pause of {pause.duration_s:.1f} s at {fmt_time(pause.start_s)}")
-        cur.insertText(f"· {pause.duration_s:.1f} s ·", fmt)
+        n = len(gaps)
+        starts = [f.start_s for f, _k in gaps] + ([pause.start_s] if pause else [])
+        ends = [f.end_s for f, _k in gaps] + ([pause.end_s] if pause else [])
+        t0, t1 = min(starts), max(ends)
+        fmt.setAnchorHref(f"t:{t0:.3f}")
+        if n == 0:
+            assert pause is not None
+            fmt.setForeground(theme.color("muted"))
+            fmt.setToolTip(
+                f"A pause of {pause.duration_s:.1f} s at {fmt_time(pause.start_s)}."
+                "<br>Click to hear it."
+            )
+            text = f"· {pause.duration_s:.1f} s ·"
+        else:
+            k0 = gaps[0][1]
+            which = f"filler {k0} of {total}" if n == 1 else f"fillers {k0}–{k0 + n - 1} of {total}"
+            sounds = "a sound" if n == 1 else f"{n} sounds"
+            span = t1 - t0
+            if n >= 2 and span >= UNCLEAR_SPAN_S:
+                # most likely speech the model missed: say so, calmly
+                fmt.setForeground(theme.color("muted"))
+                fmt.setFontItalic(True)
+                text = f"(unclear · {span:.1f} s)"
+                fmt.setToolTip(
+                    f"{span:.1f} s ({fmt_time(t0)}–{fmt_time(t1)}) with voice but no words "
+                    f"transcribed: {sounds}, counted as {which}.<br>Often this is speech the "
+                    "model missed rather than “hmm”s — listen to check.<br>Click to hear it."
+                )
+            else:
+                fmt.setForeground(theme.color("filler"))
+                fmt.setFontItalic(True)
+                text = "(hmm?)" if n == 1 else f"(hmm? ×{n})"
+                if pause is not None:
+                    text = f"· {pause.duration_s:.1f} s {text} ·"
+                fmt.setToolTip(
+                    f"{sounds.capitalize()} with no word (an “hmm” or “er”?) at "
+                    f"{fmt_time(t0)} — {which}.<br>Click to hear it."
+                )
+        cur.insertText(text, fmt)
         cur.insertText(" ", QTextCharFormat())
 
     # --- queries used by tests and the session -----------------------------------------
