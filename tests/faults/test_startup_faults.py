@@ -101,7 +101,7 @@ def test_malformed_pack_is_reported_and_the_other_packs_load(make_session, qtbot
         session.start()
     assert "could not be loaded and were skipped" in sig.args[0]
     assert "broken.toml" in banner_text(window) or "mine.toml" in banner_text(window)
-    assert "1 more problems are in the log" in sig.args[0]
+    assert "1 more problem is in the log" in sig.args[0]
     shipped = load_packs()
     assert len(session.packs.questions()) == len(shipped.questions()) + 1  # mine-1 kept
     combo = window.question_panel.pack

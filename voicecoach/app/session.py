@@ -226,7 +226,10 @@ class Session(QObject):
         for err in errors:
             log.warning("pack problem: %s", err)
         if errors:
-            more = f" ({len(errors) - 1} more problems are in the log.)" if len(errors) > 1 else ""
+            n = len(errors) - 1
+            more = (
+                f" ({n} more {'problem is' if n == 1 else 'problems are'} in the log.)" if n else ""
+            )
             first = errors[0].rstrip(".")
             out.append(
                 f"Some questions could not be loaded and were skipped: {first}.{more} "
