@@ -129,17 +129,23 @@ def test_so_after_a_hesitation_still_opens_the_sentence():
     assert _texts("Um, so we started over.") == [("um", 0, 1), ("so", 1, 1)]
 
 
-def test_so_opening_a_later_sentence_is_a_filler():
-    """Sentence starts come from the spans, not only the first word of the answer."""
-    assert _texts("We shipped. So then we waited.") == [("so", 2, 1)]
+def test_so_connecting_a_later_sentence_is_not_a_filler():
+    """Mid-answer 'So I ...' means 'therefore': a real connective, not a filler."""
+    assert _texts("The queue backed up. So I paired with the on-call engineer.") == []
+
+
+def test_so_running_into_another_filler_is_a_filler():
+    """Mid-answer 'So, um, ...' or 'So basically ...' is throat-clearing and counts."""
+    assert _texts("We shipped. So, um, then we waited.") == [("so", 2, 1), ("um", 3, 1)]
+    assert _texts("We shipped. So basically we waited.") == [("so", 2, 1), ("basically", 3, 1)]
 
 
 def test_spans_given_by_the_caller_are_used():
     """find_fillers honours the sentence spans it is handed instead of recomputing them."""
-    words = words_from("we shipped so we waited")
-    assert find_fillers(words) == ()
-    found = find_fillers(words, spans=[(0, 1), (2, 4)])
-    assert [(f.text, f.word_index) for f in found] == [("so", 2)]
+    words = words_from("we shipped so um we waited")
+    assert find_fillers(words) == (find_fillers(words)[0],)  # only the "um"
+    found = find_fillers(words, spans=[(0, 1), (2, 5)])
+    assert [(f.text, f.word_index) for f in found] == [("so", 2), ("um", 3)]
 
 
 def test_okay_so_is_one_two_word_filler():

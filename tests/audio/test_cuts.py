@@ -59,3 +59,19 @@ def test_short_audio_is_one_stretch():
     x, _ = _speech(10, 3)
     assert stretches(x, RATE) == [(0, len(x))]
     assert stretches(np.zeros(0, dtype=np.float32), RATE) == []
+
+
+def test_same_cuts_whatever_the_block_sizes():
+    """A recording cut live (any block sizes) is cut exactly where its file is cut afterwards."""
+    from voicecoach.audio.cuts import PauseCutter
+
+    x, _ = _speech(220, 6, seed=5)
+    whole = [b for _, b in stretches(x, RATE)[:-1]]
+    rng = np.random.default_rng(1)
+    for _trial in range(3):
+        cutter, got, i = PauseCutter(RATE), [], 0
+        while i < len(x):
+            n = int(rng.integers(1, 5000))
+            got += cutter.push(x[i : i + n])
+            i += n
+        assert got == whole

@@ -25,6 +25,8 @@ CONDITIONS = frozenset(
     {
         "always",
         "sentence_start",
+        "answer_start",
+        "before_filler",
         "set_off_after",
         "sentence_end",
         "set_off_before",
@@ -57,6 +59,7 @@ class FillerLexicon:
     discourse: tuple[DiscourseRule, ...]
     intensifiers: frozenset[str] = frozenset()
     numbers: frozenset[str] = frozenset()
+    filler_followers: frozenset[str] = frozenset()
 
     def filled_pause(self, word: str) -> str | None:
         """Canonical spelling ("um") if the normalised word is a hesitation sound, else None."""
@@ -103,6 +106,7 @@ class FillerLexicon:
             discourse=tuple(rules),
             intensifiers=frozenset(norm(w) for w in lists.get("intensifiers", [])),
             numbers=frozenset(norm(w) for w in lists.get("numbers", [])),
+            filler_followers=frozenset(norm(w) for w in lists.get("filler_followers", [])),
         )
 
 
@@ -234,6 +238,13 @@ class _Context:
             return True
         if cond == "sentence_start":
             return all(x in self.used or not self.norms[x] for x in range(self.first[i], i))
+        if cond == "answer_start":
+            return all(x in self.used or not self.norms[x] for x in range(0, i))
+        if cond == "before_filler":
+            return nxt is not None and (
+                self.norms[nxt] in self.lex.filler_followers
+                or is_filled_pause(self.norms[nxt], self.lex)
+            )
         if cond == "set_off_after":
             return nxt is None or self._pause(j, nxt) or ends_sentence(self.words[j].text)
         if cond == "sentence_end":

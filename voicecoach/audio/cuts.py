@@ -35,14 +35,7 @@ def frame_levels_db(x: np.ndarray, rate_hz: int) -> np.ndarray:
     return 20 * np.log10(np.sqrt(np.mean(frames**2, axis=1)) + 1e-9)
 
 
-def noise_floor_db(levels_db: np.ndarray) -> float:
-    """The quietest tenth of the frames, never below FLOOR_MIN_DB."""
-    if len(levels_db) == 0:
-        return FLOOR_MIN_DB
-    return max(float(np.percentile(levels_db, 10)), FLOOR_MIN_DB)
-
-
-def next_cut(levels_db: np.ndarray, floor_db: float, s: CutSettings) -> int | None:
+def next_cut(levels_db: np.ndarray, quiet: np.ndarray, s: CutSettings) -> int | None:
     """Frame index to cut at in audio starting at frame 0, or None to wait for more audio.
 
     The middle of the first pause of `cut_silence_s` after `min_chunk_s`; failing that, once
@@ -52,10 +45,9 @@ def next_cut(levels_db: np.ndarray, floor_db: float, s: CutSettings) -> int | No
     max_f = int(round(s.max_chunk_s / FRAME_S))
     if len(levels_db) < min_f:
         return None
-    quiet = levels_db[:max_f] < floor_db + s.silence_db_above_floor
     need = max(1, int(round(s.cut_silence_s / FRAME_S)))
     run = 0
-    for i in range(max(0, min_f - need), len(quiet)):
+    for i in range(max(0, min_f - need), min(len(quiet), max_f)):
         run = run + 1 if quiet[i] else 0
         if run >= need:
             return i - run // 2
@@ -71,21 +63,52 @@ def next_cut(levels_db: np.ndarray, floor_db: float, s: CutSettings) -> int | No
     return None
 
 
+class PauseCutter:
+    """Finds cut points in audio that arrives in blocks.
+
+    Whether a frame is quiet is decided against the noise floor of the audio up to that frame
+    (a running 10th percentile, never below FLOOR_MIN_DB), so the same audio is cut in the same
+    places whatever the block sizes: a recording cut live and its file cut afterwards match.
+    """
+
+    def __init__(self, rate_hz: int = 16000, settings: CutSettings | None = None) -> None:
+        self._rate_hz = rate_hz
+        self._n = int(FRAME_S * rate_hz)
+        self._s = settings or CutSettings()
+        self._carry = np.zeros(0, dtype=np.float32)
+        self._hist = np.zeros(121, dtype=np.int64)  # 1-dB bins, -120 .. 0 dBFS
+        self._levels: list[float] = []  # frames since the current stretch began
+        self._quiet: list[bool] = []
+        self._start = 0  # frame index where the current stretch began
+
+    def push(self, x: np.ndarray) -> list[int]:
+        """Add mono samples; returns the sample offsets (from the very start) of new cuts."""
+        data = np.concatenate([self._carry, x]) if len(self._carry) else np.asarray(x)
+        whole = len(data) // self._n
+        self._carry = data[whole * self._n :].copy()
+        threshold = self._s.silence_db_above_floor
+        for level in frame_levels_db(data[: whole * self._n], self._rate_hz).tolist():
+            self._hist[min(max(int(round(level)) + 120, 0), 120)] += 1
+            self._levels.append(level)
+            self._quiet.append(level < self._floor_db() + threshold)
+        cuts: list[int] = []
+        while True:
+            c = next_cut(np.asarray(self._levels), np.asarray(self._quiet), self._s)
+            if c is None or c <= 0:
+                return cuts
+            self._start += c
+            cuts.append(self._start * self._n)
+            del self._levels[:c], self._quiet[:c]
+
+    def _floor_db(self) -> float:
+        total = int(self._hist.sum())
+        idx = int(np.searchsorted(np.cumsum(self._hist), 0.1 * total))
+        return max(float(idx - 120), FLOOR_MIN_DB)
+
+
 def stretches(
     samples: np.ndarray, rate_hz: int, s: CutSettings | None = None
 ) -> list[tuple[int, int]]:
-    """Sample ranges [a, b) covering all of `samples`, cut at pauses."""
-    s = s or CutSettings()
-    levels = frame_levels_db(samples, rate_hz)
-    floor = noise_floor_db(levels)
-    n = int(FRAME_S * rate_hz)
-    out: list[tuple[int, int]] = []
-    start_f = 0
-    while True:
-        cut = next_cut(levels[start_f:], floor, s)
-        if cut is None or cut <= 0:
-            break
-        out.append((start_f * n, (start_f + cut) * n))
-        start_f += cut
-    out.append((start_f * n, len(samples)))
-    return [(a, b) for a, b in out if b > a]
+    """Sample ranges [a, b) covering all of `samples`, cut at pauses (as PauseCutter cuts)."""
+    bounds = [0, *PauseCutter(rate_hz, s).push(samples), len(samples)]
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from voicecoach.audio.cuts import FLOOR_MIN_DB, FRAME_S, CutSettings, frame_levels_db, next_cut
+from voicecoach.audio.cuts import CutSettings, PauseCutter
 from voicecoach.domain import Transcript, VoicedGap, Word
 
 if TYPE_CHECKING:
@@ -53,16 +53,12 @@ class StreamingTranscriber:
         on_words: Callable[[tuple[Word, ...]], None] | None = None,
     ) -> None:
         self._transcriber = transcriber
-        self._s = settings or CutSettings()
         self._on_words = on_words
         self._lock = threading.Lock()
+        self._cutter = PauseCutter(RATE_HZ, settings or CutSettings())
         self._buf: list[np.ndarray] = []  # samples not yet sent (16 kHz mono)
         self._buf_len = 0
-        self._sent_s = 0.0  # answer time where the unsent buffer starts
-        self._carry = np.zeros(0, dtype=np.float32)  # samples not yet making a whole frame
-        self._frame_db: list[float] = []  # frame levels of the unsent buffer
-        # 1-dB histogram of every frame level so far; its 10th percentile is the noise floor.
-        self._hist = np.zeros(121, dtype=np.int64)  # bins for -120 .. 0 dBFS
+        self._sent = 0  # samples sent to the worker so far
         self._words: list[Word] = []
         self._gaps: list[VoicedGap] = []
         self._jobs: queue.Queue[tuple[np.ndarray, float] | None] = queue.Queue()
@@ -82,45 +78,16 @@ class StreamingTranscriber:
                 return
             self._buf.append(x)
             self._buf_len += len(x)
-            self._update_levels(x)
-            cut = self._find_cut()
-            if cut is not None:
-                self._send(cut)
+            for cut in self._cutter.push(x):
+                self._send(cut - self._sent)
 
-    def _update_levels(self, x: np.ndarray) -> None:
-        n = int(FRAME_S * RATE_HZ)
-        data = np.concatenate([self._carry, x]) if len(self._carry) else x
-        whole = len(data) // n
-        if whole:
-            db = frame_levels_db(data[: whole * n], RATE_HZ)
-            self._frame_db.extend(db.tolist())
-            bins = np.clip(np.round(db).astype(int) + 120, 0, 120)
-            self._hist += np.bincount(bins, minlength=121)
-        self._carry = data[whole * n :].copy()
-
-    @property
-    def _floor_db(self) -> float:
-        """Noise floor so far: 10th percentile of frame levels, never below FLOOR_MIN_DB."""
-        total = int(self._hist.sum())
-        if total == 0:
-            return FLOOR_MIN_DB
-        idx = int(np.searchsorted(np.cumsum(self._hist), 0.1 * total))
-        return max(float(idx - 120), FLOOR_MIN_DB)
-
-    def _find_cut(self) -> int | None:
-        """Sample index in the buffer to cut at, or None to keep collecting."""
-        cut = next_cut(np.asarray(self._frame_db), self._floor_db, self._s)
-        return None if cut is None or cut <= 0 else cut * int(FRAME_S * RATE_HZ)
-
-    def _send(self, cut: int) -> None:
-        data = np.concatenate(self._buf)
-        chunk, rest = data[:cut], data[cut:]
-        self._jobs.put((chunk, self._sent_s))
-        self._sent_s += len(chunk) / RATE_HZ
+    def _send(self, n: int) -> None:
+        data = np.concatenate(self._buf) if len(self._buf) > 1 else self._buf[0]
+        chunk, rest = data[:n], data[n:]
+        self._jobs.put((chunk, self._sent / RATE_HZ))
+        self._sent += len(chunk)
         self._buf = [rest] if len(rest) else []
         self._buf_len = len(rest)
-        frames_cut = cut // int(FRAME_S * RATE_HZ)
-        self._frame_db = self._frame_db[frames_cut:]
 
     # --- worker ----------------------------------------------------------------------------
 
@@ -136,7 +103,9 @@ class StreamingTranscriber:
                 continue
             t0 = time.perf_counter()
             try:
-                part = self._transcriber.transcribe(chunk)
+                # Audio already cut at a pause must not be cut again.
+                one = getattr(self._transcriber, "transcribe_stretch", None)
+                part = one(chunk) if one is not None else self._transcriber.transcribe(chunk)
             except BaseException as exc:  # noqa: BLE001 - delivered to finish()
                 log.exception("Streaming transcription failed")
                 self._error = exc
@@ -180,7 +149,7 @@ class StreamingTranscriber:
             self._finished = True
             if self._buf_len:
                 self._send(self._buf_len)
-            total_s = self._sent_s
+            total_s = self._sent / RATE_HZ
         self._jobs.put(None)
         self._worker.join()
         if self._error is not None:

@@ -190,33 +190,48 @@ class WhisperTranscriber:
     ) -> Transcript:
         """Timed words for a whole answer (a file, or 16 kHz mono samples).
 
-        Audio longer than one Whisper window is decoded stretch by stretch, cut at pauses
-        (`audio.cuts`): at a 30 s window seam Whisper otherwise sometimes skips whole sentences.
+        The audio is cut at pauses into stretches shorter than one Whisper window
+        (`audio.cuts`) and each is transcribed on its own: at a 30 s window seam Whisper
+        otherwise sometimes skips whole sentences. The streaming path cuts a recording in the
+        same places, so both give the same transcript.
         """
         samples = _samples(audio)
         duration_s = len(samples) / RATE_HZ
         report = _Progress(progress)
         _check(cancel)
-        model = self._get_model()
+        self._get_model()
         words: list[Word] = []
+        gaps: list[VoicedGap] = []
         for a, b in stretches(samples, RATE_HZ, CutSettings()):
-            _check(cancel)
             offset = a / RATE_HZ
 
             def step(end_s: float, offset: float = offset) -> None:
                 if duration_s > 0:
                     report((offset + end_s) / duration_s)
 
-            part = self._decode(model, samples[a:b], step, cancel)
+            part = self.transcribe_stretch(samples[a:b], step=step, cancel=cancel)
             words.extend(
-                Word(w.text, w.start_s + offset, w.end_s + offset, w.probability) for w in part
+                Word(w.text, w.start_s + offset, w.end_s + offset, w.probability)
+                for w in part.words
             )
-        _check(cancel)
-        found = tuple(words)
-        gaps = find_voiced_gaps(samples, RATE_HZ, found, self._min_voiced_gap_s)
-        found, gaps = _snap_fillers_to_gaps(found, gaps)
+            gaps.extend(VoicedGap(g.start_s + offset, g.end_s + offset) for g in part.voiced_gaps)
         report(1.0)
-        return Transcript(found, duration_s, gaps, model=self._settings.model)
+        return Transcript(tuple(words), duration_s, tuple(gaps), model=self._settings.model)
+
+    def transcribe_stretch(
+        self,
+        samples: np.ndarray,
+        *,
+        step: Callable[[float], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Transcript:
+        """One stretch already cut at pauses (at most one window): words and voiced gaps."""
+        _check(cancel)
+        model = self._get_model()
+        words = self._decode(model, samples, step or (lambda _t: None), cancel)
+        gaps = find_voiced_gaps(samples, RATE_HZ, words, self._min_voiced_gap_s)
+        words, gaps = _snap_fillers_to_gaps(words, gaps)
+        return Transcript(words, len(samples) / RATE_HZ, gaps, model=self._settings.model)
 
     def _decode(
         self,
