@@ -122,8 +122,13 @@ def _as_filler(f: Any) -> FillerItem:
     return FillerItem(norm_filler(f.text), str(f.kind), float(f.start_s), float(f.end_s))
 
 
+def _contains(outer: str, inner: str) -> bool:
+    return f" {inner} " in f" {outer} "
+
+
 def _compatible(p: FillerItem, t: FillerItem, any_filled_pause_spelling: bool) -> bool:
-    if p.text == t.text:
+    # "yeah so" found where the script marks only "so": the same filler with a wider extent
+    if p.text and t.text and (_contains(p.text, t.text) or _contains(t.text, p.text)):
         return True
     if t.kind == "filled_pause":
         if p.kind == "unlabelled":
@@ -148,7 +153,8 @@ def filler_scores(
     """(recall, precision, details) with one-to-one matching by time.
 
     A prediction matches a true filler of the same words within `tolerance_s` (gap between the
-    two intervals; overlapping ones have gap 0). An unlabelled voiced gap ("(voiced pause)")
+    two intervals; overlapping ones have gap 0); one whose words contain the other's ("yeah so"
+    for a true "so") matches too. An unlabelled voiced gap ("(voiced pause)")
     matches a true filled pause of any spelling, and with `any_filled_pause_spelling` so does a
     predicted filled pause. Closest pairs are matched first. Recall is 1 when there is no true
     filler, precision 1 when nothing is predicted.

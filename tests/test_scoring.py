@@ -108,6 +108,15 @@ def test_filler_scores_multi_word_and_punctuation() -> None:
     assert details.n_matched == 1
 
 
+def test_filler_with_a_wider_extent_still_matches() -> None:
+    """A found 'yeah so' covers the true 'so'; a 'so' next to a true 'you know' does not."""
+    truth = [_f("so", "discourse", 1.0, 1.3), _f("you know", "discourse", 5.0, 5.4)]
+    pred = [_f("yeah so", "discourse", 0.5, 1.3), _f("so", "discourse", 5.0, 5.2)]
+    recall, precision, details = filler_scores(pred, truth)
+    assert (recall, precision) == (0.5, 0.5)
+    assert details.matched[0][0].text == "yeah so"
+
+
 def test_unlabelled_voiced_gap_matches_any_filled_pause() -> None:
     """A '(voiced pause)' matches a true 'hmm' but never a discourse filler."""
     truth = [_f("hmm", "filled_pause", 2.0, 2.5), _f("so", "discourse", 6.0, 6.2)]
@@ -164,3 +173,35 @@ def test_naive_split_without_cues_is_all_situation() -> None:
     """An answer without textbook cues stays in one section."""
     spans = naive_cue_split(_words("We shipped it. Then it broke. Then we fixed it."))
     assert spans == [("situation", 0.0, 9 * 0.5 + 0.4)]
+
+
+def test_transcript_json_round_trip() -> None:
+    """The benchmark's cached transcripts rebuild into equal Transcript objects."""
+    import json
+
+    from bench.accuracy import transcript_from_json, transcript_to_json
+    from voicecoach.domain import Transcript, VoicedGap
+
+    t = Transcript(
+        words=(Word("Um,", 0.5, 0.9, 0.7), Word("we", 1.0, 1.2)),
+        duration_s=3.0,
+        voiced_gaps=(VoicedGap(1.5, 1.9),),
+        model="tiny.en",
+    )
+    assert transcript_from_json(json.loads(json.dumps(transcript_to_json(t)))) == t
+
+
+def test_whisper_kept_counts_fillers_written_as_words() -> None:
+    """A true 'you know' and an 'ah' written as 'Uh,' count as kept; a far-off 'um' does not."""
+    from bench.accuracy import whisper_kept
+    from tests.fixtures.truth import Truth, TruthFiller
+
+    fillers = (
+        TruthFiller("you know", "discourse", 1.0, 1.5, "situation"),
+        TruthFiller("ah", "filled_pause", 3.0, 3.4, "situation"),
+        TruthFiller("um", "filled_pause", 6.0, 6.4, "action"),
+    )
+    truth = Truth("x", "dev", "short", "q", (), fillers, (), "", "", 10.0, 0.5, 9.0)
+    words = [Word("You", 1.0, 1.2), Word("know,", 1.2, 1.5), Word("Uh,", 3.5, 3.6)]
+    words += [Word("um", 8.0, 8.2)]
+    assert whisper_kept(words, truth) == 2
