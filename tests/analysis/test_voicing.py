@@ -159,19 +159,24 @@ def _trim(y: np.ndarray) -> np.ndarray:
     return y[idx[0] : idx[-1] + 1]
 
 
+def _fixed(**kw):
+    """piper samples noise on every call; with it off the same text gives the same audio."""
+    from piper import SynthesisConfig
+
+    return SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0, **kw)
+
+
 def _say(text: str) -> np.ndarray:
     v = _voice()
-    a = np.concatenate([c.audio_float_array for c in v.synthesize(text)])
+    a = np.concatenate([c.audio_float_array for c in v.synthesize(text, syn_config=_fixed())])
     return _trim(_to_16k(a, v.config.sample_rate))
 
 
 def _hesitate(phonemes: str) -> np.ndarray:
     """piper given phonemes: espeak reads the text 'Uhh' as 'ooh' and 'Hm' as letters."""
-    from piper import SynthesisConfig
-
     v = _voice()
     ids = v.phonemes_to_ids(list(phonemes))
-    a = np.asarray(v.phoneme_ids_to_audio(ids, SynthesisConfig(length_scale=2.0)), np.float32)
+    a = np.asarray(v.phoneme_ids_to_audio(ids, _fixed(length_scale=2.0)), np.float32)
     return _trim(_to_16k(a.reshape(-1) / np.abs(a).max() * 0.5, v.config.sample_rate))
 
 
