@@ -88,3 +88,16 @@ def test_section_heard_never_goes_backwards_as_words_arrive():
         seen.append(live_status(words, words[-1].end_s + 1, T).section)
     assert seen == sorted(seen, key=order.index)
     assert seen[-1] == "result"
+
+
+def test_latch_keeps_the_display_moving_forward():
+    """A later guess of an earlier section keeps the shown section; its stale nudge is dropped."""
+    from voicecoach.analysis.live import LiveStatus, latch
+
+    shown = LiveStatus("action", 40.0, 2, None)
+    newer = LiveStatus("situation", 0.5, 3, "48 s of set-up so far — move on to what you did.")
+    kept = latch(shown, newer, 50.0, T)
+    assert (kept.section, kept.section_start_s, kept.fillers, kept.cue) == ("action", 40.0, 3, None)
+    ahead = LiveStatus("result", 90.0, 4, None)
+    assert latch(shown, ahead, 95.0, T) == ahead
+    assert latch(None, newer, 50.0, T) == newer

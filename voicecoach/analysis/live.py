@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from voicecoach.analysis import fillers, sections, text
-from voicecoach.domain import SectionName, SectionTargets, Word
+from voicecoach.domain import SECTION_NAMES, SectionName, SectionTargets, Word
 
 # Nudges start once a section is this far past its target (whichever is larger).
 OVER_MIN_S = 5.0
@@ -67,3 +67,20 @@ def _clock_cue(current: str | None, elapsed_s: float, targets: SectionTargets) -
     if elapsed_s > total - WRAP_UP_BEFORE_END_S and current != "result":
         return "Nearly out of time — wrap up with the result."
     return None
+
+
+def latch(
+    previous: LiveStatus | None, new: LiveStatus, elapsed_s: float, targets: SectionTargets
+) -> LiveStatus:
+    """What to show: an answer never goes back in STAR order, so neither does the display.
+
+    When more words make the splitter place the latest sentence in an earlier section than it
+    showed before, the earlier display stands (with the new filler count), and a nudge meant
+    for the earlier section is dropped.
+    """
+    if previous is None or previous.section is None or new.section is None:
+        return new
+    if SECTION_NAMES.index(new.section) >= SECTION_NAMES.index(previous.section):
+        return new
+    cue = _clock_cue(previous.section, elapsed_s, targets)
+    return LiveStatus(previous.section, previous.section_start_s, new.fillers, cue)

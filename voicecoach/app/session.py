@@ -170,6 +170,7 @@ class Session(QObject):
         self._question: Question | None = None
         self._recorder: Any = None
         self._stream: Any = None  # StreamingTranscriber while recording, when streaming
+        self._live_shown: Any = None  # the LiveStatus last shown (it only moves forward)
         self._take_id: int | None = None
         self._take_path: Path | None = None
         self._task: Any = None
@@ -363,6 +364,7 @@ class Session(QObject):
             return
         self._recorder, self._take_id, self._take_path = rec, take_id, path
         self._stream = stream
+        self._live_shown = None
         self._set_state("recording")
         if stream is not None and self.settings.ui.live_cues:
             self._live_timer.start()
@@ -383,13 +385,14 @@ class Session(QObject):
         if stream is None or rec is None or self._state != "recording":
             self._live_timer.stop()
             return
-        from voicecoach.analysis.live import live_status
+        from voicecoach.analysis.live import latch, live_status
 
         q = self._question
         targets = q.targets if q is not None else self.settings.analysis.targets
-        self.liveStatusChanged.emit(
-            live_status(stream.committed_words, float(rec.elapsed_s), targets)
-        )
+        elapsed = float(rec.elapsed_s)
+        status = live_status(stream.committed_words, elapsed, targets)
+        self._live_shown = latch(self._live_shown, status, elapsed, targets)
+        self.liveStatusChanged.emit(self._live_shown)
 
     def _forget_take(self, take_id: int) -> None:
         try:
