@@ -62,7 +62,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cycles", type=int, default=100)
     ap.add_argument("--real-model", action="store_true", help="bundled Whisper model (slower)")
     ap.add_argument("--max-growth-mb", type=float, default=50.0)
+    ap.add_argument(
+        "--warmup",
+        type=int,
+        help="cycles before the baseline (default 1; 10 with --real-model, whose CTranslate2 "
+        "and ONNX arenas grow over the first few differently sized stretches)",
+    )
     args = ap.parse_args(argv)
+    warmup = args.warmup or (10 if args.real_model else 1)
 
     import numpy as np
     from PySide6.QtWidgets import QApplication
@@ -152,9 +159,9 @@ def main(argv: list[str] | None = None) -> int:
                 layer.output_streams.clear()
             reviews.clear()
             reviews.append(report)  # keep only the newest, as the window does
-            if i == 1:
-                warm = snapshot("after cycle 1")
-            elif i % 10 == 0:
+            if i == warmup:
+                warm = snapshot(f"after cycle {i}")
+            elif i == 1 or i % 10 == 0:
                 snapshot(f"after cycle {i}")
         wall = time.perf_counter() - t0
         takes = session.history.list()
@@ -164,20 +171,28 @@ def main(argv: list[str] | None = None) -> int:
         time.sleep(0.5)  # let pool threads that were told to stop finish
         app.processEvents()
         end = snapshot("end (shut down)")
+        extra = [t.name for t in threading.enumerate() if t is not threading.main_thread()]
+        if extra:
+            print(f"threads still alive: {', '.join(extra)}")
+        if args.real_model:
+            print("(the loaded model stays in memory with its CPU threads until the process ends)")
 
     analysed = sum(t.status == "analysed" for t in takes)
     growth = end[0] - warm[0]
     print(f"cycles: {args.cycles}, takes analysed: {analysed}/{len(takes)}, errors: {len(errors)}")
     print(f"wall: {wall:.1f} s ({wall / args.cycles:.2f} s a cycle)")
     print(
-        f"RSS growth after warm-up: {growth:+.1f} MB (from start: {end[0] - start[0]:+.1f} MB); "
-        f"threads {start[1]} -> {end[1]} (Python), {start[2]} -> {end[2]} (OS); "
-        f"fds {start[3]} -> {end[3]}"
+        f"RSS growth after warm-up ({warmup} cycles): {growth:+.1f} MB "
+        f"(from start: {end[0] - start[0]:+.1f} MB); "
+        f"threads {start[1]} -> {warm[1]} -> {end[1]} (Python), "
+        f"{start[2]} -> {warm[2]} -> {end[2]} (OS); fds {start[3]} -> {warm[3]} -> {end[3]}"
     )
+    # Leaks are judged against the warmed-up process: a loaded model keeps its own threads and
+    # files (and tqdm, imported with it, one monitor thread) for the life of the process.
     ok = (
         growth < args.max_growth_mb
-        and end[1] <= start[1]
-        and end[3] <= start[3]
+        and end[1] <= warm[1]
+        and end[3] <= warm[3]
         and analysed == args.cycles
     )
     print("PASS" if ok else "FAIL")
