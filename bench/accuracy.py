@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import hashlib
 import importlib
 import importlib.util
@@ -73,22 +74,30 @@ class Transcribe:
         self.reuse = reuse
         self._engine = None
         self.seconds = 0.0  # time spent transcribing (not served from the cache)
+        self.stale = 0  # reused transcripts made by a different version of the transcriber
 
     def cache_path(self, wav: Path) -> Path:
-        """Keyed by the audio, the transcriber settings and the transcriber's source code."""
+        """Keyed by the audio and the transcriber settings (not by the transcriber's code)."""
         h = hashlib.sha256(wav.read_bytes())
         h.update(json.dumps(dataclasses.asdict(self.settings.transcriber), sort_keys=True).encode())
+        return TRANSCRIPTS_DIR / f"{_answer_id(wav)}-{h.hexdigest()[:12]}.json"
+
+    @functools.cached_property
+    def code_sha(self) -> str:
+        """Hash of the transcriber's source, stored with each transcript to flag stale reuse."""
         spec = importlib.util.find_spec(TRANSCRIBER_MODULE)
         if spec is None or not spec.origin:
             raise SystemExit(f"{TRANSCRIBER_MODULE} is not available: nothing to benchmark yet")
-        h.update(Path(spec.origin).read_bytes())
-        return TRANSCRIPTS_DIR / f"{_answer_id(wav)}-{h.hexdigest()[:12]}.json"
+        return hashlib.sha256(Path(spec.origin).read_bytes()).hexdigest()[:12]
 
     def __call__(self, wav: Path) -> tuple[Transcript, bool]:
         """(transcript, came_from_cache)."""
         path = self.cache_path(wav)
         if self.reuse and path.exists():
-            return transcript_from_json(json.loads(path.read_text(encoding="utf-8"))), True
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("transcriber_sha") != self.code_sha:
+                self.stale += 1
+            return transcript_from_json(data), True
         if self._engine is None:
             module = importlib.import_module(TRANSCRIBER_MODULE)
             self._engine = module.WhisperTranscriber(self.settings.transcriber)
@@ -98,7 +107,8 @@ class Transcribe:
         path.parent.mkdir(parents=True, exist_ok=True)
         for stale in path.parent.glob(f"{_answer_id(wav)}-*.json"):
             stale.unlink()  # one transcript per answer: readers may glob for it
-        path.write_text(json.dumps(transcript_to_json(transcript)), encoding="utf-8")
+        data = transcript_to_json(transcript) | {"transcriber_sha": self.code_sha}
+        path.write_text(json.dumps(data), encoding="utf-8")
         return transcript, False
 
 
@@ -324,6 +334,11 @@ def main(argv: list[str] | None = None) -> int:
         f"\n{len(rows)} answers, {audio_min:.1f} min of audio; {cached} transcripts from cache, "
         f"{transcribe.seconds:.0f} s transcribing, {time.perf_counter() - t0:.0f} s in all"
     )
+    if transcribe.stale:
+        print(
+            f"note: {transcribe.stale} reused transcripts were made by an older transcriber; "
+            "run without --reuse-transcripts for current figures"
+        )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(
