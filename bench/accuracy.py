@@ -26,7 +26,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.scoring import (
+# Run as a script (`python bench/accuracy.py`) or a module (`python -m bench.accuracy`).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.scoring import (  # noqa: E402
     SECTION_ORDER,
     filler_scores,
     naive_cue_split,
