@@ -241,7 +241,11 @@ def test_i_mean(text, expected):
     [
         ("We basically rewrote it.", [("basically", 1, 1)]),
         ("It was literally down all day.", [("literally", 2, 1)]),
-        ("We actually shipped it.", [("actually", 1, 1)]),
+        ("We actually shipped it.", []),
+        ("It was actually a lot messier.", []),
+        ("That helped a lot, actually, because she saw it.", [("actually", 4, 1)]),
+        ("Actually, we shipped it.", [("actually", 0, 1)]),
+        ("She got promoted, and actually she mentors now.", [("actually", 4, 1)]),
         ("But actually it was the cache.", []),
         ("It was kind of slow.", [("kind of", 2, 2)]),
         ("We sort of rewrote it.", [("sort of", 1, 2)]),

@@ -389,3 +389,44 @@ def test_e2e_silence_and_noise_give_no_words(whisper):
     assert whisper.transcribe(np.zeros(5 * RATE, np.float32)).words == ()
     hiss = (0.01 * rng.standard_normal(5 * RATE)).astype(np.float32)
     assert whisper.transcribe(hiss).words == ()
+
+
+def test_prompt_echo_in_a_pause_is_dropped():
+    """A burst of lengthless, unsure prompt words in a pause was never said: it is dropped."""
+    from voicecoach.speech.transcriber import _drop_prompt_echoes
+
+    words = (
+        Word("timeline.", 25.16, 25.44, 0.98),
+        Word("I", 25.44, 25.44, 0.01),
+        Word("mean,", 25.44, 25.44, 0.01),
+        Word("uh,", 25.44, 25.44, 0.0),
+        Word("uh,", 25.44, 25.44, 0.03),
+        Word("hmm,", 25.44, 25.54, 0.48),
+        Word("hmm,", 25.54, 25.54, 0.64),
+        Word("And", 26.06, 26.3, 0.41),
+    )
+    assert [w.text for w in _drop_prompt_echoes(words)] == ["timeline.", "And"]
+
+
+def test_real_hesitations_and_words_survive_the_echo_rule():
+    """An 'um' with length, and confident words next to a dropped echo, are kept."""
+    from voicecoach.speech.transcriber import _drop_prompt_echoes
+
+    words = (
+        Word("So,", 0.5, 0.9, 0.9),
+        Word("um,", 1.1, 1.5, 0.06),
+        Word("we", 1.6, 1.7, 0.99),
+        Word("shipped.", 1.7, 2.2, 0.99),
+        Word("uh,", 2.9, 2.9, 0.01),
+        Word("hmm.", 2.9, 2.9, 0.1),
+        Word("Like", 3.2, 3.5, 0.9),
+    )
+    assert [w.text for w in _drop_prompt_echoes(words)] == ["So,", "um,", "we", "shipped.", "Like"]
+
+
+def test_a_lone_lengthless_hesitation_is_kept():
+    """Whisper often writes a real 'uh' with no length; alone between words it is kept."""
+    from voicecoach.speech.transcriber import _drop_prompt_echoes
+
+    words = (Word("deploy,", 1.0, 1.4, 0.9), Word("uh,", 1.5, 1.5, 0.02), Word("we", 1.8, 1.9, 0.9))
+    assert _drop_prompt_echoes(words) == words

@@ -27,6 +27,7 @@ CONDITIONS = frozenset(
         "sentence_start",
         "answer_start",
         "before_filler",
+        "after_conjunction",
         "set_off_after",
         "sentence_end",
         "set_off_before",
@@ -40,6 +41,7 @@ CONDITIONS = frozenset(
 _PAUSE_MARK = re.compile(r"(?:[,;:\u2013\u2014\u2026-]|\.\.\.)[\"')\]]*$")
 _QUESTION = re.compile(r"\?[\"')\]]*$")
 _DIGIT = re.compile(r"\d")
+_CONJUNCTIONS = frozenset({"and", "so", "or"})
 
 
 @dataclass(frozen=True)
@@ -240,6 +242,8 @@ class _Context:
             return all(x in self.used or not self.norms[x] for x in range(self.first[i], i))
         if cond == "answer_start":
             return all(x in self.used or not self.norms[x] for x in range(0, i))
+        if cond == "after_conjunction":
+            return prev is not None and self.norms[prev] in _CONJUNCTIONS
         if cond == "before_filler":
             return nxt is not None and (
                 self.norms[nxt] in self.lex.filler_followers

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from voicecoach.analysis.fillers import is_filled_pause
+from voicecoach.analysis.text import norm
 from voicecoach.analysis.voicing import find_voiced_gaps
 from voicecoach.audio.cuts import CutSettings, stretches
 from voicecoach.audio.decode import load_audio
@@ -231,6 +232,11 @@ class WhisperTranscriber:
         words = self._decode(model, samples, step or (lambda _t: None), cancel)
         gaps = find_voiced_gaps(samples, RATE_HZ, words, self._min_voiced_gap_s)
         words, gaps = _snap_fillers_to_gaps(words, gaps)
+        kept = _drop_prompt_echoes(words)
+        if len(kept) != len(words):
+            # The echo's words held the time a real hum may be in: search that time again.
+            gaps = find_voiced_gaps(samples, RATE_HZ, kept, self._min_voiced_gap_s)
+            words, gaps = _snap_fillers_to_gaps(kept, gaps)
         return Transcript(words, len(samples) / RATE_HZ, gaps, model=self._settings.model)
 
     def _decode(
@@ -472,6 +478,43 @@ def _drop_lone_guesses(words: tuple[Word, ...]) -> tuple[Word, ...]:
             log.debug("Dropping lone unsure %r at %.2f s", w.text, w.start_s)
             drop.add(i)
     return tuple(w for i, w in enumerate(words) if i not in drop)
+
+
+# The filler prompt is sometimes "heard" in a pause: a burst of hesitation and prompt words
+# stacked on one instant ("I mean, uh, uh, hmm, hmm"), no length, near-zero probability.
+PHANTOM_MAX_S = 0.06  # a hesitation word shorter than this, not placed on a hum, was not said
+ECHO_NEIGHBOUR_MAX_S = 0.2  # ... and neither were these unsure words glued to it
+ECHO_NEIGHBOUR_MAX_PROB = 0.5
+_ECHO_WORDS = frozenset({"i", "mean", "you", "know", "like", "so", "okay", "ok", "right", "well"})
+
+
+def _drop_prompt_echoes(words: tuple[Word, ...]) -> tuple[Word, ...]:
+    """Drop bursts of hesitation words with no length (a real one has been given its hum's
+    times by `_snap_fillers_to_gaps`) together with the short, unsure filler-like words stuck
+    to them. A single lengthless hesitation word on its own is kept."""
+    n = len(words)
+    hes = [is_filled_pause(w.text) for w in words]
+    drop = [h and (w.end_s - w.start_s) < PHANTOM_MAX_S for w, h in zip(words, hes, strict=True)]
+    changed = any(drop)
+    while changed:
+        changed = False
+        for i, w in enumerate(words):
+            if drop[i] or not (hes[i] or norm(w.text) in _ECHO_WORDS):
+                continue
+            glued = (i > 0 and drop[i - 1]) or (i + 1 < n and drop[i + 1])
+            unsure = w.probability < ECHO_NEIGHBOUR_MAX_PROB
+            if glued and unsure and (w.end_s - w.start_s) < ECHO_NEIGHBOUR_MAX_S:
+                drop[i] = changed = True
+    # An echo is a burst: a lone lengthless "uh" between real words is usually a real one.
+    i = 0
+    while i < n:
+        j = i
+        while j < n and drop[j]:
+            j += 1
+        if j - i == 1:
+            drop[i] = False
+        i = max(j, i + 1)
+    return tuple(w for w, d in zip(words, drop, strict=True) if not d)
 
 
 def _snap_fillers_to_gaps(
