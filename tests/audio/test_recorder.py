@@ -23,7 +23,7 @@ from voicecoach.audio.devices import (
     NoDeviceError,
     StreamStatus,
 )
-from voicecoach.audio.recorder import Recorder, repair_wav
+from voicecoach.audio.recorder import Recorder, as_saved, repair_wav
 from voicecoach.domain import AudioError
 from voicecoach.settings import AudioSettings
 
@@ -341,7 +341,7 @@ def test_slow_tap_loses_nothing_and_does_not_slow_the_device(tmp_path: Path) -> 
     n_blocks = len(src) // int(RATE * 0.05)
     assert delivered_s < n_blocks * 0.01 / 2  # the device ran far ahead of the tap
     tapped = np.concatenate(seen)[:, 0]
-    np.testing.assert_array_equal(tapped, src)  # float blocks, before PCM_16 quantisation
+    np.testing.assert_array_equal(tapped, as_saved(src))  # every block, as written to the file
     assert result.frames == len(src)
 
 
@@ -498,3 +498,25 @@ def test_missing_portaudio_is_a_device_error(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "sounddevice", None)  # import now raises ImportError
     with pytest.raises(DeviceError, match="PortAudio"):
         SoundDeviceLayer().list_input_devices()
+
+
+def test_tap_gets_exactly_what_the_file_holds(tmp_path):
+    """The streaming tap hears the 16-bit samples on disk, so live and batch see the same audio."""
+    import soundfile as sf
+
+    from tests.fakes.sound import FakeSoundLayer
+    from voicecoach.audio.recorder import Recorder, as_saved
+    from voicecoach.settings import AudioSettings
+
+    rng = np.random.default_rng(4)
+    src = (rng.standard_normal(16000 * 3) * 0.4).astype(np.float32)
+    got: list[np.ndarray] = []
+    layer = FakeSoundLayer(source=src, rate_hz=16000, speed=0, at_end="hold")
+    rec = Recorder(layer, tmp_path / "t.wav", AudioSettings(), on_block=got.append)
+    rec.start()
+    layer.wait_input_done()
+    rec.stop()
+    on_disk, _ = sf.read(tmp_path / "t.wav", dtype="float32")
+    tapped = np.concatenate(got).reshape(-1)
+    assert np.array_equal(tapped, on_disk)
+    assert np.array_equal(as_saved(src), on_disk)

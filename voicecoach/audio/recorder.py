@@ -10,8 +10,9 @@ Threads (see docs/architecture.md):
   process leaves a playable file missing at most the blocks still queued (`repair_wav` also
   recovers the samples written after the last header update). A sentinel stops it;
 - the optional `on_block` tap (e.g. the streaming transcriber) runs on its own thread behind its
-  own unbounded queue, so a slow tap delays neither the device nor the file. `stop()` returns
-  once the tap has seen every block.
+  own unbounded queue, so a slow tap delays neither the device nor the file. It is given each
+  block as it reads back from the file (`as_saved`). `stop()` returns once the tap has seen
+  every block.
 
 The queues are unbounded on purpose: a stalled writer grows memory (16 kHz mono float32 is
 ~3.8 MB a minute) rather than losing the answer.
@@ -345,11 +346,22 @@ class Recorder:
             if tap is None or broken:
                 continue
             try:
-                tap(item)
+                tap(as_saved(item))
             except Exception:
                 # A broken consumer must not end the recording; the file is what matters.
                 log.exception("on_block tap failed; no more blocks will be sent to it")
                 broken = True
+
+
+def as_saved(block: np.ndarray) -> np.ndarray:
+    """The samples a reader gets back from the 16-bit WAV for this float block.
+
+    The tap hands consumers exactly what is on disk, so a recording transcribed while it is
+    made matches the same file transcribed afterwards (Whisper hears the 16-bit rounding).
+    Matches libsndfile's float -> PCM_16 conversion (checked in tests).
+    """
+    q = np.clip(np.floor(np.asarray(block, dtype=np.float32) * np.float32(32768)), -32768, 32767)
+    return (q / 32768).astype(np.float32)
 
 
 def _reason(exc: BaseException) -> str:
