@@ -205,75 +205,71 @@ def _audio_stream(container: av.container.InputContainer, path: Path) -> av.Audi
     return container.streams.audio[0]
 
 
-def _decode_with_av(path: Path, rate_hz: int) -> np.ndarray:
+def _open_av(path: Path, rate_hz: int) -> tuple[Any, Any, int | None]:
+    """The open container, its audio stream and the expected sample count (if known)."""
     try:
         container = av.open(str(path))
     except (av.FFmpegError, UnicodeDecodeError) as exc:
         raise _unreadable(path, exc) from exc
-    with container:
+    try:
         stream = _audio_stream(container, path)
-        expected = None
-        if stream.duration is not None and stream.time_base is not None:
-            expected = int(stream.duration * stream.time_base * rate_hz) + rate_hz
+    except AudioError:
+        container.close()
+        raise
+    expected = None
+    if stream.duration is not None and stream.time_base is not None:
+        expected = int(stream.duration * stream.time_base * rate_hz) + rate_hz
+    return container, stream, expected
+
+
+def _av_mono(container: Any, stream: Any, path: Path, rate_hz: int) -> Iterator[np.ndarray]:
+    """Mono float32 blocks as FFmpeg decodes them, at `rate_hz`.
+
+    A damaged packet is skipped (it costs a few ms); damage that stops the demuxer ends the
+    audio there with a warning, or is an AudioError when nothing was decoded before it.
+    """
+    # Keep the channels through the resampler and average them here: FFmpeg's own
+    # stereo->mono matrix adds them at -3 dB, which would make stereo files louder.
+    resampler = av.AudioResampler(format="flt", rate=rate_hz)
+    n = bad = 0
+    try:
+        for packet in container.demux(stream):
+            try:
+                frames = packet.decode()
+            except av.FFmpegError as exc:
+                bad += 1
+                log.debug("Skipping undecodable packet in %s: %s", path, exc)
+                continue
+            for frame in frames:
+                for out in resampler.resample(frame):
+                    block = _packed_to_mono(out)
+                    n += len(block)
+                    yield block
+    except av.FFmpegError as exc:
+        if n == 0:
+            raise _unreadable(path, exc) from exc
+        log.warning("%s is damaged after %.1f s: %s", path, n / rate_hz, exc)
+    if bad:
+        log.warning("%s: skipped %d damaged packets", path, bad)
+    for out in resampler.resample(None):
+        yield _packed_to_mono(out)
+
+
+def _decode_with_av(path: Path, rate_hz: int) -> np.ndarray:
+    container, stream, expected = _open_av(path, rate_hz)
+    with container:
         sink = _Sink(expected)
-        # Keep the channels through the resampler and average them here: FFmpeg's own
-        # stereo->mono matrix adds them at -3 dB, which would make stereo files louder.
-        resampler = av.AudioResampler(format="flt", rate=rate_hz)
-        bad = 0
-        try:
-            for packet in container.demux(stream):
-                try:
-                    frames = packet.decode()
-                except av.FFmpegError as exc:
-                    # One damaged packet costs a few ms of audio; skip it and keep going.
-                    bad += 1
-                    log.debug("Skipping undecodable packet in %s: %s", path, exc)
-                    continue
-                for frame in frames:
-                    for out in resampler.resample(frame):
-                        sink.add(_packed_to_mono(out))
-        except av.FFmpegError as exc:
-            if sink.n == 0:
-                raise _unreadable(path, exc) from exc
-            log.warning("%s is damaged after %.1f s: %s", path, sink.n / rate_hz, exc)
-        if bad:
-            log.warning("%s: skipped %d damaged packets", path, bad)
-        for out in resampler.resample(None):
-            sink.add(_packed_to_mono(out))
+        for block in _av_mono(container, stream, path, rate_hz):
+            sink.add(block)
     return sink.result()
 
 
 def _iter_with_av(path: Path, rate_hz: int, out: _Blocks) -> Iterator[np.ndarray]:
-    """The streaming twin of `_decode_with_av`: same error handling, blocks instead of one array."""
-    try:
-        container = av.open(str(path))
-    except (av.FFmpegError, UnicodeDecodeError) as exc:
-        raise _unreadable(path, exc) from exc
+    """The streaming twin of `_decode_with_av`: the same decoding, regrouped into blocks."""
+    container, stream, _expected = _open_av(path, rate_hz)
     with container:
-        stream = _audio_stream(container, path)
-        resampler = av.AudioResampler(format="flt", rate=rate_hz)
-        n, bad = 0, 0
-        try:
-            for packet in container.demux(stream):
-                try:
-                    frames = packet.decode()
-                except av.FFmpegError as exc:
-                    bad += 1
-                    log.debug("Skipping undecodable packet in %s: %s", path, exc)
-                    continue
-                for frame in frames:
-                    for o in resampler.resample(frame):
-                        for b in out.add([_packed_to_mono(o)]):
-                            n += len(b)
-                            yield b
-        except av.FFmpegError as exc:
-            if n == 0 and out.held == 0:
-                raise _unreadable(path, exc) from exc
-            log.warning("%s is damaged after %.1f s: %s", path, n / rate_hz, exc)
-        if bad:
-            log.warning("%s: skipped %d damaged packets", path, bad)
-        for o in resampler.resample(None):
-            yield from out.add([_packed_to_mono(o)])
+        for block in _av_mono(container, stream, path, rate_hz):
+            yield from out.add([block])
     tail = out.rest()
     if tail is not None:
         yield tail
