@@ -256,6 +256,10 @@ class WhisperTranscriber:
             hotwords=s.filler_prompt or None,
             condition_on_previous_text=False,
             vad_filter=s.vad_filter,
+            # Beam search only: the default fallback samples at higher temperatures when a
+            # result looks poor, so the same audio gave different words on different calls
+            # (3 of 25 stretches), and a live transcript could not match its batch twin.
+            temperature=0.0,
         )
         raw: list[_Segment] = []
         # The generator yields segment by segment: the place to report and to stop.
