@@ -385,10 +385,10 @@ class Session(QObject):
         if stream is None or rec is None or self._state != "recording":
             self._live_timer.stop()
             return
+        from voicecoach.analysis import targets_for
         from voicecoach.analysis.live import latch, live_status
 
-        q = self._question
-        targets = q.targets if q is not None else self.settings.analysis.targets
+        targets = targets_for(self._question, self.settings.analysis)
         elapsed = float(rec.elapsed_s)
         status = live_status(stream.committed_words, elapsed, targets)
         self._live_shown = latch(self._live_shown, status, elapsed, targets)
@@ -435,11 +435,11 @@ class Session(QObject):
     def _analyse(
         self, take_id: int, path: Path, question: Question | None, stream: Any = None
     ) -> None:
-        from voicecoach.analysis import analyze
+        from voicecoach.analysis import analyze, targets_for
         from voicecoach.pipeline import transcribe_file
 
         transcriber, settings = self.transcriber, self.settings.analysis
-        targets = question.targets if question is not None else settings.targets
+        targets = targets_for(question, settings)
         model = getattr(transcriber, "model_name", "")
 
         # Runs on the "model" pool; knows nothing about Qt.

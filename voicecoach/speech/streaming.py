@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -92,8 +93,6 @@ class StreamingTranscriber:
     # --- worker ----------------------------------------------------------------------------
 
     def _run(self) -> None:
-        import time
-
         while True:
             job = self._jobs.get()
             if job is None:
