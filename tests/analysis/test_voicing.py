@@ -36,9 +36,26 @@ def _rumble(seconds: float, rng: np.random.Generator, level: float = 0.1) -> np.
     return (level * r / r.std()).astype(np.float32)
 
 
-def _speechlike(seconds: float) -> np.ndarray:
-    """Loud voiced stand-in for words (only its level matters to the gaps)."""
-    return _hum(seconds, f0=180.0, level=0.5)
+# (F1, F2) of a few vowels, Hz
+_VOWELS = ((730, 1090), (270, 2290), (530, 1840), (300, 870), (640, 1190), (490, 1350))
+
+
+def _speechlike(seconds: float, level: float = 0.5) -> np.ndarray:
+    """Loud voiced stand-in for words: a new vowel every 120 ms over a gliding pitch, so its
+    spectrum keeps moving the way syllables do (a held hum stays put)."""
+    t = _t(seconds)
+    f0 = 180.0 + 30.0 * np.sin(2 * np.pi * 2.5 * t)
+    phase = 2 * np.pi * np.cumsum(f0) / RATE
+    syllable = (t / 0.12).astype(int) % len(_VOWELS)
+    f1 = np.array([v[0] for v in _VOWELS])[syllable]
+    f2 = np.array([v[1] for v in _VOWELS])[syllable]
+    x = np.zeros_like(t)
+    for k in range(1, 25):
+        fk = k * f0
+        gain = 1 / (1 + ((fk - f1) / 90) ** 2) + 0.7 / (1 + ((fk - f2) / 120) ** 2)
+        x += gain * np.sin(k * phase)
+    env = np.minimum(1.0, np.minimum(t, seconds - t) / 0.03)
+    return (level * x / np.abs(x).max() * env).astype(np.float32)
 
 
 def _answer(middle: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, list[Word]]:
@@ -134,6 +151,35 @@ def test_other_sample_rate():
     t_in = np.arange(len(x)) / RATE
     y = np.interp(np.arange(int(len(x) * 44100 / RATE)) / 44100, t_in, x).astype(np.float32)
     assert len(find_voiced_gaps(y, 44100, words)) == 1
+
+
+def test_speech_whisper_left_out_is_not_a_hesitation():
+    """Voiced sound whose spectrum keeps moving (words tiny.en dropped) is not reported; a held
+    hum of the same length is."""
+    rng = np.random.default_rng(9)
+    x, words = _answer(_speechlike(0.8, level=0.3), rng)
+    assert find_voiced_gaps(x, RATE, words) == ()
+    x, words = _answer(_hum(0.8), rng)
+    assert len(find_voiced_gaps(x, RATE, words)) == 1
+
+
+def test_hum_hidden_in_an_unsure_stretched_word_is_found():
+    """'and' stretched by Whisper over the 'er' after it: the hum inside the word is found when
+    Whisper was unsure of the word, and left alone when it was sure."""
+    rng = np.random.default_rng(10)
+    sil = np.zeros(RATE // 5, np.float32)
+    x = np.concatenate([_speechlike(1.0), _speechlike(0.2), sil, _hum(0.5), sil, _speechlike(1.0)])
+    x += (0.001 * rng.standard_normal(len(x))).astype(np.float32)
+    end = len(x) / RATE
+
+    def words(p: float) -> list[Word]:
+        return [Word("March", 0.0, 1.0), Word("and", 1.0, 2.1, p), Word("it", 2.1, end)]
+
+    gaps = find_voiced_gaps(x, RATE, words(0.13))
+    assert len(gaps) == 1
+    assert gaps[0].start_s == pytest.approx(1.4, abs=0.06)
+    assert gaps[0].end_s == pytest.approx(1.9, abs=0.06)
+    assert find_voiced_gaps(x, RATE, words(0.95)) == ()
 
 
 # --- real synthesized speech -------------------------------------------------------------
