@@ -90,6 +90,9 @@ def test_like_as_verb_or_comparison_is_not_a_filler(text):
         ("It took like 3 weeks.", 2),
         ("I, like, fixed it myself.", 1),
         ("Builds went from 40% to like 2%.", 5),
+        ("This was on a project like a year and a half ago.", 5),
+        ("The rollout took like a couple of weeks.", 3),
+        ("It sat in review like an hour.", 4),
     ],
 )
 def test_like_set_off_or_hedging_is_a_filler(text, index):
@@ -127,6 +130,32 @@ def test_sentence_opening_so_is_a_filler():
 def test_so_after_a_hesitation_still_opens_the_sentence():
     """'Um, so ...': the 'so' is first apart from fillers, so it counts too."""
     assert _texts("Um, so we started over.") == [("um", 0, 1), ("so", 1, 1)]
+
+
+@pytest.mark.parametrize(
+    ("text", "index"),
+    [
+        ("Sure, so, the biggest one was the billing rewrite.", 1),
+        ("Um, okay. So, there was this period last year.", 2),
+        ("Yes. So we were building a new onboarding flow.", 1),
+    ],
+)
+def test_so_after_taking_the_turn_opens_the_answer(text, index):
+    """'Sure, so ...': a word taking the turn does not stop 'so' from opening the answer."""
+    assert ("so", index, 1) in _texts(text)
+
+
+def test_so_after_the_answer_has_begun_is_not_an_opener():
+    """Only the answer's opening counts: 'Okay' later in the answer is ordinary speech."""
+    assert all(
+        f.text != "so"
+        for f in find_fillers(words_from("We shipped it. Okay. So we waited a week."))
+    )
+
+
+def test_like_a_thing_is_a_comparison_not_a_hedge():
+    """'like a cache' compares; only an amount after the article makes a hedge."""
+    assert all(f.text != "like" for f in find_fillers(words_from("It behaves like a cache.")))
 
 
 def test_so_connecting_a_later_sentence_is_not_a_filler():

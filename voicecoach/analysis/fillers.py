@@ -62,6 +62,8 @@ class FillerLexicon:
     intensifiers: frozenset[str] = frozenset()
     numbers: frozenset[str] = frozenset()
     filler_followers: frozenset[str] = frozenset()
+    answer_openers: frozenset[str] = frozenset()
+    quantity_units: frozenset[str] = frozenset()
 
     def filled_pause(self, word: str) -> str | None:
         """Canonical spelling ("um") if the normalised word is a hesitation sound, else None."""
@@ -109,6 +111,8 @@ class FillerLexicon:
             intensifiers=frozenset(norm(w) for w in lists.get("intensifiers", [])),
             numbers=frozenset(norm(w) for w in lists.get("numbers", [])),
             filler_followers=frozenset(norm(w) for w in lists.get("filler_followers", [])),
+            answer_openers=frozenset(norm(w) for w in lists.get("answer_openers", [])),
+            quantity_units=frozenset(norm(w) for w in lists.get("quantity_units", [])),
         )
 
 
@@ -241,7 +245,10 @@ class _Context:
         if cond == "sentence_start":
             return all(x in self.used or not self.norms[x] for x in range(self.first[i], i))
         if cond == "answer_start":
-            return all(x in self.used or not self.norms[x] for x in range(0, i))
+            return all(
+                x in self.used or not self.norms[x] or self.norms[x] in self.lex.answer_openers
+                for x in range(0, i)
+            )
         if cond == "after_conjunction":
             return prev is not None and self.norms[prev] in _CONJUNCTIONS
         if cond == "before_filler":
@@ -260,10 +267,20 @@ class _Context:
         if cond == "before_intensifier":
             return nxt is not None and self.norms[nxt] in self.lex.intensifiers
         if cond == "before_number":
-            return nxt is not None and (
-                bool(_DIGIT.search(self.norms[nxt])) or self.norms[nxt] in self.lex.numbers
-            )
+            return nxt is not None and (self._number(nxt) or self._a_unit(nxt))
         return False
+
+    def _number(self, x: int) -> bool:
+        return bool(_DIGIT.search(self.norms[x])) or self.norms[x] in self.lex.numbers
+
+    def _a_unit(self, x: int) -> bool:
+        """'a year', 'an hour', 'a couple': an amount said with the article."""
+        after = self._next(x)
+        return (
+            self.norms[x] in ("a", "an")
+            and after is not None
+            and self.norms[after] in self.lex.quantity_units
+        )
 
     def _pause(self, a: int, b: int) -> bool:
         """Written pause punctuation between words a and b: "like," "well -" "so ... then"."""
