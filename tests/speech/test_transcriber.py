@@ -430,3 +430,34 @@ def test_a_lone_lengthless_hesitation_is_kept():
 
     words = (Word("deploy,", 1.0, 1.4, 0.9), Word("uh,", 1.5, 1.5, 0.02), Word("we", 1.8, 1.9, 0.9))
     assert _drop_prompt_echoes(words) == words
+
+
+def test_echoed_prompt_phrase_is_dropped():
+    """'I mean, I mean, I mean' stacked on one instant with guessing probabilities is the
+    prompt's echo: the stack goes, and so do the near-zero-probability words glued to it."""
+    from voicecoach.speech.transcriber import _drop_prompt_echoes
+
+    words = (
+        Word("reduced", 61.0, 61.32, 0.97),
+        Word("I", 62.48, 62.85, 0.0005),
+        Word("mean,", 63.1, 63.52, 0.011),
+        Word("I", 63.52, 63.52, 0.08),
+        Word("mean,", 63.52, 63.52, 0.05),
+        Word("I", 63.52, 63.52, 0.49),
+        Word("mean,", 63.52, 63.52, 0.24),
+        Word("The", 65.17, 65.4, 0.77),
+    )
+    assert [w.text for w in _drop_prompt_echoes(words)] == ["reduced", "The"]
+
+
+def test_a_said_i_mean_is_kept():
+    """'I mean' spoken with length and confidence, next to nothing lengthless, stays."""
+    from voicecoach.speech.transcriber import _drop_prompt_echoes
+
+    words = (
+        Word("slow.", 1.0, 1.4, 0.9),
+        Word("I", 1.6, 1.7, 0.6),
+        Word("mean,", 1.7, 1.9, 0.7),
+        Word("it", 2.0, 2.1, 0.9),
+    )
+    assert _drop_prompt_echoes(words) == words

@@ -62,7 +62,7 @@ LONG_SILENT_WORD_AUDIBLE = 0.2
 LOOP_MAX_REPEATS = 3  # an n-gram repeated more often than this in a row is a decoding loop
 LONE_WORD_MAX_PROB = 0.3  # a word this unsure, alone in a silence, is a guess at a hum ...
 LONE_WORD_ISOLATION_S = 0.5  # ... when no other word is this close on either side
-SNAP_FILLER_S = 0.4  # a voiced gap this close to an "um" Whisper wrote *is* that um
+SNAP_FILLER_S = 0.6  # a voiced gap this close to an "um" Whisper wrote *is* that um
 
 
 class Transcriber(Protocol):
@@ -485,29 +485,39 @@ def _drop_lone_guesses(words: tuple[Word, ...]) -> tuple[Word, ...]:
 
 
 # The filler prompt is sometimes "heard" in a pause: a burst of hesitation and prompt words
-# stacked on one instant ("I mean, uh, uh, hmm, hmm"), no length, near-zero probability.
+# stacked on one instant ("I mean, uh, uh, hmm, hmm", or "I mean, I mean, I mean"), no length,
+# near-zero probability.
 PHANTOM_MAX_S = 0.06  # a hesitation word shorter than this, not placed on a hum, was not said
 ECHO_NEIGHBOUR_MAX_S = 0.2  # ... and neither were these unsure words glued to it
 ECHO_NEIGHBOUR_MAX_PROB = 0.5
+ECHO_GUESS_MAX_PROB = 0.05  # a prompt word this unsure, glued to an echo, goes whatever its length
 _ECHO_WORDS = frozenset({"i", "mean", "you", "know", "like", "so", "okay", "ok", "right", "well"})
 
 
 def _drop_prompt_echoes(words: tuple[Word, ...]) -> tuple[Word, ...]:
-    """Drop bursts of hesitation words with no length (a real one has been given its hum's
-    times by `_snap_fillers_to_gaps`) together with the short, unsure filler-like words stuck
-    to them. A single lengthless hesitation word on its own is kept."""
+    """Drop bursts of lengthless hesitation or prompt words (a real hesitation has been given
+    its hum's times by `_snap_fillers_to_gaps`) together with the short, unsure filler-like
+    words stuck to them. A single lengthless word on its own is kept."""
     n = len(words)
     hes = [is_filled_pause(w.text) for w in words]
-    drop = [h and (w.end_s - w.start_s) < PHANTOM_MAX_S for w, h in zip(words, hes, strict=True)]
+    echo = [h or norm(w.text) in _ECHO_WORDS for w, h in zip(words, hes, strict=True)]
+    lengthless = [(w.end_s - w.start_s) < PHANTOM_MAX_S for w in words]
+    drop = [
+        lengthless[i] and (hes[i] or (echo[i] and w.probability < ECHO_NEIGHBOUR_MAX_PROB))
+        for i, w in enumerate(words)
+    ]
     changed = any(drop)
     while changed:
         changed = False
         for i, w in enumerate(words):
-            if drop[i] or not (hes[i] or norm(w.text) in _ECHO_WORDS):
+            if drop[i] or not echo[i]:
                 continue
             glued = (i > 0 and drop[i - 1]) or (i + 1 < n and drop[i + 1])
-            unsure = w.probability < ECHO_NEIGHBOUR_MAX_PROB
-            if glued and unsure and (w.end_s - w.start_s) < ECHO_NEIGHBOUR_MAX_S:
+            short_unsure = (
+                w.probability < ECHO_NEIGHBOUR_MAX_PROB
+                and (w.end_s - w.start_s) < ECHO_NEIGHBOUR_MAX_S
+            )
+            if glued and (short_unsure or w.probability < ECHO_GUESS_MAX_PROB):
                 drop[i] = changed = True
     # An echo is a burst: a lone lengthless "uh" between real words is usually a real one.
     i = 0
