@@ -158,6 +158,11 @@ def test_like_a_thing_is_a_comparison_not_a_hedge():
     assert all(f.text != "like" for f in find_fillers(words_from("It behaves like a cache.")))
 
 
+def test_so_with_a_pause_after_it_opens_a_new_part_of_the_story():
+    """Mid-answer 'So, the bug ...' (a pause after 'so') is throat-clearing and counts."""
+    assert _texts("We explained it. So, the bug itself was simple.") == [("so", 3, 1)]
+
+
 def test_so_connecting_a_later_sentence_is_not_a_filler():
     """Mid-answer 'So I ...' means 'therefore': a real connective, not a filler."""
     assert _texts("The queue backed up. So I paired with the on-call engineer.") == []
@@ -221,11 +226,15 @@ def test_well_only_at_sentence_start(text, expected):
     [
         ("We had to ship, right?", [("right", 4, 1)]),
         ("We picked the right tool right away.", []),
-        ("Right, so the plan was simple.", [("right", 0, 1), ("so", 1, 1)]),
+        ("Right, so the plan was simple.", [("right so", 0, 2)]),
+        ("We shipped. Right, then we waited.", [("right", 2, 1)]),
+        ("Right. We shipped on time.", []),
+        ("Right? Um, so this was last year.", [("um", 1, 1), ("so", 2, 1)]),
     ],
 )
 def test_right_as_tag_or_opener(text, expected):
-    """The tag 'right?' and an opening 'Right,' count; 'the right tool' does not."""
+    """The tag 'right?' and a sentence-opening 'Right,' count; 'Right, so' is one filler; a
+    'Right.' taking the turn before the answer is not counted; 'the right tool' never is."""
     assert _texts(text) == expected
 
 

@@ -26,6 +26,7 @@ CONDITIONS = frozenset(
         "always",
         "sentence_start",
         "answer_start",
+        "mid_answer",
         "before_filler",
         "after_conjunction",
         "set_off_after",
@@ -244,6 +245,8 @@ class _Context:
             return True
         if cond == "sentence_start":
             return all(x in self.used or not self.norms[x] for x in range(self.first[i], i))
+        if cond == "mid_answer":
+            return not self._holds("answer_start", i, j, prev, nxt)
         if cond == "answer_start":
             return all(
                 x in self.used or not self.norms[x] or self.norms[x] in self.lex.answer_openers
