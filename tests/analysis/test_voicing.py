@@ -182,6 +182,22 @@ def test_hum_hidden_in_an_unsure_stretched_word_is_found():
     assert find_voiced_gaps(x, RATE, words(0.95)) == ()
 
 
+def test_er_written_as_an_unsure_or_is_found():
+    """Whisper writes a half-heard 'er' as 'or' (p 0.4): the held sound under it is found; a
+    sure 'or' is a word."""
+    rng = np.random.default_rng(11)
+    sil = np.zeros(RATE // 2, np.float32)  # pauses before and after, as a take has
+    x = np.concatenate([sil, _speechlike(1.0), _hum(0.45), _speechlike(1.0), sil])
+    x += (0.001 * rng.standard_normal(len(x))).astype(np.float32)
+
+    def words(p: float) -> list[Word]:
+        return [Word("one,", 0.5, 1.5), Word("or", 1.5, 1.95, p), Word("I", 1.95, 2.95)]
+
+    gaps = find_voiced_gaps(x, RATE, words(0.41))
+    assert len(gaps) == 1 and gaps[0].start_s == pytest.approx(1.5, abs=0.06)
+    assert find_voiced_gaps(x, RATE, words(0.9)) == ()
+
+
 # --- real synthesized speech -------------------------------------------------------------
 
 
