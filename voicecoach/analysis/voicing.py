@@ -42,13 +42,13 @@ gaps).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
 
 from voicecoach.analysis.fillers import is_filled_pause
+from voicecoach.analysis.text import norm
 from voicecoach.domain import VoicedGap, Word
 
 FRAME_S = 0.03  # analysis window: two periods of the lowest pitch (70 Hz)
@@ -62,7 +62,6 @@ PERIODIC_NCCF = 0.6
 MIN_TROUGH_DEPTH = 0.4  # the NCCF must dip at least this far before the pitch peak
 FLOOR_MIN_DB = -80.0  # digital silence: treat the floor as this, not -inf
 MAX_FRAMES_PER_BATCH = 4000  # bounds memory on hour-long gaps
-_KEY = re.compile(r"[^a-z']+")
 MAX_STEADY_FLUX = 2.4  # median cepstral change per 10 ms over a hesitation (see above)
 FLUX_SMOOTH_FRAMES = 7  # 70 ms
 N_BANDS = 24
@@ -119,7 +118,7 @@ def _lookalike(w: Word, min_gap_s: float) -> bool:
     return (
         w.probability < STRETCHED_WORD_MAX_PROB
         and w.end_s - w.start_s >= min_gap_s
-        and _KEY.sub("", w.text.lower()) in LOOKALIKE_WORDS
+        and norm(w.text) in LOOKALIKE_WORDS
     )
 
 
@@ -175,13 +174,22 @@ def _dct_matrix() -> np.ndarray:
     return np.cos(np.pi / N_BANDS * (k[None, :] + 0.5) * rows[:, None]) * np.sqrt(2 / N_BANDS)
 
 
-def _levels(x: np.ndarray, rate_hz: int) -> tuple[float, float]:
-    """Noise floor (10th percentile) and speech level (95th) of 10 ms frame levels, in dBFS."""
+def frame_levels_db(x: np.ndarray, rate_hz: int) -> np.ndarray:
+    """Level of each whole 10 ms frame, in dBFS."""
     hop = int(HOP_S * rate_hz)
     n = len(x) // hop
-    db = _db(np.mean(np.square(x[: n * hop].reshape(n, hop), dtype=np.float64), axis=1))
-    floor_db = max(float(np.percentile(db, 10)), FLOOR_MIN_DB)
-    return floor_db, float(np.percentile(db, 95))
+    return _db(np.mean(np.square(x[: n * hop].reshape(n, hop), dtype=np.float64), axis=1))
+
+
+def noise_floor_db(levels_db: np.ndarray) -> float:
+    """The recording's noise floor: its 10th-percentile frame level, never below FLOOR_MIN_DB."""
+    return max(float(np.percentile(levels_db, 10)), FLOOR_MIN_DB)
+
+
+def _levels(x: np.ndarray, rate_hz: int) -> tuple[float, float]:
+    """Noise floor (10th percentile) and speech level (95th) of 10 ms frame levels, in dBFS."""
+    db = frame_levels_db(x, rate_hz)
+    return noise_floor_db(db), float(np.percentile(db, 95))
 
 
 def _db(power: np.ndarray) -> np.ndarray:

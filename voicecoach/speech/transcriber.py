@@ -30,7 +30,12 @@ import numpy as np
 
 from voicecoach.analysis.fillers import is_filled_pause
 from voicecoach.analysis.text import norm
-from voicecoach.analysis.voicing import find_voiced_gaps
+from voicecoach.analysis.voicing import (
+    HOP_S,
+    find_voiced_gaps,
+    frame_levels_db,
+    noise_floor_db,
+)
 from voicecoach.audio.cuts import CutSettings, stretches
 from voicecoach.audio.decode import load_audio
 from voicecoach.domain import ModelError, OperationCancelled, Transcript, VoicedGap, Word
@@ -48,9 +53,8 @@ DEFAULT_MIN_VOICED_GAP_S = 0.25  # same default as AnalysisSettings.min_voiced_g
 Cancelled = OperationCancelled
 
 # --- hallucination clean-up thresholds (see docs/decisions/transcription.md) ---------------
-FRAME_S = 0.01
+FRAME_S = HOP_S  # the 10 ms frames of voicing.frame_levels_db
 AUDIBLE_DB_OVER_FLOOR = 10.0  # a 10 ms frame this far over the noise floor holds sound
-FLOOR_MIN_DB = -80.0
 SILENT_SEGMENT_AUDIBLE = 0.15  # a segment with less sound than this under its words ...
 UNSURE_SEGMENT_LOGPROB = -0.7  # ... and low confidence or a likely "no speech" ...
 UNSURE_SEGMENT_NO_SPEECH = 0.3  # ... is invented (typically the filler prompt echoed back)
@@ -360,15 +364,11 @@ class _Loudness:
     """Which 10 ms frames of the recording hold sound (over the noise floor)."""
 
     def __init__(self, samples: np.ndarray) -> None:
-        hop = int(FRAME_S * RATE_HZ)
-        n = len(samples) // hop
-        if n == 0:
+        db = frame_levels_db(samples, RATE_HZ)
+        if len(db) == 0:
             self.audible = np.zeros(0, dtype=bool)
             return
-        frames = samples[: n * hop].reshape(n, hop)
-        db = 10 * np.log10(np.maximum(np.mean(np.square(frames, dtype=np.float64), axis=1), 1e-12))
-        floor = max(float(np.percentile(db, 10)), FLOOR_MIN_DB)
-        self.audible = db >= floor + AUDIBLE_DB_OVER_FLOOR
+        self.audible = db >= noise_floor_db(db) + AUDIBLE_DB_OVER_FLOOR
 
     def _idx(self, t: float) -> int:
         return min(max(int(round(t / FRAME_S)), 0), len(self.audible))
