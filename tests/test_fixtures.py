@@ -106,6 +106,26 @@ def test_bad_scripts_are_rejected(tmp_path: Path) -> None:
         load_script(bad)
 
 
+def test_moving_a_script_between_splits_keeps_its_audio(tmp_path: Path) -> None:
+    """The split line is not part of the synthesis cache key; the words are."""
+    from tests.fixtures.synth import _cache_key
+
+    body = 'question = "q"\nshape = "short"\n[[segments]]\nsection = "action"\ntext = "{}"\n'
+    keys = {}
+    for name, split, text in [
+        ("a", "dev", "I did it."),
+        ("b", "heldout", "I did it."),
+        ("c", "dev", "I did it twice."),
+    ]:
+        d = tmp_path / name
+        d.mkdir()
+        f = d / "short-09.toml"
+        f.write_text(f'id = "short-09"\nsplit = "{split}"\n' + body.format(text))
+        keys[name] = _cache_key(load_script(f))
+    assert keys["a"] == keys["b"]
+    assert keys["a"] != keys["c"]
+
+
 @pytest.mark.e2e
 def test_short_answer_synthesizes_with_consistent_truth(tmp_path: Path) -> None:
     """A synthesized short answer's truth times fit its audio and its loud stretches."""

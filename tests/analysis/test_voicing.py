@@ -164,8 +164,9 @@ def test_speech_whisper_left_out_is_not_a_hesitation():
 
 
 def test_hum_hidden_in_an_unsure_stretched_word_is_found():
-    """'and' stretched by Whisper over the 'er' after it: the hum inside the word is found when
-    Whisper was unsure of the word, and left alone when it was sure."""
+    """A word ('then', not one of the 'or'/'and' lookalikes) stretched by Whisper over the 'er'
+    after it: the hum inside the word is found when Whisper was unsure of the word, and left
+    alone when it was sure."""
     rng = np.random.default_rng(10)
     sil = np.zeros(RATE // 5, np.float32)
     x = np.concatenate([_speechlike(1.0), _speechlike(0.2), sil, _hum(0.5), sil, _speechlike(1.0)])
@@ -173,7 +174,7 @@ def test_hum_hidden_in_an_unsure_stretched_word_is_found():
     end = len(x) / RATE
 
     def words(p: float) -> list[Word]:
-        return [Word("March", 0.0, 1.0), Word("and", 1.0, 2.1, p), Word("it", 2.1, end)]
+        return [Word("March", 0.0, 1.0), Word("then", 1.0, 2.1, p), Word("it", 2.1, end)]
 
     gaps = find_voiced_gaps(x, RATE, words(0.13))
     assert len(gaps) == 1
