@@ -272,10 +272,15 @@ class Session(QObject):
     def report(self) -> Report | None:
         return self._report
 
+    @property
+    def _busy(self) -> bool:
+        """Recording or analysing: a new question, take or recording must wait."""
+        return self._state in ("recording", "analysing")
+
     # --- questions ---------------------------------------------------------------------------
 
     def choose_question(self, question_id: str, speak: bool = True) -> None:
-        if self._state in ("recording", "analysing"):
+        if self._busy:
             return
         try:
             q = self.packs.get(question_id)
@@ -285,7 +290,7 @@ class Session(QObject):
         self._set_question(q, speak)
 
     def surprise(self, pack: str = "", topic: str = "", speak: bool = True) -> None:
-        if self._state in ("recording", "analysing"):
+        if self._busy:
             return
         try:
             q = self.packs.random(pack or None, topic or None, exclude=set(self._recent[-5:]))
@@ -305,7 +310,7 @@ class Session(QObject):
 
     def read_question(self) -> None:
         """Read the current question aloud (state 'asking' until it is done)."""
-        if self._question is None or self._state in ("recording", "analysing"):
+        if self._question is None or self._busy:
             return
         self.stop_playback()
         self.speaker.stop()
@@ -332,7 +337,7 @@ class Session(QObject):
         return float(rec.elapsed_s) if rec is not None else 0.0
 
     def start_recording(self) -> None:
-        if self._state in ("recording", "analysing"):
+        if self._busy:
             return
         if self._question is None:
             self.surprise(speak=False)
@@ -518,7 +523,7 @@ class Session(QObject):
 
     def analyse_take(self, take_id: int) -> None:
         """Analyse a take that has audio but no report (left by a crash, or cancelled)."""
-        if self._state in ("recording", "analysing"):
+        if self._busy:
             self._queue.append(take_id)
             return
         try:
@@ -548,7 +553,7 @@ class Session(QObject):
 
     def analyse_file(self, path: str | Path) -> None:
         """Analyse an audio file from disk; it is listed in History (the file is not copied)."""
-        if self._state in ("recording", "analysing"):
+        if self._busy:
             self._fail("Finish the current take first.")
             return
         path = Path(path)
@@ -599,7 +604,7 @@ class Session(QObject):
             self._fail(f"{exc} The review is shown without audio.")
 
     def open_take(self, take_id: int) -> None:
-        if self._state in ("recording", "analysing"):
+        if self._busy:
             return
         try:
             rec = self.history.get(take_id)
