@@ -276,6 +276,16 @@ ANSWERS: dict[str, list[tuple[str, str]]] = {
         (R, "By the end of the quarter crashes were at 0.4 percent."),
         (R, "The rating went from 1 star to 4.2 over the next six months."),
     ],
+    "role_and_time_jump": [
+        (S, "Last winter I was the backend lead at a parcel company with depots in nine cities."),
+        (S, "Our route planner crashed most Monday mornings when the week's orders landed."),
+        (T, "Since the planner was my service, fixing it for good was on me."),
+        (A, "I pulled a month of crash logs and grouped them by the depot that triggered them."),
+        (A, "Two depots sent duplicate orders, so I added a check that merges them on arrival."),
+        (A, "I also moved the Monday import to Sunday night, when nothing else runs."),
+        (R, "Six weeks later the planner had not crashed once."),
+        (R, "Drivers now get their routes before seven instead of after nine."),
+    ],
 }
 
 
@@ -367,6 +377,26 @@ def test_learning_at_end_belongs_to_result() -> None:
     """Closing lessons ("what I learned", "next time") are Result."""
     got, _ = labels_for(ANSWERS["learning_at_end"])
     assert got[-2:] == [R, R]
+
+
+def test_role_claim_is_scene_at_the_start_and_task_later() -> None:
+    """ "I was the backend lead" opens the scene; "it was my service, on me" later is the Task;
+    a time jump ("six weeks later") starts the Result."""
+    got, truth = labels_for(ANSWERS["role_and_time_jump"])
+    assert got == truth
+
+
+def test_goal_statement_outweighs_its_action_verb() -> None:
+    """ "We set ourselves the goal of ..." is the Task, though "we set" is a verb of doing."""
+    parts = [
+        (S, "Our checkout form had failed an accessibility audit two weeks before a big sale."),
+        (T, "We set ourselves the goal of passing a full re-audit within four months."),
+        (A, "I paired with our designer and we rebuilt the form field by field."),
+        (A, "We added keyboard tests to the build so nobody could quietly break it again."),
+        (R, "The re-audit passed with no findings."),
+    ]
+    got, truth = labels_for(parts)
+    assert got == truth
 
 
 def test_clause_cut_off_by_whisper_stays_with_its_sentence() -> None:

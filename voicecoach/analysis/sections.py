@@ -45,6 +45,7 @@ class CueGroup:
     literal: bool  # phrases (reason says 'cue "..."') rather than patterns
     first_only: bool = False
     last_only: bool = False
+    not_first: bool = False  # never counts in the answer's first sentence
     start_only: bool = False  # counts only when the match opens the sentence
     skip_if: frozenset[str] = frozenset()  # not counted when one of these groups matched
 
@@ -99,6 +100,7 @@ def parse_star_lexicon(data: Mapping[str, Any]) -> StarLexicon:
                 literal=bool(phrases),
                 first_only=bool(c.get("first_only", False)),
                 last_only=bool(c.get("last_only", False)),
+                not_first=bool(c.get("not_first", False)),
                 start_only=bool(c.get("start_only", False)),
                 skip_if=frozenset(c.get("skip_if", [])),
             )
@@ -195,6 +197,8 @@ def _evidence(tokens: list[str], is_first: bool, is_last: bool, lex: StarLexicon
     hits: list[tuple[CueGroup, bool, re.Match[str]]] = []
     for g in lex.cues:
         if (g.first_only and not is_first) or (g.last_only and not is_last):
+            continue
+        if g.not_first and is_first:
             continue
         hit = _find(g.regexes, text, g.start_only, lex.start_fillers)
         if hit is not None:
