@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -12,6 +13,8 @@ from voicecoach.analysis.sections import (
     assign_sections,
     build_sections,
     load_star_lexicon,
+    parse_star_lexicon,
+    read_star_toml,
     word_sections,
 )
 from voicecoach.analysis.text import sentence_spans
@@ -504,3 +507,36 @@ def test_never_crashes_and_stays_monotonic(toks: list[str], gaps: list[float]) -
     assert all(s.reason for s in sentences)
     sections, missing = build_sections(sentences, SectionTargets())
     assert len(sections) + len(missing) == 4
+
+
+def test_duration_prior_keeps_an_early_outcome_word_from_taking_half_the_answer() -> None:
+    """Outcome-like words early in the actions ("it came down to two weeks", "signed") would
+    hand most of the answer to the Result; the duration prior keeps the Result to a plausible
+    share (at most 40% of the answer's time) without a cue of its own."""
+    parts = [
+        (S, "Our lab cluster was shared by thirty research groups on a fixed fair-share policy."),
+        (S, "A professor wanted his group moved to the front of the queue for good."),
+        (T, "I looked after the scheduling policy, so the answer was mine to give."),
+        (A, "I started by asking what exactly had to run before his deadline."),
+        (A, "It came down to one set of simulations, about two weeks of compute."),
+        (A, "I told him plainly that permanent priority was not something I could give."),
+        (A, "It would break the agreement every department had signed."),
+        (A, "I offered a reserved block of nodes for those two weeks instead."),
+        (A, "One of our engineers spent an afternoon with his student on their job sizes."),
+        (R, "The simulations finished four days early and the policy stayed as it was."),
+    ]
+    words, spans, _ = labelled(parts)
+    total = words[-1].end_s - words[0].start_s
+
+    def result_share(data: dict[str, Any]) -> float:
+        sentences = assign_sections(words, spans, parse_star_lexicon(data))
+        sections, _ = build_sections(sentences, SectionTargets())
+        return sum(x.duration_s for x in sections if x.name == R) / total
+
+    data = read_star_toml()
+    assert data["duration"]["weight"] > 0
+    with_prior = result_share(data)
+    data["duration"]["weight"] = 0.0
+    without = result_share(data)
+    assert without > 0.5
+    assert with_prior <= 0.41

@@ -69,6 +69,10 @@ class StarLexicon:
     # "..., so a bad config gets rejected" into its own sentence): it never starts a section
     glue: tuple[re.Pattern[str], ...] = ()
     glue_min_words: int = 0  # shorter sentences (fillers aside) never start a section
+    # plausible share of the answer's time for each section, and the cost per unit of share
+    # outside it (a Result of half the answer is rarely what a person meant)
+    duration_weight: float = 0.0
+    duration: tuple[tuple[float, float], ...] = ((0.0, 1.0),) * 4
 
 
 def _vec(d: Mapping[str, Any] | None) -> Vec:
@@ -122,6 +126,11 @@ def parse_star_lexicon(data: Mapping[str, Any]) -> StarLexicon:
         year_weights=_vec(num.get("year_weights")),
         glue=tuple(re.compile(p) for p in data.get("glue", {}).get("patterns", [])),
         glue_min_words=int(data.get("glue", {}).get("min_words", 0)),
+        duration_weight=float(data.get("duration", {}).get("weight", 0.0)),
+        duration=tuple(
+            tuple(map(float, data.get("duration", {}).get(n, (0.0, 1.0))))  # type: ignore[misc]
+            for n in SECTION_NAMES
+        ),
     )
 
 
@@ -249,15 +258,34 @@ def _position_prior(p: float, lex: StarLexicon) -> Vec:
 
 
 def _decode(
-    scores: Sequence[Vec], lex: StarLexicon, glued: Sequence[bool] = (), open_end: bool = False
+    scores: Sequence[Vec],
+    lex: StarLexicon,
+    glued: Sequence[bool] = (),
+    open_end: bool = False,
+    starts: Sequence[float] = (),
+    end_s: float = 0.0,
 ) -> list[int]:
     """Best monotonic labelling: sections in S,T,A,R order, each possibly absent.
 
     A glued sentence (one that finishes the sentence before it) never starts a section.
     With `open_end` (an answer still being spoken) sections after the last one heard cost
-    nothing: they are not missing, just not said yet.
+    nothing: they are not missing, just not said yet. With sentence `starts` (and the answer's
+    `end_s`), a section whose share of the answer's time falls outside its plausible range
+    costs `duration_weight` per unit of share outside it (not for an open end).
     """
     n = len(scores)
+    use_dur = bool(starts) and not open_end and lex.duration_weight > 0 and n > 0
+    total = (end_s - starts[0]) if use_dur else 0.0
+    use_dur = use_dur and total > 0
+
+    def dur_cost(k: int, i: int, j: int) -> float:
+        if not use_dur:
+            return 0.0
+        stop = starts[j] if j < n else end_s
+        share = (stop - starts[i]) / total
+        lo, hi = lex.duration[k]
+        return lex.duration_weight * (max(0.0, share - hi) + max(0.0, lo - share))
+
     neg = -math.inf
     prefix = [[0.0] * (n + 1) for _ in range(_K)]
     for k in range(_K):
@@ -277,6 +305,7 @@ def _decode(
                 if base == neg:
                     continue
                 s = base + prefix[k][j] - prefix[k][i] - (lex.switch if i > 0 else 0.0)
+                s -= dur_cost(k, i, j)
                 if s > best:
                     best, arg = s, i
             f[k][j], back[k][j] = best, arg
@@ -377,6 +406,8 @@ def assign_sections(
         lex,
         [x.glue is not None for x in scored],
         open_end=expected_s is not None,
+        starts=[words[first].start_s for first, _ in spans],
+        end_s=words[spans[-1][1]].end_s,
     )
     out: list[Sentence] = []
     for idx, (first, last) in enumerate(spans):
