@@ -15,6 +15,7 @@ from voicecoach.analysis.sections import (
     load_star_lexicon,
     parse_star_lexicon,
     read_star_toml,
+    score_sentences,
     word_sections,
 )
 from voicecoach.analysis.text import sentence_spans
@@ -540,3 +541,68 @@ def test_duration_prior_keeps_an_early_outcome_word_from_taking_half_the_answer(
     without = result_share(data)
     assert without > 0.5
     assert with_prior <= 0.41
+    got, truth = labels_for(parts)
+    assert got[:6] == truth[:6]  # the scene, the task and the first actions keep their labels
+
+
+def test_role_cue_is_not_counted_in_the_opening_sentence() -> None:
+    """`not_first`: "I was leading the payments team" opens the scene, so the role cue stays out
+    of the first sentence's evidence; the same words later in the answer are Task evidence."""
+    parts = [
+        (S, "I was leading the payments team at a small bank."),
+        (S, "Card payments failed for an hour every Friday evening."),
+        (T, "I was leading the fix, so the plan was mine to make."),
+        (A, "I traced the failures to a nightly job that locked the ledger table."),
+        (R, "We have not had a Friday failure since."),
+    ]
+    words, spans, _ = labelled(parts)
+    scored = score_sentences(words, spans, load_star_lexicon())
+    first = [e.label for e in scored[0].evidence]
+    third = [e.label for e in scored[2].evidence]
+    assert not any(label.startswith("my role in it") for label in first)
+    assert any(label.startswith("my role in it") for label in third)
+
+
+def test_taking_a_job_on_is_task() -> None:
+    """Volunteering ("so I just raised my hand") states the speaker's part: Task."""
+    parts = [
+        (S, "Our mobile release was two weeks away and sign-in crashed on older phones."),
+        (T, "Nobody had claimed it, so I just raised my hand."),
+        (A, "I reproduced the crash on a borrowed phone and found a missing font."),
+        (A, "I bundled the font with the app and added that phone to our test farm."),
+        (R, "The release went out on the planned day with no sign-in crashes."),
+    ]
+    got, truth = labels_for(parts)
+    assert got == truth
+
+
+def test_duration_prior_leaves_short_answers_alone() -> None:
+    """In an answer of a sentence or two, one sentence is far over any share limit; the prior
+    must not move it (a one-sentence Task stays Task)."""
+    assert labels_for([(T, "My job was to fix the login bug before the release.")])[0] == [T]
+    got, truth = labels_for(
+        [(T, "I was asked to cut the cloud bill."), (A, "I moved the batch jobs to spot machines.")]
+    )
+    assert got == truth
+
+
+def test_duration_prior_is_off_while_the_answer_is_being_spoken() -> None:
+    """A partial answer (expected_s given) is labelled as if there were no duration prior."""
+    parts = ANSWERS["over_time"][:8]
+    words, spans, _ = labelled(parts)
+    data = read_star_toml()
+    with_prior = assign_sections(words, spans, parse_star_lexicon(data), expected_s=120.0)
+    data["duration"]["weight"] = 0.0
+    without = assign_sections(words, spans, parse_star_lexicon(data), expected_s=120.0)
+    assert [s.section for s in with_prior] == [s.section for s in without]
+    data["duration"]["weight"] = 1000.0  # absurd: would change labels if it were applied
+    huge = assign_sections(words, spans, parse_star_lexicon(data), expected_s=120.0)
+    assert [s.section for s in huge] == [s.section for s in without]
+
+
+def test_misspelt_cue_key_is_rejected() -> None:
+    """A typo in a cue's flags ("not_frist") is an error, not a silently ignored key."""
+    data = read_star_toml()
+    data["cue"][0]["not_frist"] = True
+    with pytest.raises(ValueError, match="not_frist"):
+        parse_star_lexicon(data)

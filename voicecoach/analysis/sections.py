@@ -73,6 +73,7 @@ class StarLexicon:
     # outside it (a Result of half the answer is rarely what a person meant)
     duration_weight: float = 0.0
     duration: tuple[tuple[float, float], ...] = ((0.0, 1.0),) * 4
+    duration_min_sentences: int = 0  # shorter answers: no duration prior at all
 
 
 def _vec(d: Mapping[str, Any] | None) -> Vec:
@@ -84,6 +85,12 @@ def _vec(d: Mapping[str, Any] | None) -> Vec:
     return (s, t, a, r)
 
 
+_CUE_KEYS = frozenset(
+    {"name", "weights", "start", "phrases", "patterns", "first_only", "last_only", "not_first"}
+    | {"start_only", "skip_if"}
+)
+
+
 def _phrase_regex(phrases: Sequence[str]) -> re.Pattern[str]:
     alts = sorted({" ".join(p.lower().split()) for p in phrases}, key=len, reverse=True)
     return re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w'])")
@@ -93,6 +100,11 @@ def parse_star_lexicon(data: Mapping[str, Any]) -> StarLexicon:
     """Build a lexicon from the parsed contents of a star.toml (the tuner passes variants)."""
     cues: list[CueGroup] = []
     for c in data.get("cue", []):
+        unknown = set(c) - _CUE_KEYS
+        if unknown:  # a misspelt flag would otherwise silently do nothing
+            raise ValueError(
+                f"star.toml: cue {c.get('name', '?')!r}: unknown key(s) {sorted(unknown)}"
+            )
         phrases, patterns = c.get("phrases", []), c.get("patterns", [])
         regexes = ([_phrase_regex(phrases)] if phrases else []) + [re.compile(p) for p in patterns]
         cues.append(
@@ -127,6 +139,7 @@ def parse_star_lexicon(data: Mapping[str, Any]) -> StarLexicon:
         glue=tuple(re.compile(p) for p in data.get("glue", {}).get("patterns", [])),
         glue_min_words=int(data.get("glue", {}).get("min_words", 0)),
         duration_weight=float(data.get("duration", {}).get("weight", 0.0)),
+        duration_min_sentences=int(data.get("duration", {}).get("min_sentences", 0)),
         duration=tuple(
             tuple(map(float, data.get("duration", {}).get(n, (0.0, 1.0))))  # type: ignore[misc]
             for n in SECTION_NAMES
@@ -271,10 +284,17 @@ def _decode(
     With `open_end` (an answer still being spoken) sections after the last one heard cost
     nothing: they are not missing, just not said yet. With sentence `starts` (and the answer's
     `end_s`), a section whose share of the answer's time falls outside its plausible range
-    costs `duration_weight` per unit of share outside it (not for an open end).
+    costs `duration_weight` per unit of share outside it (not for an open end, nor for an
+    answer of fewer than `duration_min_sentences` sentences). A section of one sentence is
+    never too long: a sentence cannot be split.
     """
     n = len(scores)
-    use_dur = bool(starts) and not open_end and lex.duration_weight > 0 and n > 0
+    use_dur = (
+        bool(starts)
+        and not open_end
+        and lex.duration_weight > 0
+        and n >= max(1, lex.duration_min_sentences)
+    )
     total = (end_s - starts[0]) if use_dur else 0.0
     use_dur = use_dur and total > 0
 
@@ -284,7 +304,8 @@ def _decode(
         stop = starts[j] if j < n else end_s
         share = (stop - starts[i]) / total
         lo, hi = lex.duration[k]
-        return lex.duration_weight * (max(0.0, share - hi) + max(0.0, lo - share))
+        over = max(0.0, share - hi) if j - i > 1 else 0.0
+        return lex.duration_weight * (over + max(0.0, lo - share))
 
     neg = -math.inf
     prefix = [[0.0] * (n + 1) for _ in range(_K)]
