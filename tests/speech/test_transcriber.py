@@ -19,6 +19,7 @@ from voicecoach.speech.transcriber import (
     Cancelled,
     Transcriber,
     WhisperTranscriber,
+    _drop_prompt_echoes,
     resolve_model,
 )
 
@@ -393,8 +394,6 @@ def test_e2e_silence_and_noise_give_no_words(whisper):
 
 def test_prompt_echo_in_a_pause_is_dropped():
     """A burst of lengthless, unsure prompt words in a pause was never said: it is dropped."""
-    from voicecoach.speech.transcriber import _drop_prompt_echoes
-
     words = (
         Word("timeline.", 25.16, 25.44, 0.98),
         Word("I", 25.44, 25.44, 0.01),
@@ -410,8 +409,6 @@ def test_prompt_echo_in_a_pause_is_dropped():
 
 def test_real_hesitations_and_words_survive_the_echo_rule():
     """An 'um' with length, and confident words next to a dropped echo, are kept."""
-    from voicecoach.speech.transcriber import _drop_prompt_echoes
-
     words = (
         Word("So,", 0.5, 0.9, 0.9),
         Word("um,", 1.1, 1.5, 0.06),
@@ -426,8 +423,6 @@ def test_real_hesitations_and_words_survive_the_echo_rule():
 
 def test_a_lone_lengthless_hesitation_is_kept():
     """Whisper often writes a real 'uh' with no length; alone between words it is kept."""
-    from voicecoach.speech.transcriber import _drop_prompt_echoes
-
     words = (Word("deploy,", 1.0, 1.4, 0.9), Word("uh,", 1.5, 1.5, 0.02), Word("we", 1.8, 1.9, 0.9))
     assert _drop_prompt_echoes(words) == words
 
@@ -435,8 +430,6 @@ def test_a_lone_lengthless_hesitation_is_kept():
 def test_echoed_prompt_phrase_is_dropped():
     """'I mean, I mean, I mean' stacked on one instant with guessing probabilities is the
     prompt's echo: the stack goes, and so do the near-zero-probability words glued to it."""
-    from voicecoach.speech.transcriber import _drop_prompt_echoes
-
     words = (
         Word("reduced", 61.0, 61.32, 0.97),
         Word("I", 62.48, 62.85, 0.0005),
@@ -452,8 +445,6 @@ def test_echoed_prompt_phrase_is_dropped():
 
 def test_a_said_i_mean_is_kept():
     """'I mean' spoken with length and confidence, next to nothing lengthless, stays."""
-    from voicecoach.speech.transcriber import _drop_prompt_echoes
-
     words = (
         Word("slow.", 1.0, 1.4, 0.9),
         Word("I", 1.6, 1.7, 0.6),

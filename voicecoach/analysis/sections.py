@@ -86,8 +86,7 @@ def _vec(d: Mapping[str, Any] | None) -> Vec:
 
 
 _CUE_KEYS = frozenset(
-    {"name", "weights", "start", "phrases", "patterns", "first_only", "last_only", "not_first"}
-    | {"start_only", "skip_if"}
+    "name weights start phrases patterns first_only last_only not_first start_only skip_if".split()
 )
 
 
@@ -122,6 +121,7 @@ def parse_star_lexicon(data: Mapping[str, Any]) -> StarLexicon:
             )
         )
     dec, pos, num = data.get("decoder", {}), data.get("position", {}), data.get("numbers", {})
+    dur = data.get("duration", {})
     return StarLexicon(
         cues=tuple(cues),
         bias=_vec(data.get("bias")),
@@ -138,10 +138,10 @@ def parse_star_lexicon(data: Mapping[str, Any]) -> StarLexicon:
         year_weights=_vec(num.get("year_weights")),
         glue=tuple(re.compile(p) for p in data.get("glue", {}).get("patterns", [])),
         glue_min_words=int(data.get("glue", {}).get("min_words", 0)),
-        duration_weight=float(data.get("duration", {}).get("weight", 0.0)),
-        duration_min_sentences=int(data.get("duration", {}).get("min_sentences", 0)),
+        duration_weight=float(dur.get("weight", 0.0)),
+        duration_min_sentences=int(dur.get("min_sentences", 0)),
         duration=tuple(
-            tuple(map(float, data.get("duration", {}).get(n, (0.0, 1.0))))  # type: ignore[misc]
+            tuple(map(float, dur.get(n, (0.0, 1.0))))  # type: ignore[misc]
             for n in SECTION_NAMES
         ),
     )
@@ -262,11 +262,13 @@ def _glue(tokens: list[str], lex: StarLexicon) -> str | None:
     return None
 
 
+def _outside(x: float, lo: float, hi: float) -> float:
+    """How far x lies outside [lo, hi] (0 inside)."""
+    return lo - x if x < lo else (x - hi if x > hi else 0.0)
+
+
 def _position_prior(p: float, lex: StarLexicon) -> Vec:
-    out = []
-    for lo, hi in lex.position:
-        dist = lo - p if p < lo else (p - hi if p > hi else 0.0)
-        out.append(-lex.position_weight * dist)
+    out = [-lex.position_weight * _outside(p, lo, hi) for lo, hi in lex.position]
     return (out[0], out[1], out[2], out[3])
 
 
@@ -289,23 +291,22 @@ def _decode(
     never too long: a sentence cannot be split.
     """
     n = len(scores)
+    total = end_s - starts[0] if starts else 0.0
     use_dur = (
-        bool(starts)
-        and not open_end
+        not open_end
         and lex.duration_weight > 0
         and n >= max(1, lex.duration_min_sentences)
+        and total > 0
     )
-    total = (end_s - starts[0]) if use_dur else 0.0
-    use_dur = use_dur and total > 0
 
     def dur_cost(k: int, i: int, j: int) -> float:
         if not use_dur:
             return 0.0
         stop = starts[j] if j < n else end_s
-        share = (stop - starts[i]) / total
         lo, hi = lex.duration[k]
-        over = max(0.0, share - hi) if j - i > 1 else 0.0
-        return lex.duration_weight * (over + max(0.0, lo - share))
+        if j - i == 1:
+            hi = math.inf  # one sentence cannot be split, so it is never too long
+        return lex.duration_weight * _outside((stop - starts[i]) / total, lo, hi)
 
     neg = -math.inf
     prefix = [[0.0] * (n + 1) for _ in range(_K)]
