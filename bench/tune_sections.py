@@ -121,7 +121,7 @@ def score_case(
 ) -> tuple[float, list[Any], list[str]]:
     words, truth = synth_words(case, keep_filled)
     spans = sentence_spans(words)
-    sentences = assign_sections(words, spans, lex)
+    sentences = assign_sections(words, spans, lex, model=None)
     sections, _ = build_sections(sentences, SectionTargets())
     pred = [(s.name, s.start_s, s.end_s) for s in sections]
     sent_truth = [truth[a] for a, _ in spans]  # the script section of each sentence's first word
@@ -216,7 +216,7 @@ def report_transcripts(cases: Sequence[Case], lex: StarLexicon, verbose: bool) -
     for case, words, truth in transcript_cases(cases):
         if not words:
             continue
-        sentences = assign_sections(words, sentence_spans(words), lex)
+        sentences = assign_sections(words, sentence_spans(words), lex, model=None)
         sections, _ = build_sections(sentences, SectionTargets())
         pred = [(s.name, s.start_s, s.end_s) for s in sections]
         rows.append(

@@ -90,6 +90,11 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     if args.target_seconds is not None:
         base = question.targets if question else settings.analysis.targets
         targets = base.scaled_to(args.target_seconds)
+    from voicecoach.analysis.sections import splitter_problem
+
+    problem = splitter_problem()
+    if problem:
+        print(f"voicecoach: warning: {problem} Using the cue-rule splitter.", file=sys.stderr)
     transcriber = WhisperTranscriber(tsettings)
     progress = _stderr_progress() if sys.stderr.isatty() and not args.json else None
     report = analyze_file(

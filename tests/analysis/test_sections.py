@@ -1,7 +1,12 @@
-"""STAR splitter on canned transcripts: labels, reasons, section times, robustness."""
+"""The cue-rule STAR splitter on canned transcripts: labels, reasons, section times, robustness.
+
+The rules are the fallback when the learned section model cannot be read, so every call here
+asks for them (`model=None`); tests/analysis/test_star_model.py covers the learned model.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -10,7 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from voicecoach.analysis.sections import (
-    assign_sections,
+    assign_sections as _assign_sections,
+)
+from voicecoach.analysis.sections import (
     build_sections,
     load_star_lexicon,
     parse_star_lexicon,
@@ -21,6 +28,7 @@ from voicecoach.analysis.sections import (
 from voicecoach.analysis.text import sentence_spans
 from voicecoach.domain import SECTION_NAMES, SectionTargets, Word
 
+assign_sections = functools.partial(_assign_sections, model=None)
 S, T, A, R = SECTION_NAMES
 WORD_S = 0.35
 SENTENCE_GAP_S = 0.5

@@ -41,7 +41,9 @@ def analyze(
         word_secs = sections.word_sections(sentences, len(words))
     found_fillers = fillers.find_fillers(words, spans, transcript.voiced_gaps)
     speech_s = delivery.speech_time_s(words, max_gap_s=settings.pause_threshold_s)
-    sentence_sections = [s.section for s in sentences] if found else None
+    # the checks read whole sentences; a sentence whose tail opens the next section (a clause
+    # boundary) counts where most of its words are
+    sentence_sections = [_majority(word_secs[a : b + 1]) for a, b in spans] if found else None
     return Report(
         question_id=question.id if question else None,
         duration_s=transcript.duration_s,
@@ -63,3 +65,11 @@ def analyze(
             found, missing, targets, transcript.duration_s, settings=settings
         ),
     )
+
+
+def _majority(names: tuple) -> str | None:
+    counts: dict[str, int] = {}
+    for n in names:
+        if n is not None:
+            counts[n] = counts.get(n, 0) + 1
+    return max(counts, key=lambda n: counts[n]) if counts else None

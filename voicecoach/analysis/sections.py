@@ -18,6 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from voicecoach.analysis import star_model
 from voicecoach.analysis.text import norm, sentence_text
 from voicecoach.domain import SECTION_NAMES, Section, SectionName, SectionTargets, Sentence, Word
 
@@ -214,7 +215,10 @@ def _find(
     return best
 
 
-def _evidence(tokens: list[str], is_first: bool, is_last: bool, lex: StarLexicon) -> list[Evidence]:
+def _cue_hits(
+    tokens: list[str], is_first: bool, is_last: bool, lex: StarLexicon
+) -> list[tuple[CueGroup, bool, re.Match[str]]]:
+    """The cue groups that match (after `skip_if`): (group, match opens the sentence, match)."""
     text = " ".join(tokens)
     hits: list[tuple[CueGroup, bool, re.Match[str]]] = []
     for g in lex.cues:
@@ -226,13 +230,11 @@ def _evidence(tokens: list[str], is_first: bool, is_last: bool, lex: StarLexicon
         if hit is not None:
             hits.append((g, *hit))
     matched_groups = {g.name for g, _, _ in hits}
-    found: list[Evidence] = []
-    for g, at_start, m in hits:
-        if g.skip_if & matched_groups:
-            continue
-        w = _add(g.weights, g.start) if at_start else g.weights
-        label = f'cue "{m.group(0)}"' if g.literal else f'{g.name} "{m.group(0)}"'
-        found.append(Evidence(label, w, m.span()))
+    return [h for h in hits if not (h[0].skip_if & matched_groups)]
+
+
+def _numbers(tokens: list[str], lex: StarLexicon) -> tuple[list[str], list[str], list[str]]:
+    """Years, measures ("percent", "half") and plain counts among the tokens."""
     years = [t for t in tokens if _YEAR.match(t)]
     measures = [t for t in tokens if t in lex.number_words]
     counts = [
@@ -240,6 +242,16 @@ def _evidence(tokens: list[str], is_first: bool, is_last: bool, lex: StarLexicon
         for t in tokens
         if (_NUMBER.match(t) and not _YEAR.match(t)) or t in lex.small_number_words
     ]
+    return years, measures, counts
+
+
+def _evidence(tokens: list[str], is_first: bool, is_last: bool, lex: StarLexicon) -> list[Evidence]:
+    found: list[Evidence] = []
+    for g, at_start, m in _cue_hits(tokens, is_first, is_last, lex):
+        w = _add(g.weights, g.start) if at_start else g.weights
+        label = f'cue "{m.group(0)}"' if g.literal else f'{g.name} "{m.group(0)}"'
+        found.append(Evidence(label, w, m.span()))
+    years, measures, counts = _numbers(tokens, lex)
     nums = measures + counts
     if years:
         found.append(Evidence(f'year "{years[0]}"', lex.year_weights))
@@ -272,30 +284,48 @@ def _position_prior(p: float, lex: StarLexicon) -> Vec:
     return (out[0], out[1], out[2], out[3])
 
 
+@dataclass(frozen=True)
+class DecodeCosts:
+    """What the decoder charges besides the sentence scores."""
+
+    missing: Vec  # a section absent from the answer
+    switch: float  # each change of section
+    duration_weight: float = 0.0  # per unit of a section's share outside its plausible range
+    duration: tuple[tuple[float, float], ...] = ((0.0, 1.0),) * 4
+    duration_min_units: int = 0  # shorter answers: no duration prior at all
+
+    @classmethod
+    def from_lexicon(cls, lex: StarLexicon) -> DecodeCosts:
+        return cls(
+            lex.missing, lex.switch, lex.duration_weight, lex.duration, lex.duration_min_sentences
+        )
+
+
 def _decode(
     scores: Sequence[Vec],
-    lex: StarLexicon,
-    glued: Sequence[bool] = (),
+    costs: DecodeCosts,
+    start_cost: Sequence[float] = (),
     open_end: bool = False,
     starts: Sequence[float] = (),
     end_s: float = 0.0,
 ) -> list[int]:
     """Best monotonic labelling: sections in S,T,A,R order, each possibly absent.
 
-    A glued sentence (one that finishes the sentence before it) never starts a section.
-    With `open_end` (an answer still being spoken) sections after the last one heard cost
-    nothing: they are not missing, just not said yet. With sentence `starts` (and the answer's
-    `end_s`), a section whose share of the answer's time falls outside its plausible range
-    costs `duration_weight` per unit of share outside it (not for an open end, nor for an
-    answer of fewer than `duration_min_sentences` sentences). A section of one sentence is
-    never too long: a sentence cannot be split.
+    `start_cost[i]` is charged when a section starts at unit i (i > 0) on top of the switch
+    cost: infinite for a sentence that finishes the one before it, a little for a clause inside
+    a sentence. With `open_end` (an answer still being spoken) sections after the last one
+    heard cost nothing: they are not missing, just not said yet. With unit `starts` (and the
+    answer's `end_s`), a section whose share of the answer's time falls outside its plausible
+    range costs `duration_weight` per unit of share outside it (not for an open end, nor for
+    an answer of fewer than `duration_min_units` units). A section of one unit is never too
+    long: a unit cannot be split.
     """
     n = len(scores)
     total = end_s - starts[0] if starts else 0.0
     use_dur = (
         not open_end
-        and lex.duration_weight > 0
-        and n >= max(1, lex.duration_min_sentences)
+        and costs.duration_weight > 0
+        and n >= max(1, costs.duration_min_units)
         and total > 0
     )
 
@@ -303,10 +333,10 @@ def _decode(
         if not use_dur:
             return 0.0
         stop = starts[j] if j < n else end_s
-        lo, hi = lex.duration[k]
+        lo, hi = costs.duration[k]
         if j - i == 1:
-            hi = math.inf  # one sentence cannot be split, so it is never too long
-        return lex.duration_weight * _outside((stop - starts[i]) / total, lo, hi)
+            hi = math.inf  # one unit cannot be split, so it is never too long
+        return costs.duration_weight * _outside((stop - starts[i]) / total, lo, hi)
 
     neg = -math.inf
     prefix = [[0.0] * (n + 1) for _ in range(_K)]
@@ -319,14 +349,15 @@ def _decode(
     for k in range(_K):
         for j in range(n + 1):
             prev = (lambda i: 0.0 if i == 0 else neg) if k == 0 else (lambda i, k=k: f[k - 1][i])
-            best, arg = prev(j) - lex.missing[k], -1
+            best, arg = prev(j) - costs.missing[k], -1
             for i in range(j):
-                if i > 0 and i < len(glued) and glued[i]:
+                extra = start_cost[i] if 0 < i < len(start_cost) else 0.0
+                if extra == math.inf:
                     continue
                 base = prev(i)
                 if base == neg:
                     continue
-                s = base + prefix[k][j] - prefix[k][i] - (lex.switch if i > 0 else 0.0)
+                s = base + prefix[k][j] - prefix[k][i] - (costs.switch + extra if i > 0 else 0.0)
                 s -= dur_cost(k, i, j)
                 if s > best:
                     best, arg = s, i
@@ -407,26 +438,50 @@ def score_sentences(
     return out
 
 
+class _Bundled:
+    """Marker: use the bundled section model (or the rules when it cannot be read)."""
+
+
+BUNDLED = _Bundled()
+
+
+def splitter_problem() -> str | None:
+    """Why the bundled section model cannot be used (the splitter then falls back to the cue
+    rules), or None when it is fine. Shown once at start-up."""
+    m = star_model.bundled_model()
+    return None if isinstance(m, star_model.StarModel) else str(m)
+
+
 def assign_sections(
     words: Sequence[Word],
     spans: Sequence[tuple[int, int]],
     lexicon: StarLexicon | None = None,
     *,
     expected_s: float | None = None,
+    model: star_model.StarModel | _Bundled | None = BUNDLED,
 ) -> tuple[Sentence, ...]:
-    """Place each sentence span in a STAR section, in spoken order, with the reason why.
+    """Place each sentence span, or clause of one, in a STAR section, with the reason why.
 
-    Pass `expected_s` (the target answer length) for an answer still being spoken: sections
-    not reached yet are then not treated as missing, and positions are not stretched to fit.
+    With a model (the bundled one by default) the answer is cut into clause units and each is
+    scored by the learned model; with `model=None`, or when the bundled model cannot be read,
+    whole sentences are scored by the cue rules of star.toml. Either way the labels are decoded
+    together in S -> T -> A -> R order. Pass `expected_s` (the target answer length) for an
+    answer still being spoken: sections not reached yet are then not treated as missing, and
+    positions are not stretched to fit.
     """
     if not spans:
         return ()
     lex = lexicon or load_star_lexicon()
+    if isinstance(model, _Bundled):
+        found = star_model.bundled_model()
+        model = found if isinstance(found, star_model.StarModel) else None
+    if model is not None:
+        return _assign_learned(words, spans, lex, model, expected_s)
     scored = score_sentences(words, spans, lex, expected_s)
     labels = _decode(
         [x.scores for x in scored],
-        lex,
-        [x.glue is not None for x in scored],
+        DecodeCosts.from_lexicon(lex),
+        [math.inf if x.glue is not None else 0.0 for x in scored],
         open_end=expected_s is not None,
         starts=[words[first].start_s for first, _ in spans],
         end_s=words[spans[-1][1]].end_s,
@@ -435,18 +490,126 @@ def assign_sections(
     for idx, (first, last) in enumerate(spans):
         k = labels[idx]
         prev = labels[idx - 1] if idx > 0 else None
-        out.append(
-            Sentence(
-                first_word=first,
-                last_word=last,
-                start_s=words[first].start_s,
-                end_s=words[last].end_s,
-                text=sentence_text(words, first, last),
-                section=SECTION_NAMES[k],
-                reason=_reason(k, scored[idx], prev, idx == 0),
+        out.append(_sentence(words, first, last, k, _reason(k, scored[idx], prev, idx == 0)))
+    return tuple(out)
+
+
+def _sentence(words: Sequence[Word], first: int, last: int, k: int, reason: str) -> Sentence:
+    return Sentence(
+        first_word=first,
+        last_word=last,
+        start_s=words[first].start_s,
+        end_s=words[last].end_s,
+        text=sentence_text(words, first, last),
+        section=SECTION_NAMES[k],
+        reason=reason,
+    )
+
+
+def answer_features(
+    words: Sequence[Word],
+    spans: Sequence[tuple[int, int]],
+    lex: StarLexicon | None = None,
+    expected_s: float | None = None,
+) -> tuple[list[star_model.Unit], list[star_model.UnitFeatures]]:
+    """The clause units of an answer and the model's features for each (training uses this too,
+    so what the model learns from is exactly what it sees in use)."""
+    lex = lex or load_star_lexicon()
+    units = star_model.clause_units(words, spans)
+    t0 = words[units[0].first].start_s
+    total = words[units[-1].last].end_s - t0
+    n, n_sent = len(units), len(spans)
+    feats: list[star_model.UnitFeatures] = []
+    for idx, u in enumerate(units):
+        tokens = _tokens(words, u.first, u.last)
+        is_last = idx == n - 1 and expected_s is None
+        hits = [
+            (g.name, m.group(0), at_start)
+            for g, at_start, m in _cue_hits(tokens, idx == 0, is_last, lex)
+        ]
+        if u.sentence > 0 and u.opens_sentence and _glue(tokens, lex) is not None:
+            hits.append(("finishes the sentence before", " ".join(tokens[:3]), True))
+        years, measures, counts = _numbers(tokens, lex)
+        kind = "measure" if measures else "count" if counts else "year" if years else None
+        mid = (words[u.first].start_s + words[u.last].end_s) / 2
+        p = (mid - t0) / total if total > 0 else (idx + 0.5) / n
+        feats.append(
+            star_model.unit_features(
+                tokens,
+                position=None if expected_s is not None else min(max(p, 0.0), 1.0),
+                is_first=idx == 0,
+                is_last=is_last,
+                opens_sentence=u.opens_sentence,
+                in_first_sentence=u.sentence == 0,
+                in_last_sentence=u.sentence == n_sent - 1 and expected_s is None,
+                start_fillers=lex.start_fillers,
+                cue_hits=hits,
+                number_kind=kind,
             )
         )
+    return units, star_model.with_context(feats)
+
+
+def _assign_learned(
+    words: Sequence[Word],
+    spans: Sequence[tuple[int, int]],
+    lex: StarLexicon,
+    model: star_model.StarModel,
+    expected_s: float | None,
+) -> tuple[Sentence, ...]:
+    units, feats = answer_features(words, spans, lex, expected_s)
+    logp = model.log_proba(feats)
+    d = model.decoder
+    costs = DecodeCosts(
+        d.missing, d.switch, d.duration_weight, lex.duration, lex.duration_min_sentences
+    )
+    scores = [tuple(float(x) for x in d.emission_scale * row) for row in logp]
+    labels = _decode(
+        scores,  # type: ignore[arg-type]
+        costs,
+        [0.0 if u.opens_sentence else d.clause_switch for u in units],
+        open_end=expected_s is not None,
+        starts=[words[u.first].start_s for u in units],
+        end_s=words[units[-1].last].end_s,
+    )
+    out: list[Sentence] = []
+    for idx, u in enumerate(units):
+        k = labels[idx]
+        prev = labels[idx - 1] if idx > 0 else None
+        reason = _learned_reason(k, feats[idx], logp[idx], model, prev)
+        out.append(_sentence(words, u.first, u.last, k, reason))
     return tuple(out)
+
+
+def _learned_reason(
+    k: int,
+    feats: star_model.UnitFeatures,
+    logp: Sequence[float],
+    model: star_model.StarModel,
+    prev_label: int | None,
+) -> str:
+    """Why a unit landed in section k, in words: what weighed most, and how sure the model was."""
+    name = _TITLE[SECTION_NAMES[k]]
+    own = max(range(_K), key=lambda j: logp[j])
+    sure = round(100 * math.exp(logp[k]))
+
+    def named(j: int) -> list[str]:
+        out: list[str] = []
+        for f, _ in model.strongest(feats, j, n=6):
+            d = star_model.describe(f, feats.shown)
+            if d and d not in out:
+                out.append(d)
+        return out[:2]
+
+    if own != k and prev_label == k:
+        other = _TITLE[SECTION_NAMES[own]]
+        why = named(own)
+        said = f": {why[0]}" if why else ""
+        return f"continues the {name} (alone it would read as {other}{said})"
+    why = named(k)
+    if not why:
+        return f"continues the {name}" if prev_label == k else f"position in the answer → {name}"
+    return " + ".join(why) + f" → {name} ({sure}% sure)"
 
 
 # --- sections ------------------------------------------------------------------------------

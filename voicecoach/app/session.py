@@ -223,6 +223,15 @@ class Session(QObject):
                 f"The history database was damaged and could not be read. It was moved to "
                 f"{moved} (not deleted) and a new, empty history was started."
             )
+        from voicecoach.analysis.sections import splitter_problem
+
+        problem = splitter_problem()
+        if problem:
+            log.error("section model: %s", problem)
+            out.append(
+                f"{problem} Sections are found by the simpler cue rules until it is repaired "
+                "(reinstall VoiceCoach)."
+            )
         errors = tuple(getattr(self.packs, "errors", ()))
         for err in errors:
             log.warning("pack problem: %s", err)

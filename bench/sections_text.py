@@ -1,0 +1,126 @@
+"""STAR section agreement on the labelled text corpus, in seconds: per split, style and author.
+
+Each answer of `corpus/star/` is spoken at a steady rate (bench/star_corpus.py: timed words,
+pauses at punctuation) and given to `analysis.analyze()` as a transcript; the sections it
+reports are compared by time with the author's labels (`bench/scoring.section_agreement`).
+Three splitters side by side: the learned model (what the app uses), the cue rules (its
+fallback) and a naive cue-phrase splitter.
+
+    .venv/bin/python bench/sections_text.py                 # all splits, summary tables
+    .venv/bin/python bench/sections_text.py --worst 10      # + the 10 worst train/dev answers
+
+Heldout authors are scored but never shown answer by answer: only their totals, per author
+and per style, are printed. `bench/accuracy.py` stays the audio-level truth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.scoring import naive_cue_split, section_agreement  # noqa: E402
+from bench.star_corpus import fixture_answers, load_corpus, prepare  # noqa: E402
+from voicecoach.analysis import analyze, sections, text  # noqa: E402
+from voicecoach.domain import Transcript  # noqa: E402
+
+METHODS = ("model", "rules", "naive")
+SPLITS = ("train", "dev", "heldout")
+
+
+def score_answer(p, method: str) -> tuple[float, float]:
+    """(agreement, seconds spent deciding the sections)."""
+    words = p.words
+    if method == "naive":
+        t0 = time.perf_counter()
+        pred = naive_cue_split(words)
+        return section_agreement(pred, p.truth), time.perf_counter() - t0
+    t0 = time.perf_counter()
+    if method == "model":
+        report = analyze(Transcript(tuple(words), words[-1].end_s + 1.0))
+        return section_agreement(report.sections, p.truth), time.perf_counter() - t0
+    spans = text.sentence_spans(words)
+    sents = sections.assign_sections(words, spans, model=None)
+    found, _ = sections.build_sections(sents, report_targets())
+    return section_agreement(found, p.truth), time.perf_counter() - t0
+
+
+def report_targets():
+    from voicecoach.domain import SectionTargets
+
+    return SectionTargets()
+
+
+def _table(rows: list[dict], key: str, title: str) -> None:
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        groups[r[key]].append(r)
+    print(f"\n{title}")
+    print(f"  {key:<16}{'n':>4}  " + "  ".join(f"{m:>6}" for m in METHODS) + "   worst(model)")
+    for g in sorted(groups):
+        part = groups[g]
+        means = "  ".join(f"{statistics.mean(r[m] for r in part):6.3f}" for m in METHODS)
+        worst = min(r["model"] for r in part)
+        print(f"  {g:<16}{len(part):>4}  {means}   {worst:.2f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--worst", type=int, default=0, help="list the N worst train/dev answers")
+    ap.add_argument(
+        "--no-fixtures", action="store_true", help="leave out the fixtures' dev scripts"
+    )
+    args = ap.parse_args(argv)
+    if sections.splitter_problem():
+        print(f"warning: {sections.splitter_problem()} Scoring the cue rules as 'model'.")
+    answers = load_corpus(SPLITS)
+    if not args.no_fixtures:
+        answers += fixture_answers("dev")
+    rows: list[dict] = []
+    timings: list[tuple[float, float]] = []  # (answer length s, model seconds)
+    t_start = time.perf_counter()
+    for a in answers:
+        p = prepare(a)
+        row = {"id": a.id, "author": a.author, "split": a.split, "style": a.style}
+        for m in METHODS:
+            row[m], secs = score_answer(p, m)
+            if m == "model":
+                timings.append((p.words[-1].end_s, secs))
+        rows.append(row)
+
+    print(f"{len(rows)} answers, {time.perf_counter() - t_start:.1f} s")
+    print(f"  {'split':<16}{'n':>4}  " + "  ".join(f"{m:>6}" for m in METHODS))
+    for split in SPLITS:
+        part = [r for r in rows if r["split"] == split]
+        if part:
+            means = "  ".join(f"{statistics.mean(r[m] for r in part):6.3f}" for m in METHODS)
+            print(f"  {split:<16}{len(part):>4}  {means}")
+    held = [r for r in rows if r["split"] == "heldout"]
+    if held:
+        _table(held, "style", "heldout authors, by style")
+        _table(held, "author", "heldout authors, by author")
+    seen = [r for r in rows if r["split"] != "heldout"]
+    _table(seen, "style", "train + dev authors (the model was fitted on them), by style")
+    _table(seen, "author", "train + dev authors, by author")
+    if args.worst:
+        print(f"\n{args.worst} worst train/dev answers (model):")
+        for r in sorted(seen, key=lambda r: r["model"])[: args.worst]:
+            print(f"  {r['id']:<22}{r['style']:<16}{r['model']:.3f}  (rules {r['rules']:.3f})")
+    two_min = [s for length, s in timings if 100 <= length <= 140]
+    if two_min:
+        print(
+            f"\nanalyze() of a 100-140 s answer (model sections included): median "
+            f"{1000 * statistics.median(two_min):.1f} ms, max {1000 * max(two_min):.1f} ms "
+            f"over {len(two_min)} answers"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,304 @@
+"""Train the STAR section model (voicecoach/analysis/data/star_model.json) from the corpus.
+
+    .venv/bin/python tools/train_sections.py           # fit on train + dev authors, write it
+    .venv/bin/python tools/train_sections.py --select  # leave-one-author-out settings search
+    .venv/bin/python tools/train_sections.py --check   # fit, compare with the committed file
+
+Data: every answer in `corpus/star/` by a `train` or `dev` author (authors.toml) and the audio
+fixtures' dev scripts (author "fx"). Heldout authors are never loaded here. Each answer becomes
+timed words at a steady rate, clause units and their features exactly as the app computes them
+(`sections.answer_features`), each unit labelled with the true section of most of its words.
+
+Model: multinomial logistic regression with an L2 penalty over binary features (features seen
+in at least `MIN_COUNT` units), units weighted by their length in words (agreement is scored by
+time), fitted by full-batch Adam from zero weights: deterministic, about a minute on 2 cores.
+The decoder's costs (switch, clause switch, missing sections, duration prior) are chosen by
+`--select` on out-of-fold predictions, one author held out at a time, and written below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.scoring import section_agreement  # noqa: E402
+from bench.star_corpus import (  # noqa: E402
+    CORPUS_DIR,
+    Prepared,
+    fixture_answers,
+    load_corpus,
+    prepare,
+    truth_sections,
+)
+from voicecoach.analysis import sections, star_model  # noqa: E402
+from voicecoach.domain import SECTION_NAMES  # noqa: E402
+
+OUT = ROOT / "voicecoach" / "analysis" / "data" / star_model.MODEL_FILE
+
+# Chosen by --select (leave-one-author-out over the train and dev authors); see
+# docs/decisions/star-splitter.md for the search and its figures.
+MIN_COUNT = 2
+L2 = 1e-3
+ITERATIONS = 400
+LIVE_SHARE = 0.3  # weight of the position-less copy of each unit (see Design)
+_LIVE_UNKNOWN = ("pos:", "last unit", "last sentence")
+LEARNING_RATE = 0.05
+DECODER = star_model.DecoderParams(
+    emission_scale=1.0,
+    switch=1.0,
+    clause_switch=1.0,
+    missing=(1.0, 1.0, 1.0, 1.0),
+    duration_weight=2.0,
+)
+
+
+# --- data ------------------------------------------------------------------------------------
+
+
+def training_answers() -> list[Prepared]:
+    answers = load_corpus(("train", "dev")) + fixture_answers("dev")
+    return [prepare(a) for a in answers]
+
+
+class Design:
+    """Sparse unit x feature matrix (binary), labels and weights, for one set of answers."""
+
+    def __init__(self, prepared: Sequence[Prepared], index: dict[str, int]) -> None:
+        rows: list[int] = []
+        cols: list[int] = []
+        y: list[int] = []
+        w: list[float] = []
+        r = 0
+        for p in prepared:
+            for u, f, lab in zip(p.units, p.feats, p.unit_labels, strict=True):
+                # every unit twice: as in a finished answer, and without its position, as
+                # while the answer is still being spoken (live coaching)
+                for keep_position, share in ((True, 1.0), (False, LIVE_SHARE)):
+                    for name in f.values:
+                        if not keep_position and name.startswith(_LIVE_UNKNOWN):
+                            continue
+                        c = index.get(name)
+                        if c is not None:
+                            rows.append(r)
+                            cols.append(c)
+                    y.append(lab)
+                    w.append(share * (u.last - u.first + 1))
+                    r += 1
+        self.rows = np.array(rows, dtype=np.int64)
+        self.cols = np.array(cols, dtype=np.int64)
+        self.y = np.array(y, dtype=np.int64)
+        self.w = np.array(w) / np.mean(w)
+        self.n, self.f = r, len(index)
+
+    def scores(self, weights: np.ndarray, bias: np.ndarray) -> np.ndarray:
+        z = np.tile(bias, (self.n, 1))
+        for k in range(4):
+            z[:, k] += np.bincount(self.rows, weights=weights[self.cols, k], minlength=self.n)
+        return z
+
+
+def feature_index(prepared: Sequence[Prepared], min_count: int) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    for p in prepared:
+        for f in p.feats:
+            counts.update(f.values)
+    names = sorted(n for n, c in counts.items() if c >= min_count)
+    return {n: i for i, n in enumerate(names)}
+
+
+def fit(
+    prepared: Sequence[Prepared], l2: float = L2, min_count: int = MIN_COUNT
+) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+    """Multinomial logistic regression by full-batch Adam (deterministic)."""
+    index = feature_index(prepared, min_count)
+    d = Design(prepared, index)
+    weights = np.zeros((d.f, 4))
+    bias = np.zeros(4)
+    onehot = np.eye(4)[d.y]
+    m_w, v_w = np.zeros_like(weights), np.zeros_like(weights)
+    m_b, v_b = np.zeros(4), np.zeros(4)
+    b1, b2, eps = 0.9, 0.999, 1e-8
+    for t in range(1, ITERATIONS + 1):
+        p = star_model.softmax_rows(d.scores(weights, bias))
+        g = (p - onehot) * d.w[:, None] / d.n
+        gw = np.stack(
+            [np.bincount(d.cols, weights=g[d.rows, k], minlength=d.f) for k in range(4)], axis=1
+        )
+        gw += l2 * weights
+        gb = g.sum(axis=0)
+        m_w = b1 * m_w + (1 - b1) * gw
+        v_w = b2 * v_w + (1 - b2) * gw * gw
+        m_b = b1 * m_b + (1 - b1) * gb
+        v_b = b2 * v_b + (1 - b2) * gb * gb
+        corr = np.sqrt(1 - b2**t) / (1 - b1**t)
+        weights -= LEARNING_RATE * corr * m_w / (np.sqrt(v_w) + eps)
+        bias -= LEARNING_RATE * corr * m_b / (np.sqrt(v_b) + eps)
+    return index, weights, bias
+
+
+def make_model(
+    index: dict[str, int],
+    weights: np.ndarray,
+    bias: np.ndarray,
+    decoder: star_model.DecoderParams,
+    meta: dict,
+) -> star_model.StarModel:
+    return star_model.StarModel(index, weights, bias, decoder, meta)
+
+
+# --- evaluation ------------------------------------------------------------------------------
+
+
+def decode(p: Prepared, logp: np.ndarray, dec: star_model.DecoderParams) -> list[int]:
+    lex = sections.load_star_lexicon()
+    costs = sections.DecodeCosts(
+        dec.missing, dec.switch, dec.duration_weight, lex.duration, lex.duration_min_sentences
+    )
+    return sections._decode(
+        [tuple(float(x) for x in dec.emission_scale * row) for row in logp],  # type: ignore[misc]
+        costs,
+        [0.0 if u.opens_sentence else dec.clause_switch for u in p.units],
+        starts=[p.words[u.first].start_s for u in p.units],
+        end_s=p.words[p.units[-1].last].end_s,
+    )
+
+
+def agreement(p: Prepared, unit_labels: Sequence[int]) -> float:
+    word_labels = [SECTION_NAMES[0]] * len(p.words)
+    for u, k in zip(p.units, unit_labels, strict=True):
+        for i in range(u.first, u.last + 1):
+            word_labels[i] = SECTION_NAMES[k]
+    return section_agreement(truth_sections(p.words, word_labels), p.truth)
+
+
+def out_of_fold(prepared: Sequence[Prepared], l2: float, min_count: int) -> list[np.ndarray]:
+    """Each answer's log-probabilities from a model fitted without its author."""
+    out: list[np.ndarray | None] = [None] * len(prepared)
+    authors = sorted({p.answer.author for p in prepared})
+    for a in authors:
+        train = [p for p in prepared if p.answer.author != a]
+        index, weights, bias = fit(train, l2, min_count)
+        model = make_model(index, weights, bias, DECODER, {})
+        for i, p in enumerate(prepared):
+            if p.answer.author == a:
+                out[i] = model.log_proba(p.feats)
+    return out  # type: ignore[return-value]
+
+
+def report(prepared: Sequence[Prepared], scores: Sequence[float], title: str) -> None:
+    by_author: dict[str, list[float]] = {}
+    by_style: dict[str, list[float]] = {}
+    for p, s in zip(prepared, scores, strict=True):
+        by_author.setdefault(p.answer.author, []).append(s)
+        by_style.setdefault(p.answer.style, []).append(s)
+    print(f"{title}: {np.mean(scores):.3f} over {len(scores)} answers")
+    print(
+        "  by author: " + "  ".join(f"{a} {np.mean(v):.3f}" for a, v in sorted(by_author.items()))
+    )
+    print("  by style:  " + "  ".join(f"{a} {np.mean(v):.3f}" for a, v in sorted(by_style.items())))
+
+
+def select(prepared: Sequence[Prepared]) -> None:
+    """Leave-one-author-out: the L2 penalty, then the decoder costs on out-of-fold emissions."""
+    best: tuple[float, float, list[np.ndarray]] | None = None
+    for l2 in (3e-4, 1e-3, 3e-3):
+        t0 = time.perf_counter()
+        oof = out_of_fold(prepared, l2, MIN_COUNT)
+        acc = [agreement(p, decode(p, lp, DECODER)) for p, lp in zip(prepared, oof, strict=True)]
+        secs = time.perf_counter() - t0
+        print(f"l2={l2:g}: out-of-fold agreement {np.mean(acc):.3f} ({secs:.0f} s)")
+        if best is None or np.mean(acc) > best[0]:
+            best = (float(np.mean(acc)), l2, oof)
+    assert best is not None
+    _, l2, oof = best
+    print(f"chosen l2={l2:g}; searching decoder costs")
+    grid_best = (-1.0, DECODER)
+    for switch in (0.0, 0.5, 1.0, 2.0, 3.0):
+        for clause in (0.0, 0.5, 1.0, 2.0, 4.0):
+            for miss in (0.0, 1.0, 2.0, 4.0):
+                for dur in (0.0, 2.0, 5.0):
+                    dec = replace(
+                        DECODER,
+                        switch=switch,
+                        clause_switch=clause,
+                        missing=(miss, miss, miss, miss),
+                        duration_weight=dur,
+                    )
+                    acc = np.mean(
+                        [
+                            agreement(p, decode(p, lp, dec))
+                            for p, lp in zip(prepared, oof, strict=True)
+                        ]
+                    )
+                    if acc > grid_best[0]:
+                        grid_best = (float(acc), dec)
+    acc, dec = grid_best
+    print(f"best decoder: {dec} -> out-of-fold agreement {acc:.3f}")
+    scores = [agreement(p, decode(p, lp, dec)) for p, lp in zip(prepared, oof, strict=True)]
+    report(prepared, scores, "out-of-fold (one author held out at a time)")
+
+
+def corpus_digest() -> str:
+    h = hashlib.sha256()
+    for path in sorted(CORPUS_DIR.glob("*.toml")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--select", action="store_true", help="leave-one-author-out search")
+    ap.add_argument("--check", action="store_true", help="fit and compare with the committed file")
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    prepared = training_answers()
+    authors = Counter(p.answer.author for p in prepared)
+    print(
+        f"{len(prepared)} answers by {len(authors)} authors: "
+        + ", ".join(f"{a} {n}" for a, n in sorted(authors.items()))
+    )
+    if args.select:
+        select(prepared)
+        return 0
+    index, weights, bias = fit(prepared)
+    meta = {
+        "trained_on": sorted(authors),
+        "answers": len(prepared),
+        "units": sum(len(p.units) for p in prepared),
+        "corpus": corpus_digest(),
+        "l2": L2,
+        "min_count": MIN_COUNT,
+        "iterations": ITERATIONS,
+    }
+    model = make_model(index, weights, bias, DECODER, meta)
+    text = json.dumps(model.to_json(), indent=0, sort_keys=False) + "\n"
+    if args.check:
+        same = args.out.exists() and args.out.read_text("utf-8") == text
+        print("model file is up to date" if same else "model file differs from a fresh fit")
+        return 0 if same else 1
+    args.out.write_text(text, encoding="utf-8")
+    fitted = [agreement(p, decode(p, model.log_proba(p.feats), DECODER)) for p in prepared]
+    report(prepared, fitted, "fit (seen answers, not a measure of generalisation)")
+    print(
+        f"wrote {args.out}: {len(index)} features, "
+        f"{args.out.stat().st_size // 1024} KB, {time.perf_counter() - t0:.0f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
