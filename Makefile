@@ -3,10 +3,15 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: run test setup setup-test syscheck bench lint clean
+.PHONY: run test setup setup-test syscheck guicheck bench lint clean
 
 syscheck:
 	@tools/check-system-deps
+
+# Qt's platform plugin comes with PySide6, so its libraries are checked twice: from a Debian 12
+# list before the download, then with `ldd` on the installed plugin.
+guicheck:
+	@tools/check-system-deps --qt xcb
 
 $(VENV)/.app-installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,8 +25,11 @@ $(VENV)/.test-installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
 	@touch $(VENV)/.app-installed $@
 
-setup: syscheck $(VENV)/.app-installed
+setup: guicheck $(VENV)/.app-installed
+	@tools/check-system-deps --qt xcb --venv $(VENV)
+
 setup-test: syscheck $(VENV)/.test-installed
+	@tools/check-system-deps --qt offscreen --venv $(VENV)
 
 run: setup
 	$(VENV)/bin/voicecoach

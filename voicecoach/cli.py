@@ -45,6 +45,13 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_analyze(args)
         if args.command == "questions":
             return _cmd_questions(args)
+        from voicecoach.sysdeps import qt_platform_problem
+
+        # Checked before Qt loads: a missing X11 library makes Qt abort without naming it.
+        problem = qt_platform_problem(sys.argv[1:])
+        if problem is not None:
+            print(problem, file=sys.stderr)
+            return 1
         from voicecoach.app.main import run_gui
 
         return run_gui(sys.argv[:1])
