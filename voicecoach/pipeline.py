@@ -100,6 +100,20 @@ class _Counted:
         self.done_s += len(audio) / RATE_HZ
         return part
 
+    def transcribe_stretch(self, audio: np.ndarray, **_: object) -> Transcript:
+        # A stretch already cut at pauses goes to the model as it is, as on the live and short
+        # file paths; going through `transcribe` would cut it again in other places.
+        one = getattr(self._inner, "transcribe_stretch", None)
+        if one is None:
+            return self.transcribe(audio)
+        try:
+            part = one(audio, cancel=self._cancel)
+        except BaseException:
+            self.failed.set()
+            raise
+        self.done_s += len(audio) / RATE_HZ
+        return part
+
 
 def _transcribe_streaming(
     path: Path,
@@ -112,7 +126,8 @@ def _transcribe_streaming(
     on_block: Callable[[StreamingTranscriber], None] | None,
 ) -> Transcript:
     counted = _Counted(transcriber, cancel)
-    stream = StreamingTranscriber(counted)  # type: ignore[arg-type]
+    # No speculation: nobody is waiting for the stretch in progress of a file.
+    stream = StreamingTranscriber(counted, speculate=False)  # type: ignore[arg-type]
     last = 0.0
 
     def report() -> None:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from voicecoach.audio.cuts import CutSettings, stretches
+from voicecoach.audio.cuts import CutSettings, PauseCutter, stretches
 
 RATE = 16000
 
 
-def _speech(n_words: int, pause_every: int, seed: int = 0) -> tuple[np.ndarray, list]:
+def _speech(
+    n_words: int, pause_every: int, seed: int = 0, pause_s: float = 0.7
+) -> tuple[np.ndarray, list]:
     rng = np.random.default_rng(seed)
     spans, t = [], 0.4
     for k in range(n_words):
         spans.append((t, t + 0.35))
-        t += 0.35 + (0.7 if (k + 1) % pause_every == 0 else 0.12)
+        t += 0.35 + (pause_s if (k + 1) % pause_every == 0 else 0.12)
     x = (rng.standard_normal(int((t + 0.4) * RATE)) * 0.002).astype(np.float32)
     for a, b in spans:
         i, j = int(a * RATE), int(b * RATE)
@@ -40,9 +42,9 @@ def test_cuts_fall_in_pauses_and_respect_lengths():
     s = CutSettings()
     parts = stretches(x, RATE, s)
     assert len(parts) > 3
-    for a, b in parts[:-1]:
+    for a, b in parts[:-2]:  # the last stretch is split at its tail split point
         assert s.min_chunk_s - 0.5 <= (b - a) / RATE <= s.max_chunk_s
-        assert not _inside_word(b / RATE, spans)
+    assert not any(_inside_word(b / RATE, spans) for _, b in parts[:-1])
 
 
 def test_no_pauses_still_cut_before_a_window_fills():
@@ -56,7 +58,7 @@ def test_no_pauses_still_cut_before_a_window_fills():
 
 def test_short_audio_is_one_stretch():
     """Audio shorter than the minimum is left whole."""
-    x, _ = _speech(10, 3)
+    x, _ = _speech(6, 3)
     assert stretches(x, RATE) == [(0, len(x))]
     assert stretches(np.zeros(0, dtype=np.float32), RATE) == []
 
@@ -66,7 +68,7 @@ def test_same_cuts_whatever_the_block_sizes():
     from voicecoach.audio.cuts import PauseCutter
 
     x, _ = _speech(220, 6, seed=5)
-    whole = [b for _, b in stretches(x, RATE)[:-1]]
+    whole = [b for _, b in stretches(x, RATE)[:-1]]  # (its last stretch is too short to split)
     rng = np.random.default_rng(1)
     for _trial in range(3):
         cutter, got, i = PauseCutter(RATE), [], 0
@@ -75,3 +77,23 @@ def test_same_cuts_whatever_the_block_sizes():
             got += cutter.push(x[i : i + n])
             i += n
         assert got == whole
+
+
+def test_last_stretch_split_in_a_pause_before_the_guard_whatever_the_blocks():
+    """The last stretch is split in a pause at least split_guard_s before the end, and a cutter
+    fed block by block (live) finds the same split point as the whole file (batch)."""
+    s = CutSettings()
+    for n_words in (33, 70, 101):  # 0.3 s pauses: too short to cut at, long enough to split
+        x, spans = _speech(n_words, 4, seed=n_words, pause_s=0.3)
+        x = x[: int((spans[-1][1] + 0.1) * RATE)]  # stopped just after a word
+        parts = stretches(x, RATE, s)
+        cutter = PauseCutter(RATE, s)
+        for i in range(0, len(x), 737):
+            cutter.push(x[i : i + 737])
+        split = cutter.tail_split(len(x))
+        assert split is not None and parts[-1][0] == split
+        assert not _inside_word(split / RATE, spans)
+        assert len(x) - split >= s.split_guard_s * RATE
+        start = parts[-2][0]
+        assert split - start >= s.split_every_s * RATE
+        assert len(x) - split < s.split_guard_s * RATE + s.split_every_s * RATE + 2 * RATE

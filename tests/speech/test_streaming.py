@@ -139,3 +139,52 @@ def test_model_error_reaches_finish():
     _feed(st, _bursts(spec, total))
     with pytest.raises(RuntimeError, match="exploded"):
         st.finish()
+
+
+def _run_ready(st: StreamingTranscriber) -> None:
+    """An idle worker: run every job there is now (the stream has no thread of its own)."""
+    while (job := st.next_job()) is not None:
+        st.run_job(job)
+
+
+def _short_pauses(n: int = 60) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """Words with 0.3 s pauses only (too short to cut at): one long stretch, ending in speech."""
+    out, t = [], 0.5
+    for k in range(n):
+        out.append((t, t + 0.4))
+        t += 0.4 + (0.3 if (k + 1) % 4 == 0 else 0.15)
+    return _bursts(out, out[-1][1] + 0.05), out
+
+
+def test_stop_mid_stretch_leaves_only_the_tail_and_matches_batch():
+    """Speculation: at Stop the head of the last stretch is already transcribed, only its last
+    seconds are new, and the transcript is the one the file path (stretches) gives."""
+    from voicecoach.audio.cuts import CutSettings, stretches
+
+    x, spans = _short_pauses(40)
+    fake = BurstTranscriber()
+    st = StreamingTranscriber(fake, start_worker=False)
+    for i in range(0, len(x), 800):
+        st.feed(x[i : i + 800].reshape(-1, 1))
+        _run_ready(st)
+    assert st.words_so_far(), "speculative words reach live coaching"
+    before = len(fake.chunks)
+    tr = st.finish()
+    new = fake.chunks[before:]
+    s = CutSettings()
+    assert len(new) == 1 and new[0] <= s.split_guard_s + s.split_every_s + 1.0
+    times = [t for w in tr.words for t in (w.start_s, w.end_s)]
+    assert times == pytest.approx([t for ab in spans for t in ab], abs=0.03)
+    batch = stretches(x, RATE)  # the file path's stretches: the same last piece
+    assert len(batch) >= 2 and round(new[0] * RATE) == batch[-1][1] - batch[-1][0]
+
+
+def test_speculation_never_changes_the_words():
+    """The same audio gives the same words with and without speculative transcription."""
+    x, _ = _short_pauses(70)
+    got = []
+    for speculate in (True, False):
+        st = StreamingTranscriber(BurstTranscriber(), speculate=speculate)
+        _feed(st, x)
+        got.append([(w.start_s, w.end_s) for w in st.finish().words])
+    assert got[0] == got[1] and len(got[0]) == 70

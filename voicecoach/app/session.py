@@ -404,7 +404,7 @@ class Session(QObject):
 
         targets = targets_for(self._question, self.settings.analysis)
         elapsed = float(rec.elapsed_s)
-        status = live_status(stream.committed_words, elapsed, targets)
+        status = live_status(stream.words_so_far(), elapsed, targets)
         self._live_shown = latch(self._live_shown, status, elapsed, targets)
         self.liveStatusChanged.emit(self._live_shown)
 

@@ -4,6 +4,11 @@ Whisper decodes 30 s windows and, at a window's seam, sometimes skips a whole st
 (measured: 32 words lost in one 2-minute answer). Feeding it stretches cut at pauses, each
 shorter than a window, avoids the seam, and lets the same cutting serve recordings in progress
 (`speech.streaming`) and files (`speech.transcriber`), so both paths hear the same stretches.
+
+The last stretch of an answer is split once more, at a short pause a couple of seconds before
+the end (`PauseCutter.tail_split`). While recording, the stretch in progress is transcribed ahead
+of time up to such pauses (speculatively, `speech.streaming`), so at Stop only the last seconds are
+new; the file path splits the last stretch at the same place, so both still hear the same audio.
 Pure numpy, no I/O.
 """
 
@@ -23,6 +28,11 @@ class CutSettings:
     max_chunk_s: float = 28.0  # always cut before Whisper's 30 s window is full
     cut_silence_s: float = 0.45  # a silence this long is a safe place to cut
     silence_db_above_floor: float = 12.0  # a frame this close to the noise floor is silence
+    # Split points inside the stretch in progress (where it may be transcribed ahead of time):
+    split_pause_s: float = 0.2  # a pause this long is a safe place to split ...
+    split_every_s: float = 3.0  # ... at most one split point per this much audio ...
+    split_guard_s: float = 2.0  # ... and the last stretch is split at the last one this far
+    # before its end, so its head had time to be transcribed before the user stopped.
 
 
 def frame_levels_db(x: np.ndarray, rate_hz: int) -> np.ndarray:
@@ -80,6 +90,10 @@ class PauseCutter:
         self._levels: list[float] = []  # frames since the current stretch began
         self._quiet: list[bool] = []
         self._start = 0  # frame index where the current stretch began
+        self._splits: list[int] = []  # split points in the current stretch (sample offsets)
+        self._scan = 0  # frames of the current stretch scanned for split points
+        self._scan_run = 0
+        self._last_split = 0  # frame (in the current stretch) of the last split point
 
     def push(self, x: np.ndarray) -> list[int]:
         """Add mono samples; returns the sample offsets (from the very start) of new cuts."""
@@ -95,10 +109,44 @@ class PauseCutter:
         while True:
             c = next_cut(np.asarray(self._levels), np.asarray(self._quiet), self._s)
             if c is None or c <= 0:
-                return cuts
+                break
             self._start += c
             cuts.append(self._start * self._n)
             del self._levels[:c], self._quiet[:c]
+            self._splits, self._scan, self._scan_run, self._last_split = [], 0, 0, 0
+        self._scan_splits()
+        return cuts
+
+    def _scan_splits(self) -> None:
+        """Split points of the current stretch: the middle of the first `split_pause_s` of a
+        pause, at least `split_every_s` after the stretch start and the previous point. They
+        depend only on audio up to them, so they never move as more audio arrives."""
+        need = max(1, int(round(self._s.split_pause_s / FRAME_S)))
+        every = int(round(self._s.split_every_s / FRAME_S))
+        for f in range(self._scan, len(self._quiet)):
+            self._scan_run = self._scan_run + 1 if self._quiet[f] else 0
+            if self._scan_run == need:
+                point = f - need + 1 + need // 2
+                if point - self._last_split >= every:
+                    self._last_split = point
+                    self._splits.append((self._start + point) * self._n)
+        self._scan = len(self._quiet)
+
+    @property
+    def stretch_start(self) -> int:
+        """Sample offset where the stretch in progress began."""
+        return self._start * self._n
+
+    @property
+    def splits(self) -> tuple[int, ...]:
+        """Split points found so far in the stretch in progress (sample offsets)."""
+        return tuple(self._splits)
+
+    def tail_split(self, end: int) -> int | None:
+        """Where to split the stretch in progress if the audio ended at sample `end`."""
+        guard = int(round(self._s.split_guard_s * self._rate_hz))
+        fit = [p for p in self._splits if p <= end - guard]
+        return fit[-1] if fit else None
 
     def _floor_db(self) -> float:
         total = int(self._hist.sum())
@@ -109,6 +157,10 @@ class PauseCutter:
 def stretches(
     samples: np.ndarray, rate_hz: int, s: CutSettings | None = None
 ) -> list[tuple[int, int]]:
-    """Sample ranges [a, b) covering all of `samples`, cut at pauses (as PauseCutter cuts)."""
-    bounds = [0, *PauseCutter(rate_hz, s).push(samples), len(samples)]
+    """Sample ranges [a, b) covering all of `samples`, cut at pauses (as PauseCutter cuts),
+    the last stretch split at its tail split point (as the streaming transcriber splits it)."""
+    cutter = PauseCutter(rate_hz, s)
+    cuts = cutter.push(samples)
+    split = cutter.tail_split(len(samples))
+    bounds = [0, *cuts, *([split] if split is not None else []), len(samples)]
     return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]

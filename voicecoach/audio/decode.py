@@ -75,7 +75,7 @@ def iter_audio_blocks(
     n_out = 0
     info = _sf_info(path)
     if info is not None and info.format != "MP3":  # MP3: see load_audio
-        resampler = _Resampler(info.samplerate, rate_hz)
+        resampler = Resampler(info.samplerate, rate_hz)
         src_block = max(1, int(block_s * info.samplerate))
         try:
             with sf.SoundFile(str(path)) as f:
@@ -175,7 +175,7 @@ def _decode_with_soundfile(
 ) -> tuple[np.ndarray, bool]:
     """Samples and whether the whole file decoded (False: it broke off part-way)."""
     sink = _Sink(frames * rate_hz // src_hz + rate_hz)  # + 1 s of slack for resampler rounding
-    resampler = _Resampler(src_hz, rate_hz)
+    resampler = Resampler(src_hz, rate_hz)
     complete = True
     try:
         with sf.SoundFile(str(path)) as f:
@@ -186,6 +186,16 @@ def _decode_with_soundfile(
         complete = False
     sink.add(resampler.flush())
     return sink.result(), complete
+
+
+def to_mono(block: np.ndarray) -> np.ndarray:
+    """Frames x channels (or mono) float samples -> mono float32, as files are mixed down.
+
+    The streaming transcriber mixes live blocks with this and resamples them with `Resampler`,
+    so a recording transcribed while it is made hears exactly what its file gives afterwards.
+    """
+    x = np.asarray(block, dtype=np.float32)
+    return _mono(x.reshape(-1, 1) if x.ndim == 1 else x)
 
 
 def _mono(block: np.ndarray) -> np.ndarray:
@@ -283,8 +293,12 @@ def _packed_to_mono(frame: av.AudioFrame) -> np.ndarray:
 # --- shared pieces -------------------------------------------------------------------------
 
 
-class _Resampler:
-    """Stateful mono float32 resampler (FFmpeg swresample); a pass-through at equal rates."""
+class Resampler:
+    """Stateful mono float32 resampler (FFmpeg swresample); a pass-through at equal rates.
+
+    Its output does not depend on how the input is cut into blocks (tests/audio), so files and
+    live streams resampled with it give the same samples.
+    """
 
     def __init__(self, src_hz: int, dst_hz: int) -> None:
         self._src_hz = src_hz
@@ -305,6 +319,9 @@ class _Resampler:
 
     def flush(self) -> list[np.ndarray]:
         return [] if self._r is None else [f.to_ndarray()[0] for f in self._r.resample(None)]
+
+
+_Resampler = Resampler  # the older private name
 
 
 class _Sink:

@@ -1,26 +1,37 @@
-"""Transcribe while the user speaks, so only the tail is left when they stop.
+"""Transcribe while the user speaks, so only the last seconds are left when they stop.
 
-Audio blocks arrive from the recorder's writer thread (`feed`). The stream is cut at pauses into
-stretches of a few seconds; each finished stretch is transcribed on one background worker and its
-words, shifted to answer time, are committed. `finish` waits for the worker, transcribes the tail
-and returns one Transcript for the whole answer.
+Audio blocks arrive from the recorder's tap thread (`feed`). They are mixed down and resampled
+exactly as a file is decoded (`audio.decode.to_mono`, `Resampler`) and cut at pauses into
+stretches (`audio.cuts.PauseCutter`), the same stretches the file path cuts, so the words match
+a batch transcription of the same audio.
 
-Cutting only inside silences keeps every word inside one stretch, so the result matches a batch
-transcription of the same audio closely (measured in bench/latency.py and tests).
+One worker transcribes, in this order of priority:
+
+1. finished stretches (committed: their words are final);
+2. speculatively, the stretch in progress up to its newest split point (a short pause, at most
+   one every few seconds). The result is kept by its exact sample range.
+
+`finish` splits the last stretch at its tail split point, as the file path does
+(`PauseCutter.tail_split`). Its head has usually been transcribed ahead of time already, so only
+the last few seconds are new. A speculative result is only ever used for exactly the audio it was
+made from, so the final transcript is the batch one. Live coaching reads the committed words plus
+the newest speculative words (`words_so_far`).
 """
 
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from voicecoach.audio.cuts import CutSettings, PauseCutter
+from voicecoach.audio.decode import Resampler, to_mono
 from voicecoach.domain import Transcript, VoicedGap, Word
 
 if TYPE_CHECKING:
@@ -31,104 +42,213 @@ log = logging.getLogger(__name__)
 RATE_HZ = 16000
 
 
-def _to_mono_16k(block: np.ndarray, rate_hz: int) -> np.ndarray:
-    x = np.asarray(block, dtype=np.float32)
-    if x.ndim == 2:
-        x = x.mean(axis=1)
-    if rate_hz == RATE_HZ or len(x) == 0:
-        return x
-    # Linear interpolation is enough for speech recognition input at these rates.
-    n_out = int(round(len(x) * RATE_HZ / rate_hz))
-    t_in = np.arange(len(x)) / rate_hz
-    t_out = np.arange(n_out) / RATE_HZ
-    return np.interp(t_out, t_in, x).astype(np.float32)
+@dataclass(frozen=True)
+class Job:
+    """Audio [start, end) (samples of the answer at 16 kHz) to transcribe."""
+
+    start: int
+    end: int
+    samples: np.ndarray
+    commit: bool  # False: speculative (the stretch in progress, kept by its range)
 
 
 class StreamingTranscriber:
-    """Feed blocks while recording; `finish()` returns the whole Transcript."""
+    """Feed blocks while recording; `finish()` returns the whole Transcript.
+
+    With `start_worker=False` nothing runs in the background: the caller takes jobs with
+    `next_job()` and runs them with `run_job()` (bench/latency.py simulates a clock this way).
+    """
 
     def __init__(
         self,
         transcriber: Transcriber,
         settings: CutSettings | None = None,
         on_words: Callable[[tuple[Word, ...]], None] | None = None,
+        *,
+        speculate: bool = True,
+        start_worker: bool = True,
     ) -> None:
         self._transcriber = transcriber
         self._on_words = on_words
+        self._speculate = speculate
         self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
         self._cutter = PauseCutter(RATE_HZ, settings or CutSettings())
+        self._resampler: Resampler | None = None
+        self._in_rate = 0
         self._buf: list[np.ndarray] = []  # samples not yet sent (16 kHz mono)
         self._buf_len = 0
-        self._sent = 0  # samples sent to the worker so far
+        self._sent = 0  # samples handed to committed jobs so far
         self._words: list[Word] = []
         self._gaps: list[VoicedGap] = []
-        self._jobs: queue.Queue[tuple[np.ndarray, float] | None] = queue.Queue()
+        self._jobs: deque[Job] = deque()  # committed work, in order
+        self._spec: Job | None = None  # the next speculative job (only the newest is kept)
+        self._spec_from = 0  # split points at or before this sample were offered already
+        self._done: dict[tuple[int, int], Transcript] = {}  # speculative results by range
+        self._committed_to = 0  # end of the last committed job done
+        self._running: Job | None = None
+        self._closed = False  # no more jobs will come (finish or abort)
         self._busy_s = 0.0
         self._error: BaseException | None = None
         self._finished = False
-        self._worker = threading.Thread(target=self._run, name="stream-transcriber", daemon=True)
-        self._worker.start()
+        self._worker: threading.Thread | None = None
+        if start_worker:
+            self._worker = threading.Thread(
+                target=self._run, name="stream-transcriber", daemon=True
+            )
+            self._worker.start()
 
-    # --- producer side (recorder writer thread) ------------------------------------------------
+    # --- producer side (recorder tap thread) -----------------------------------------------
 
     def feed(self, block: np.ndarray, rate_hz: int = RATE_HZ) -> None:
         """Add samples (frames x channels, or mono) at `rate_hz`. Never waits for the model."""
-        x = _to_mono_16k(block, rate_hz)
+        x = to_mono(block)
         with self._lock:
             if self._finished:
                 return
-            self._buf.append(x)
-            self._buf_len += len(x)
-            for cut in self._cutter.push(x):
-                self._send(cut - self._sent)
+            if self._resampler is None or rate_hz != self._in_rate:
+                if self._resampler is not None:
+                    self._add(self._resampler.flush())
+                self._resampler, self._in_rate = Resampler(rate_hz, RATE_HZ), rate_hz
+            self._add(self._resampler.push(x))
 
-    def _send(self, n: int) -> None:
+    def _add(self, parts: list[np.ndarray]) -> None:
+        """Cut resampled samples (lock held); queue finished stretches and speculation."""
+        for part in parts:
+            if not len(part):
+                continue
+            y = np.clip(part, -1.0, 1.0).astype(np.float32, copy=False)  # as files are decoded
+            self._buf.append(y)
+            self._buf_len += len(y)
+            for cut in self._cutter.push(y):
+                self._send(cut)
+        self._offer_speculation()
+
+    def _take(self, end: int) -> np.ndarray:
+        """Samples from `_sent` to `end` (absolute), removed from the buffer."""
         data = np.concatenate(self._buf) if len(self._buf) > 1 else self._buf[0]
+        n = end - self._sent
         chunk, rest = data[:n], data[n:]
-        self._jobs.put((chunk, self._sent / RATE_HZ))
-        self._sent += len(chunk)
         self._buf = [rest] if len(rest) else []
         self._buf_len = len(rest)
+        return chunk
+
+    def _send(self, end: int) -> None:
+        start = self._sent
+        chunk = self._take(end)
+        self._sent = end
+        self._jobs.append(Job(start, end, chunk, commit=True))
+        self._wake.notify_all()
+
+    def _offer_speculation(self) -> None:
+        if not self._speculate:
+            return
+        newest = [p for p in self._cutter.splits if p > max(self._spec_from, self._sent)]
+        if not newest:
+            return
+        end = newest[-1]
+        self._spec_from = end
+        data = np.concatenate(self._buf) if len(self._buf) > 1 else self._buf[0]
+        self._buf = [data]
+        self._spec = Job(self._sent, end, data[: end - self._sent].copy(), commit=False)
+        self._wake.notify_all()
 
     # --- worker ----------------------------------------------------------------------------
 
-    def _run(self) -> None:
-        while True:
-            job = self._jobs.get()
-            if job is None:
+    def next_job(self, wait: bool = False) -> Job | None:
+        """The next job (committed work first), or None when there is none (or, waiting, once
+        the stream is closed and drained)."""
+        with self._lock:
+            while True:
+                if self._jobs:
+                    job = self._jobs.popleft()
+                elif self._spec is not None:
+                    job, self._spec = self._spec, None
+                    if job.start != self._sent:  # its stretch was cut meanwhile: moot
+                        continue
+                else:
+                    if not wait or self._closed:
+                        return None
+                    self._wake.wait()
+                    continue
+                self._running = job
+                return job
+
+    def run_job(self, job: Job) -> None:
+        """Transcribe `job` (or reuse the speculative result for exactly its audio)."""
+        try:
+            with self._lock:
+                part = self._done.pop((job.start, job.end), None) if job.commit else None
+            if part is None and self._error is None:
+                t0 = time.perf_counter()
+                try:
+                    part = self._decode(job.samples)
+                except BaseException as exc:  # noqa: BLE001 - delivered to finish()
+                    log.exception("Streaming transcription failed")
+                    self._error = exc
+                finally:
+                    self._busy_s += time.perf_counter() - t0
+            if part is None:
                 return
-            chunk, offset_s = job
-            if self._error is not None:
-                continue
-            t0 = time.perf_counter()
-            try:
-                # Audio already cut at a pause must not be cut again.
-                one = getattr(self._transcriber, "transcribe_stretch", None)
-                part = one(chunk) if one is not None else self._transcriber.transcribe(chunk)
-            except BaseException as exc:  # noqa: BLE001 - delivered to finish()
-                log.exception("Streaming transcription failed")
-                self._error = exc
-                continue
-            finally:
-                self._busy_s += time.perf_counter() - t0
+            offset_s = job.start / RATE_HZ
             words = tuple(
                 Word(w.text, w.start_s + offset_s, w.end_s + offset_s, w.probability)
                 for w in part.words
             )
-            gaps = [VoicedGap(g.start_s + offset_s, g.end_s + offset_s) for g in part.voiced_gaps]
             with self._lock:
+                if not job.commit:
+                    if job.start >= self._committed_to:  # not committed meanwhile
+                        self._done[(job.start, job.end)] = part
+                    return
+                self._committed_to = job.end
+                self._done = {k: v for k, v in self._done.items() if k[0] >= job.end}
                 self._words.extend(words)
-                self._gaps.extend(gaps)
+                self._gaps.extend(
+                    VoicedGap(g.start_s + offset_s, g.end_s + offset_s) for g in part.voiced_gaps
+                )
                 committed = tuple(self._words)
             if self._on_words is not None and words:
                 self._on_words(committed)
+        finally:
+            with self._lock:
+                self._running = None
+                self._wake.notify_all()
+
+    def _decode(self, samples: np.ndarray) -> Transcript:
+        # Audio already cut at a pause must not be cut again.
+        one = getattr(self._transcriber, "transcribe_stretch", None)
+        return one(samples) if one is not None else self._transcriber.transcribe(samples)
+
+    def _run(self) -> None:
+        while True:
+            job = self.next_job(wait=True)
+            if job is None:
+                return
+            self.run_job(job)
 
     # --- consumer side ---------------------------------------------------------------------
 
     @property
     def committed_words(self) -> tuple[Word, ...]:
+        """Words of finished stretches: final."""
         with self._lock:
             return tuple(self._words)
+
+    def words_so_far(self) -> tuple[Word, ...]:
+        """Committed words plus the newest speculative words of the stretch in progress."""
+        with self._lock:
+            words = list(self._words)
+            newest: dict[int, tuple[int, Transcript]] = {}
+            for (start, end), part in self._done.items():
+                if start >= self._committed_to and end > newest.get(start, (0, part))[0]:
+                    newest[start] = (end, part)
+        for start in sorted(newest):
+            off = start / RATE_HZ
+            words += [
+                Word(w.text, w.start_s + off, w.end_s + off, w.probability)
+                for w in newest[start][1].words
+            ]
+        return tuple(words)
 
     @property
     def busy_s(self) -> float:
@@ -137,32 +257,49 @@ class StreamingTranscriber:
 
     @property
     def pending_s(self) -> float:
-        """Audio waiting for the worker plus the unsent tail, in seconds."""
+        """Committed audio waiting for the worker plus the unsent tail, in seconds."""
         with self._lock:
-            queued = sum(len(j[0]) for j in list(self._jobs.queue) if j is not None)
+            queued = sum(len(j.samples) for j in self._jobs)
             return (queued + self._buf_len) / RATE_HZ
 
-    def finish(self, model_name: str = "") -> Transcript:
-        """Send the tail, wait for the worker and return the whole answer's Transcript."""
+    def close(self) -> None:
+        """Queue the rest of the answer: the last stretch, split at its tail split point."""
         with self._lock:
+            if self._finished:
+                return
             self._finished = True
-            if self._buf_len:
-                self._send(self._buf_len)
-            total_s = self._sent / RATE_HZ
-        self._jobs.put(None)
-        self._worker.join()
+            if self._resampler is not None:
+                self._speculate, speculate = False, self._speculate
+                self._add(self._resampler.flush())
+                self._speculate = speculate
+            end = self._sent + self._buf_len
+            split = self._cutter.tail_split(end)
+            if split is not None and self._sent < split < end:
+                self._send(split)
+            if end > self._sent:
+                self._send(end)
+            self._spec = None
+            self._closed = True
+            self._wake.notify_all()
+
+    def finish(self, model_name: str = "") -> Transcript:
+        """Send the rest, wait for the worker and return the whole answer's Transcript."""
+        self.close()
+        if self._worker is not None:
+            self._worker.join()
+        else:
+            while (job := self.next_job()) is not None:
+                self.run_job(job)
         if self._error is not None:
             raise self._error
         words = tuple(sorted(self._words, key=lambda w: w.start_s))
-        return Transcript(words, total_s, tuple(self._gaps), model=model_name)
+        return Transcript(words, self._sent / RATE_HZ, tuple(self._gaps), model=model_name)
 
     def abort(self) -> None:
         """Stop without waiting for pending work (recording discarded)."""
         with self._lock:
             self._finished = True
-        while not self._jobs.empty():
-            try:
-                self._jobs.get_nowait()
-            except queue.Empty:
-                break
-        self._jobs.put(None)
+            self._closed = True
+            self._jobs.clear()
+            self._spec = None
+            self._wake.notify_all()
