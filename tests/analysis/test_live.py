@@ -37,12 +37,23 @@ def test_tracks_the_section_and_fillers():
 
 
 def test_long_situation_gets_a_nudge_towards_action():
-    """Set-up running well past its target prompts a move to the Action."""
+    """Set-up heard well past its target prompts a move to the Action."""
     words = words_from(SCENE)
     assert live_status(words, 12.0, T).cue is None
-    s = live_status(words, 40.0, T)
+    long = words_from(SCENE * 4)
+    s = live_status(long, long[-1].end_s + 1.0, T)
     assert s.section == "situation"
     assert s.cue is not None and "what you did" in s.cue
+
+
+def test_no_set_up_nudge_when_the_words_lag_behind_the_clock():
+    """Words far behind the clock may hide an Action already begun: no set-up nudge then, and
+    the seconds quoted are set-up heard, not the clock (it fired 18 s into an Action)."""
+    words = words_from(SCENE)
+    assert live_status(words, words[-1].end_s + 30.0, T).cue is None
+    long = words_from(SCENE * 4)
+    s = live_status(long, long[-1].end_s + 5.0, T)
+    assert s.cue is not None and s.cue.startswith(f"{int(long[-1].end_s - long[0].start_s)} s")
 
 
 def test_long_action_nudges_towards_result():

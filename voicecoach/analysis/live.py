@@ -17,6 +17,9 @@ from voicecoach.domain import SECTION_NAMES, SectionName, SectionTargets, Word
 OVER_MIN_S = 5.0
 OVER_FRAC = 0.2
 WRAP_UP_BEFORE_END_S = 20.0  # "head to the result" this long before the total target
+# Words this far behind the clock say nothing about what is being said now: the speaker may be
+# well into the Action already, so no set-up nudge (one fired 18 s into an Action).
+SETUP_NUDGE_MAX_LAG_S = 6.0
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ def live_status(words: Sequence[Word], elapsed_s: float, targets: SectionTargets
     n_fillers = len(fillers.find_fillers(words, spans))
     current = sentences[-1].section
     start = next(s.start_s for s in sentences if s.section == current)
-    cue = _section_cue(sentences, current, start, elapsed_s, targets)
+    cue = _section_cue(sentences, current, start, elapsed_s, words[-1].end_s, targets)
     return LiveStatus(current, start, n_fillers, cue or _clock_cue(current, elapsed_s, targets))
 
 
@@ -45,11 +48,20 @@ def _over(spent_s: float, target_s: float) -> bool:
 
 
 def _section_cue(
-    sentences: Sequence, current: str, start_s: float, elapsed_s: float, targets: SectionTargets
+    sentences: Sequence,
+    current: str,
+    start_s: float,
+    elapsed_s: float,
+    heard_s: float,
+    targets: SectionTargets,
 ) -> str | None:
     first = sentences[0].start_s
     if current in ("situation", "task"):
-        spent = elapsed_s - first
+        # Only set-up actually heard counts, and only while the words are fresh: time not yet
+        # transcribed may already be Action.
+        if elapsed_s - heard_s > SETUP_NUDGE_MAX_LAG_S:
+            return None
+        spent = heard_s - first
         budget = targets.situation_s + (targets.task_s if current == "task" else 0.0)
         if _over(spent, budget):
             return f"{int(spent)} s of set-up so far — move on to what you did."
