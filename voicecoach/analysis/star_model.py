@@ -203,7 +203,15 @@ def unit_features(
     if number_kind:
         add(f"num:{number_kind}", next((t for t in tokens if _shape(t) != t), ""))
     if position is not None:  # unknown while the answer is still being spoken
+        third = ("early", "middle", "late")[min(int(position * 3), 2)]
         add(f"pos:{min(int(position * _POSITION_BINS), _POSITION_BINS - 1)}")
+        # the same words mean different things early and late ("I was" sets the scene at
+        # the start; "we rolled it out" near the end is the outcome)
+        for name in list(values):
+            if name.startswith(("t:", "frag:", "f1:", "cue:", "num:", "open:")):
+                values[f"{third}|{name}"] = 1.0
+                if name in shown:
+                    shown[f"{third}|{name}"] = shown[name]
     if is_first:
         add("first unit")
     if is_last:
@@ -271,18 +279,16 @@ class StarModel:
         return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
 
     def strongest(self, unit: UnitFeatures, k: int, n: int = 2) -> list[tuple[str, float]]:
-        """The features that pushed this unit hardest toward section k, strongest first."""
-        out: list[tuple[str, float]] = []
-        for name, v in unit.values.items():
-            row = self.index.get(name)
-            if row is None:
-                continue
-            w = self.weights[row]
-            push = v * (w[k] - max(w[j] for j in range(len(w)) if j != k))
-            if push > 0:
-                out.append((name, float(push)))
-        out.sort(key=lambda x: -x[1])
-        return out[:n]
+        """The features that pushed this unit hardest toward section k, strongest first: each
+        feature's weight for k minus its largest weight for another section."""
+        names = [name for name in unit.values if name in self.index]
+        if not names:
+            return []
+        w = self.weights[[self.index[name] for name in names]]
+        v = np.array([unit.values[name] for name in names])
+        push = v * (w[:, k] - np.delete(w, k, axis=1).max(axis=1))
+        order = np.argsort(-push, kind="stable")[:n]
+        return [(names[i], float(push[i])) for i in order if push[i] > 0]
 
     def to_json(self) -> dict[str, Any]:
         names = sorted(self.index, key=self.index.__getitem__)
@@ -384,11 +390,16 @@ _TENSE_WORDS = {
     "a lesson": "a lesson or aftermath",
     "passive": "something done (passive)",
 }
+_THIRDS = {"early": "early on", "middle": "mid-answer", "late": "late in the answer"}
 _POSITION_WORDS = ("at the start", "early on", "early on", "later on", "later on", "near the end")
 
 
 def describe(name: str, shown: Mapping[str, str]) -> str | None:
     """A feature in words a user understands, or None for ones not worth naming."""
+    when, bar, inner = name.partition("|")
+    if bar:  # a feature read against its place in the answer ("early|t:was/were")
+        said = describe(inner, {inner: shown.get(name, "")} if name in shown else {})
+        return f"{said}, {_THIRDS[when]}" if said else None
     kind, _, rest = name.partition(":")
     text = shown.get(name, rest)
     if kind in ("w", "b"):
