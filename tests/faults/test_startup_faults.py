@@ -138,3 +138,27 @@ def test_without_working_tts_the_question_is_shown_and_practice_continues(
         click_record(qtbot, window)
     assert [w.text for w in session.report().transcript.words] == SCRIPT
     assert session.history.list()[0].status == "analysed"
+
+
+def test_damaged_section_model_warns_once_and_answers_are_still_split(
+    make_session, qtbot, monkeypatch
+):
+    """An unreadable section model file is named in a start-up warning, and a take is still
+    analysed (by the cue rules) with its sections shown, never a crash."""
+    from voicecoach.analysis import star_model
+
+    err = star_model.StarModelError(
+        "The section model file /x/star_model.json is damaged (Expecting value: line 1)."
+    )
+    monkeypatch.setattr(star_model, "bundled_model", lambda: err)
+    session, window = make_session()
+    with qtbot.waitSignal(session.warned, timeout=3000) as sig:
+        session.start()
+    assert "/x/star_model.json" in sig.args[0] and "cue rules" in sig.args[0]
+    assert "/x/star_model.json" in banner_text(window)
+    with qtbot.waitSignal(session.reviewReady, timeout=10000) as ready:
+        click_record(qtbot, window)
+        assert session.layer.wait_input_done(10)
+        click_record(qtbot, window)
+    report = ready.args[0]
+    assert report.sections and all(s.reason for s in report.sentences)
