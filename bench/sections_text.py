@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.scoring import naive_cue_split, section_agreement  # noqa: E402
 from bench.star_corpus import fixture_answers, load_corpus, prepare  # noqa: E402
-from voicecoach.analysis import analyze, sections, text  # noqa: E402
+from voicecoach.analysis import analyze, sections, star_model, text  # noqa: E402
 from voicecoach.domain import SectionTargets, Transcript  # noqa: E402
 
 METHODS = ("model", "rules", "naive")
@@ -81,7 +81,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--no-fixtures", action="store_true", help="leave out the fixtures' dev scripts"
     )
+    ap.add_argument("--model", type=Path, help="score this model file instead of the bundled one")
     args = ap.parse_args(argv)
+    if args.model:  # a variant (tools/train_sections.py --ablate ... --out FILE)
+        variant = star_model.read_model(args.model)
+        star_model.bundled_model.cache_clear()
+        star_model.bundled_model = lambda: variant  # type: ignore[assignment]
     rss_before_mb = _rss_mb()
     problem = sections.splitter_problem()  # loads the bundled model
     rss_after_mb = _rss_mb()

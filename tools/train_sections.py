@@ -109,20 +109,26 @@ class Design:
         return z
 
 
-def feature_index(prepared: Sequence[Prepared], min_count: int) -> dict[str, int]:
+def feature_index(
+    prepared: Sequence[Prepared], min_count: int, drop: Sequence[str] = ()
+) -> dict[str, int]:
+    """Features seen in at least `min_count` units, less any whose name contains a `drop` tag."""
     counts: Counter[str] = Counter()
     for p in prepared:
         for f in p.feats:
             counts.update(f.values)
-    names = sorted(n for n, c in counts.items() if c >= min_count)
+    names = sorted(n for n, c in counts.items() if c >= min_count and not any(d in n for d in drop))
     return {n: i for i, n in enumerate(names)}
 
 
 def fit(
-    prepared: Sequence[Prepared], l2: float = L2, min_count: int = MIN_COUNT
+    prepared: Sequence[Prepared],
+    l2: float = L2,
+    min_count: int = MIN_COUNT,
+    drop: Sequence[str] = (),
 ) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
     """Multinomial logistic regression by full-batch Adam (deterministic)."""
-    index = feature_index(prepared, min_count)
+    index = feature_index(prepared, min_count, drop)
     d = Design(prepared, index)
     weights = np.zeros((d.f, 4))
     bias = np.zeros(4)
@@ -183,13 +189,15 @@ def agreement(p: Prepared, unit_labels: Sequence[int]) -> float:
     return section_agreement(truth_sections(p.words, word_labels), p.truth)
 
 
-def out_of_fold(prepared: Sequence[Prepared], l2: float, min_count: int) -> list[np.ndarray]:
+def out_of_fold(
+    prepared: Sequence[Prepared], l2: float, min_count: int, drop: Sequence[str] = ()
+) -> list[np.ndarray]:
     """Each answer's log-probabilities from a model fitted without its author."""
     out: list[np.ndarray | None] = [None] * len(prepared)
     authors = sorted({p.answer.author for p in prepared})
     for a in authors:
         train = [p for p in prepared if p.answer.author != a]
-        index, weights, bias = fit(train, l2, min_count)
+        index, weights, bias = fit(train, l2, min_count, drop)
         model = make_model(index, weights, bias, DECODER, {})
         for i, p in enumerate(prepared):
             if p.answer.author == a:
@@ -263,6 +271,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--select", action="store_true", help="leave-one-author-out search")
     ap.add_argument("--check", action="store_true", help="fit and compare with the committed file")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument(
+        "--ablate",
+        action="append",
+        default=[],
+        metavar="TAG",
+        help="leave out features whose name contains TAG (e.g. 'cue:', 'prev:'); with --out",
+    )
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     prepared = training_answers()
@@ -274,7 +289,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.select:
         select(prepared)
         return 0
-    index, weights, bias = fit(prepared)
+    if args.ablate and args.out == OUT:
+        ap.error("--ablate writes a variant: give it its own --out file")
+    if args.ablate:
+        oof_acc = [
+            agreement(p, decode(p, lp, DECODER))
+            for p, lp in zip(
+                prepared, out_of_fold(prepared, L2, MIN_COUNT, args.ablate), strict=True
+            )
+        ]
+        report(prepared, oof_acc, f"out-of-fold without {args.ablate}")
+    index, weights, bias = fit(prepared, drop=args.ablate)
     meta = {
         "trained_on": sorted(authors),
         "answers": len(prepared),
@@ -283,6 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         "l2": L2,
         "min_count": MIN_COUNT,
         "iterations": ITERATIONS,
+        "without": args.ablate,
     }
     model = make_model(index, weights, bias, DECODER, meta)
     text = json.dumps(model.to_json(), indent=0, sort_keys=False) + "\n"
