@@ -34,6 +34,23 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--pack", metavar="P", help="only this pack")
     q.add_argument("--topic", metavar="T", help="only this topic")
     q.add_argument("--json", action="store_true", help="print JSON")
+    e = sub.add_parser(
+        "export",
+        help="write a take as HTML or PDF, or the history as CSV or JSON",
+        description="voicecoach export TAKE_ID --html FILE [--audio embed|beside] [--pdf FILE]"
+        "  |  voicecoach export --history --csv FILE | --json FILE",
+    )
+    e.add_argument("take_id", nargs="?", type=int, metavar="TAKE_ID", help="the take's number")
+    e.add_argument("--html", metavar="FILE", type=Path, help="one self-contained web page")
+    e.add_argument("--pdf", metavar="FILE", type=Path, help="the same page as PDF")
+    e.add_argument(
+        "--audio",
+        choices=("embed", "beside"),
+        help="with --html: the recording inside the page, or copied beside it",
+    )
+    e.add_argument("--history", action="store_true", help="every analysed take")
+    e.add_argument("--csv", metavar="FILE", type=Path, help="with --history: one row per take")
+    e.add_argument("--json", metavar="FILE", type=Path, help="with --history: analyze --json keys")
     sub.add_parser("gui", help="open the desktop app (the default)")
     return p
 
@@ -45,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_analyze(args)
         if args.command == "questions":
             return _cmd_questions(args)
+        if args.command == "export":
+            return _cmd_export(args)
         from voicecoach.sysdeps import qt_platform_problem
 
         # Checked before Qt loads: a missing X11 library makes Qt abort without naming it.
@@ -121,6 +140,53 @@ def _stderr_progress():
         print(f"\rTranscribing… {fraction * 100:3.0f}%", end="", file=sys.stderr, flush=True)
 
     return show
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    if args.history:
+        if args.take_id is not None or args.html or args.pdf or args.audio:
+            raise VoiceCoachError("--history takes --csv FILE or --json FILE, not a take.")
+        if not (args.csv or args.json):
+            raise VoiceCoachError("Say where: --history --csv FILE or --history --json FILE.")
+    else:
+        if args.csv or args.json:
+            raise VoiceCoachError("--csv and --json export the history: add --history.")
+        if args.take_id is None:
+            raise VoiceCoachError("Which take? `voicecoach export TAKE_ID --html FILE`.")
+        if not (args.html or args.pdf):
+            raise VoiceCoachError("Say where: --html FILE and/or --pdf FILE.")
+        if args.audio and not args.html:
+            raise VoiceCoachError("--audio goes with --html (a PDF cannot hold the recording).")
+    from voicecoach.store.history import History
+    from voicecoach.store.paths import AppPaths
+
+    paths = AppPaths.default()
+    if not paths.db_path.is_file():
+        raise VoiceCoachError(f"No history yet ({paths.db_path} does not exist).")
+    settings = _load_settings()
+    with History(paths.db_path) as history:
+        if args.history:
+            from voicecoach.app.export import export_history
+
+            for out in (args.csv, args.json):
+                if out is not None:
+                    n = export_history(history, out, settings.analysis)
+                    print(f"Wrote {out} ({n} takes)")
+            return 0
+        if args.pdf:
+            from PySide6.QtGui import QGuiApplication
+
+            # the PDF is laid out by Qt; no window is shown, so no display is needed
+            _app = QGuiApplication.instance() or QGuiApplication(
+                ["voicecoach", "-platform", "offscreen"]
+            )
+        from voicecoach.app.export import export_take
+
+        for out, audio in ((args.html, args.audio), (args.pdf, None)):
+            if out is not None:
+                export_take(history, args.take_id, out, settings=settings.analysis, audio=audio)
+                print(f"Wrote {out}")
+    return 0
 
 
 def _cmd_questions(args: argparse.Namespace) -> int:

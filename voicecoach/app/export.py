@@ -192,8 +192,8 @@ class ExportController(QObject):
         )
 
     def export_review(self) -> None:
-        take_id = getattr(self._session, "review_take_id", None)
-        report = self._session.report
+        take_id = self._session.review_take_id()
+        report = self._session.report()
         if take_id is None or report is None:
             self._window.show_notice("Open a review first: there is nothing to export yet.")
             return

@@ -281,6 +281,10 @@ class Session(QObject):
     def report(self) -> Report | None:
         return self._report
 
+    def review_take_id(self) -> int | None:
+        """The history id of the take the review shows (None when it shows none)."""
+        return self._review_take if self._report is not None else None
+
     @property
     def _busy(self) -> bool:
         """Recording or analysing: a new question, take or recording must wait."""
