@@ -97,3 +97,16 @@ def test_last_stretch_split_in_a_pause_before_the_guard_whatever_the_blocks():
         start = parts[-2][0]
         assert split - start >= s.split_every_s * RATE
         assert len(x) - split < s.split_guard_s * RATE + s.split_every_s * RATE + 2 * RATE
+
+
+def test_a_split_point_in_a_pause_that_grows_into_a_cut_is_that_cut():
+    """A split point sits where a cut in its pause would fall, so the stretch transcribed ahead
+    up to it is exactly the finished stretch when the pause turns out long enough to cut."""
+    x, _ = _speech(60, 5, seed=3)
+    cutter = PauseCutter(RATE)
+    seen: set[int] = set()
+    cuts: list[int] = []
+    for i in range(0, len(x), 800):
+        cuts += cutter.push(x[i : i + 800])
+        seen |= set(cutter.splits)
+    assert cuts and any(c in seen for c in cuts)

@@ -29,7 +29,7 @@ class CutSettings:
     cut_silence_s: float = 0.45  # a silence this long is a safe place to cut
     silence_db_above_floor: float = 12.0  # a frame this close to the noise floor is silence
     # Split points inside the stretch in progress (where it may be transcribed ahead of time):
-    split_pause_s: float = 0.2  # a pause this long is a safe place to split ...
+    split_pause_s: float = 0.2  # a pause this long (at least) is a safe place to split ...
     split_every_s: float = 3.0  # ... at most one split point per this much audio ...
     split_guard_s: float = 2.0  # ... and the last stretch is split at the last one this far
     # before its end, so its head had time to be transcribed before the user stopped.
@@ -118,16 +118,21 @@ class PauseCutter:
         return cuts
 
     def _scan_splits(self) -> None:
-        """Split points of the current stretch: the middle of the first `split_pause_s` of a
-        pause, at least `split_every_s` after the stretch start and the previous point. They
-        depend only on audio up to them, so they never move as more audio arrives."""
-        need = max(1, int(round(self._s.split_pause_s / FRAME_S)))
+        """Split points of the current stretch, at least `split_every_s` after the stretch start
+        and the previous point (any pause once a cut is possible): in a pause of `split_pause_s` or more, where a cut in that pause
+        would fall (so if the pause grows into a cut, what was transcribed ahead up to it is the
+        finished stretch). They depend only on audio up to them: they never move later."""
+        cut_need = max(1, int(round(self._s.cut_silence_s / FRAME_S)))
+        at = cut_need - 1 - cut_need // 2  # frames into a pause where next_cut cuts it
+        need = max(int(round(self._s.split_pause_s / FRAME_S)), at + 1)
         every = int(round(self._s.split_every_s / FRAME_S))
+        # Past this, any pause may become the cut: each is a split point, whatever the spacing.
+        may_cut = int(round(self._s.min_chunk_s / FRAME_S)) - cut_need
         for f in range(self._scan, len(self._quiet)):
             self._scan_run = self._scan_run + 1 if self._quiet[f] else 0
             if self._scan_run == need:
-                point = f - need + 1 + need // 2
-                if point - self._last_split >= every:
+                point = f - need + 1 + at
+                if point - self._last_split >= every or point >= may_cut:
                     self._last_split = point
                     self._splits.append((self._start + point) * self._n)
         self._scan = len(self._quiet)
