@@ -119,9 +119,10 @@ class PauseCutter:
 
     def _scan_splits(self) -> None:
         """Split points of the current stretch, at least `split_every_s` after the stretch start
-        and the previous point (any pause once a cut is possible): in a pause of `split_pause_s` or more, where a cut in that pause
-        would fall (so if the pause grows into a cut, what was transcribed ahead up to it is the
-        finished stretch). They depend only on audio up to them: they never move later."""
+        and the previous point (any pause once a cut is possible): in a pause of `split_pause_s`
+        or more, where a cut in that pause would fall (so if the pause grows into a cut, what
+        was transcribed ahead up to it is the finished stretch). They depend only on audio up
+        to them: they never move later."""
         cut_need = max(1, int(round(self._s.cut_silence_s / FRAME_S)))
         at = cut_need - 1 - cut_need // 2  # frames into a pause where next_cut cuts it
         need = max(int(round(self._s.split_pause_s / FRAME_S)), at + 1)
