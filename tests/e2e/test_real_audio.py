@@ -153,7 +153,7 @@ def pulse(tmp_path_factory) -> Iterator[Pulse]:
 
 @pytest.fixture(scope="module")
 def answer():
-    return synthesize(ANSWERS / "short-01.toml")
+    return synthesize(ANSWERS / "short-06.toml")
 
 
 @pytest.fixture(scope="module")
@@ -165,11 +165,26 @@ def transcriber() -> WhisperTranscriber:
 
 
 def best_lag(long: np.ndarray, short: np.ndarray) -> tuple[int, float]:
-    """Where `short` sits inside `long` (FFT cross-correlation) and the normalised peak there."""
-    n = 1 << int(np.ceil(np.log2(len(long) + len(short))))
-    xc = np.fft.irfft(np.fft.rfft(long, n) * np.conj(np.fft.rfft(short, n)), n)
-    lag = int(np.argmax(xc[: len(long) - len(short) + 1]))
-    return lag, ncc(long[lag : lag + len(short)], short)
+    """Where `short` sits inside `long` and the normalised correlation there (FFT-based)."""
+    a, b = np.asarray(long, np.float64), np.asarray(short, np.float64)
+    n = 1 << int(np.ceil(np.log2(len(a) + len(b))))
+    xc = np.fft.irfft(np.fft.rfft(a, n) * np.conj(np.fft.rfft(b, n)), n)[: len(a) - len(b) + 1]
+    energy = np.concatenate([[0.0], np.cumsum(a**2)])
+    local = np.sqrt(np.maximum(energy[len(b) :] - energy[: -len(b)], 0.0))
+    lag = int(np.argmax(xc / (local * np.linalg.norm(b) + 1e-9)))
+    return lag, ncc(a[lag : lag + len(b)], b)
+
+
+def pieces_found(heard: np.ndarray, span: np.ndarray) -> list[tuple[int, int, float]]:
+    """(offset in span, shift into heard, match) for each 0.1 s of `span` that is not silent."""
+    out = []
+    n = RATE // 10
+    for i in range(0, len(span) - n + 1, n):
+        piece = span[i : i + n]
+        if np.sqrt(np.mean(piece**2)) > 0.005:
+            lag, c = best_lag(heard, piece)
+            out.append((i, lag - i, c))
+    return out
 
 
 def ncc(a: np.ndarray, b: np.ndarray) -> float:
@@ -280,8 +295,8 @@ def test_spoken_answer_through_the_real_microphone_and_back(
         recall, precision, _ = filler_scores(report.fillers, shifted(truth.fillers, lead_s))
         assert recall >= 0.8 and precision >= 0.8, (recall, precision)
 
-        # --- playback: the Result section through the real Player into the sink -----------
-        section = next(s for s in report.sections if s.name == "result")
+        # --- playback: the Task section through the real Player into the sink -----------
+        section = next(s for s in report.sections if s.name == "task")
         cap_path = tmp_path / "played.raw"
         with open(cap_path, "wb") as cap:
             parec = subprocess.Popen(
@@ -297,7 +312,7 @@ def test_spoken_answer_through_the_real_microphone_and_back(
             )
         try:
             wait_for(qtbot, lambda: cap_path.stat().st_size > RATE, 10)  # parec is running
-            session.play_section("result")
+            session.play_section("task")
             wait_for(qtbot, lambda: session.player.playing, 5)
             wait_for(
                 qtbot, lambda: not session.player.playing, section.end_s - section.start_s + 10
@@ -311,10 +326,21 @@ def test_spoken_answer_through_the_real_microphone_and_back(
         heard = heard.astype(np.float32) / 32768
         span = take[int(round(section.start_s * RATE)) : int(round(section.end_s * RATE))]
         assert len(heard) > len(span)
-        at, peak = best_lag(heard, span)
-        assert peak > 0.99, f"what the player sent out correlates with the take at {peak:.3f}"
-        first = ncc(heard[at : at + RATE // 10], span[: RATE // 10])
-        assert first > 0.95, f"the section's first 0.1 s did not come out whole ({first:.3f})"
+        # Piece by piece, so a scheduler stall on a loaded machine (the device plays silence
+        # until the callback catches up) is told apart from audio lost, cut or out of order.
+        # (The last 0.1 s of every span was once lost below PortAudio: player.TAIL_S.)
+        found = pieces_found(heard, span)
+        shifts = [shift for _, shift, _ in found]
+        assert shifts == sorted(shifts), (
+            f"pieces missing or out of order (shift per piece): {shifts}"
+        )
+        stalls_s = (shifts[-1] - shifts[0]) / RATE
+        assert stalls_s <= 0.5, f"{stalls_s:.2f} s of silence inserted into the section"
+        for k, (i, shift, c) in enumerate(found):
+            near = {shifts[j] for j in (k - 1, k + 1) if 0 <= j < len(found)}
+            at_stall = bool(near - {shift})  # a piece the stall cut in two matches only partly
+            assert c > (0.5 if at_stall else 0.99), f"{i / RATE:.1f} s into the section: {c:.3f}"
+        assert found[-1][0] + RATE // 10 > len(span) - RATE // 5, "the section's end was not heard"
     finally:
         session.shutdown()
         session.history.close()

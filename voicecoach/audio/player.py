@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 
 MIN_SPEED = 0.5
 MAX_SPEED = 2.0
+# Silence played after a span. When an output stream completes, what is still buffered below
+# PortAudio can be dropped (through ALSA's pulse plugin the last ~0.1 s of every span was lost,
+# found by tests/e2e/test_real_audio.py); the tail makes what is lost silence.
+TAIL_S = 0.25
 
 
 @dataclass(eq=False)
@@ -129,7 +133,8 @@ class Player:
             span.out_rate_hz = stream.rate_hz
             self._paused = paused
             if speed == 1.0:
-                span.buf = _fit(raw, self.rate_hz, stream.rate_hz, stream.channels)
+                buf = _fit(raw, self.rate_hz, stream.rate_hz, stream.channels)
+                span.buf = _with_tail(buf, stream.rate_hz)
             else:
                 threading.Thread(
                     target=self._prepare,
@@ -211,7 +216,8 @@ class Player:
     def _prepare(self, span: _Span, raw: np.ndarray, channels: int) -> None:
         try:
             stretched = time_stretch(raw, self.rate_hz, span.speed)
-            span.buf = _fit(stretched, self.rate_hz, span.out_rate_hz, channels)
+            buf = _fit(stretched, self.rate_hz, span.out_rate_hz, channels)
+            span.buf = _with_tail(buf, span.out_rate_hz)
         except Exception as exc:  # never leave the stream playing silence forever
             log.exception("Time-stretch failed")
             span.buf = np.zeros((0, channels), np.float32)
@@ -246,6 +252,12 @@ class Player:
             span.ended = True
             if self.on_error is not None:
                 self.on_error(str(stream.error))
+
+
+def _with_tail(x: np.ndarray, rate_hz: int) -> np.ndarray:
+    """`x` followed by TAIL_S of silence (frames x channels)."""
+    tail = np.zeros((int(round(TAIL_S * rate_hz)), x.shape[1]), dtype=np.float32)
+    return np.concatenate([x, tail])
 
 
 def _fit(x: np.ndarray, rate_hz: int, out_rate_hz: int, channels: int) -> np.ndarray:
