@@ -178,6 +178,7 @@ class ExportController(QObject):
 
     def __init__(self, session: Any, window: Any) -> None:
         super().__init__(window)
+        self.setObjectName("exportController")
         self._session, self._window = session, window
         self.ask_path = self._ask_path
         self.last_written: Path | None = None

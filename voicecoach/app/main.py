@@ -50,6 +50,7 @@ def wire(session: Any, window: Any, app: QApplication | None = None) -> None:
         rp.set_state(state)
         qp.set_busy(state in ("recording", "analysing"))
         window.analyse_action.setEnabled(state not in ("recording", "analysing"))
+        window.export_review_action.setEnabled(state == "review")
         if state in ("asking", "recording", "analysing"):
             window.show_page("practice")
         if state == "recording":
@@ -125,6 +126,12 @@ def wire(session: Any, window: Any, app: QApplication | None = None) -> None:
                 review.update_sections(review.report())
 
     window.settingsRequested.connect(on_settings_requested)
+
+    # export (File → Export this review…, History → Export history…)
+    from voicecoach.app.export import ExportController
+
+    ExportController(session, window)  # parented to the window
+    window.export_review_action.setEnabled(session.state == "review")
     session.settingsChanged.connect(on_settings_changed)
 
 

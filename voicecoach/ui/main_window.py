@@ -99,6 +99,8 @@ def wants_space(w: QObject, record_button: QWidget | None = None) -> bool:
 class MainWindow(QMainWindow):
     analyseFileRequested = Signal(str)
     settingsRequested = Signal()
+    exportReviewRequested = Signal()
+    exportHistoryRequested = Signal()
     pageChanged = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -233,6 +235,14 @@ class MainWindow(QMainWindow):
             QKeySequence.StandardKey.Open,
             "analyseFileAction",
         )
+        self.export_review_action = action(
+            file_menu,
+            "&Export this review…",
+            self.exportReviewRequested,
+            "Ctrl+E",
+            "exportReviewAction",
+            "Save the review as a web page (HTML) or PDF to share",
+        )
         file_menu.addSeparator()
         action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "quitAction")
 
@@ -297,6 +307,16 @@ class MainWindow(QMainWindow):
             group.addAction(a)
             self.page_actions[name] = a
 
+        history_menu = mb.addMenu("&History")
+        self.export_history_action = action(
+            history_menu,
+            "&Export history…",
+            self.exportHistoryRequested,
+            None,
+            "exportHistoryAction",
+            "Save every analysed take as CSV or JSON",
+        )
+
         help_menu = mb.addMenu("&Help")
         action(help_menu, "&Keyboard shortcuts", self._show_keys, "F1", "keysAction")
         action(help_menu, "&About VoiceCoach", self._about, None, "aboutAction")
@@ -347,6 +367,7 @@ class MainWindow(QMainWindow):
             ("← / → then Enter", "On the timeline: pick a section and play it"),
             ("Ctrl+1 / 2 / 3", "Practice / Review / History"),
             ("Ctrl+O", "Analyse a recorded file"),
+            ("Ctrl+E", "Export this review (HTML or PDF)"),
             ("Ctrl+,", "Settings"),
         ]
         body = "".join(

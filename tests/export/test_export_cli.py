@@ -1,0 +1,79 @@
+"""`voicecoach export`: a take to HTML/PDF, history to CSV/JSON; errors are one line, exit 1."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.export.takes import make_history
+
+
+def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "VOICECOACH_DATA_DIR": str(data_dir)}
+    env.pop("QT_QPA_PLATFORM", None)  # the PDF must work without a display setting
+    return subprocess.run(
+        [sys.executable, "-m", "voicecoach.cli", "export", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+
+
+def test_take_to_html_with_audio_beside_and_pdf(tmp_path: Path):
+    """`export ID --html F --audio beside --pdf G` writes the page, the recording and a PDF."""
+    _paths, ids = make_history(tmp_path / "data", 1)
+    out = tmp_path / "out"
+    out.mkdir()
+    r = run(
+        tmp_path / "data",
+        str(ids[0]),
+        "--html",
+        str(out / "take.html"),
+        "--audio",
+        "beside",
+        "--pdf",
+        str(out / "take.pdf"),
+    )
+    assert r.returncode == 0, r.stderr
+    page = (out / "take.html").read_text(encoding="utf-8")
+    assert 'src="take.wav"' in page and (out / "take.wav").stat().st_size > 1000
+    assert (out / "take.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_history_to_csv_and_json(tmp_path: Path):
+    """`export --history --csv F --json G` writes one row and one entry per analysed take."""
+    _paths, ids = make_history(tmp_path / "data", 3)
+    r = run(
+        tmp_path / "data",
+        "--history",
+        "--csv",
+        str(tmp_path / "h.csv"),
+        "--json",
+        str(tmp_path / "h.json"),
+    )
+    assert r.returncode == 0, r.stderr
+    entries = json.loads((tmp_path / "h.json").read_text(encoding="utf-8"))
+    assert sorted(e["take"]["id"] for e in entries) == ids
+    with (tmp_path / "h.csv").open(encoding="utf-8") as fh:
+        assert len(list(csv.DictReader(fh))) == 3
+
+
+def test_errors_are_one_line_and_nonzero(tmp_path: Path):
+    """Unknown take, missing destination and mixed options each fail with one clear line."""
+    make_history(tmp_path / "data", 1)
+    for args, words in (
+        (["99", "--html", str(tmp_path / "x.html")], "Take 99"),
+        (["1"], "--html FILE"),
+        (["--history", "--html", str(tmp_path / "x.html")], "--history"),
+        (["1", "--csv", str(tmp_path / "x.csv")], "--history"),
+        (["1", "--html", str(tmp_path / "no" / "such" / "x.html")], "Cannot write"),
+    ):
+        r = run(tmp_path / "data", *args)
+        assert r.returncode == 1, (args, r.stderr)
+        assert r.stderr.strip().count("\n") == 0 and "Traceback" not in r.stderr, r.stderr
+        assert r.stderr.startswith("voicecoach: ") and words in r.stderr, r.stderr
