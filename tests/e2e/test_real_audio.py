@@ -18,6 +18,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import dataclasses  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -147,8 +148,19 @@ def pulse(tmp_path_factory) -> Iterator[Pulse]:
     with pytest.MonkeyPatch.context() as mp:
         for k, v in daemon.env.items():
             mp.setenv(k, v)  # read by libpulse when ALSA's pulse plugin opens a stream
+        rescan_portaudio()
         yield daemon
     daemon.stop()
+    rescan_portaudio()  # later tests see this machine's devices, not our dead daemon's
+
+
+def rescan_portaudio() -> None:
+    """PortAudio lists devices once, when it is initialised (at `import sounddevice`): if an
+    earlier test imported it, list them again (sounddevice's documented way to re-scan)."""
+    sd = sys.modules.get("sounddevice")
+    if sd is not None:
+        sd._terminate()
+        sd._initialize()
 
 
 @pytest.fixture(scope="module")
