@@ -307,7 +307,7 @@ class MainWindow(QMainWindow):
             group.addAction(a)
             self.page_actions[name] = a
 
-        history_menu = mb.addMenu("&History")
+        history_menu = mb.addMenu("Hi&story")  # Alt+H is Help
         self.export_history_action = action(
             history_menu,
             "&Export history…",
