@@ -531,6 +531,7 @@ def answer_features(
             hits.append(("finishes the sentence before", " ".join(tokens[:3]), True))
         years, measures, counts = _numbers(tokens, lex)
         kind = "measure" if measures else "count" if counts else "year" if years else None
+        shown_number = (measures or counts or years or [""])[0]
         mid = (words[u.first].start_s + words[u.last].end_s) / 2
         p = (mid - t0) / total if total > 0 else (idx + 0.5) / n
         feats.append(
@@ -545,6 +546,7 @@ def answer_features(
                 start_fillers=lex.start_fillers,
                 cue_hits=hits,
                 number_kind=kind,
+                number_text=shown_number,
             )
         )
     return units, star_model.with_context(feats)
@@ -588,28 +590,41 @@ def _learned_reason(
     model: star_model.StarModel,
     prev_label: int | None,
 ) -> str:
-    """Why a unit landed in section k, in words: what weighed most, and how sure the model was."""
+    """Why a unit landed in section k, in words: the words or grammar that weighed most, its
+    place in the answer when that counted too, and how sure the model was."""
     name = _TITLE[SECTION_NAMES[k]]
     own = max(range(_K), key=lambda j: logp[j])
     sure = round(100 * math.exp(logp[k]))
 
-    def named(j: int) -> list[str]:
-        out: list[str] = []
-        for f, _ in model.strongest(feats, j, n=6):
+    def named(j: int) -> tuple[list[str], str | None]:
+        said: list[str] = []
+        where: str | None = None
+        for f, _ in model.strongest(feats, j, n=8):
             d = star_model.describe(f, feats.shown)
-            if d and d not in out:
-                out.append(d)
-        return out[:2]
+            if d is None:
+                continue
+            if star_model.is_position(f):
+                where = where or d
+            elif d not in said:
+                said.append(d)
+        return said[:2], where
 
     if own != k and prev_label == k:
         other = _TITLE[SECTION_NAMES[own]]
-        why = named(own)
-        said = f": {why[0]}" if why else ""
-        return f"continues the {name} (alone it would read as {other}{said})"
-    why = named(k)
-    if not why:
+        said, where = named(own)
+        why = said[0] if said else where
+        return (
+            f"continues the {name} (alone it would read as {other}: {why})"
+            if why
+            else (f"continues the {name}")
+        )
+    said, where = named(k)
+    if not said and not where:
         return f"continues the {name}" if prev_label == k else f"position in the answer → {name}"
-    return " + ".join(why) + f" → {name} ({sure}% sure)"
+    text = " + ".join(said) if said else f"its place in the answer ({where})"
+    if said and where:
+        text += f" ({where})"
+    return f"{text} → {name} ({sure}% sure)"
 
 
 # --- sections ------------------------------------------------------------------------------

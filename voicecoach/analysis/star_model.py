@@ -158,6 +158,7 @@ def unit_features(
     start_fillers: frozenset[str],
     cue_hits: Sequence[tuple[str, str, bool]] = (),
     number_kind: str | None = None,
+    number_text: str = "",
 ) -> UnitFeatures:
     """Features of one unit. `cue_hits` are star.toml groups that matched: (name, text, at start).
 
@@ -201,7 +202,7 @@ def unit_features(
         if at_start:
             add(f"cuestart:{name}", matched)
     if number_kind:
-        add(f"num:{number_kind}", next((t for t in tokens if _shape(t) != t), ""))
+        add(f"num:{number_kind}", number_text)
     if position is not None:  # unknown while the answer is still being spoken
         third = ("early", "middle", "late")[min(int(position * 3), 2)]
         add(f"pos:{min(int(position * _POSITION_BINS), _POSITION_BINS - 1)}")
@@ -390,7 +391,18 @@ _TENSE_WORDS = {
     "a lesson": "a lesson or aftermath",
     "passive": "something done (passive)",
 }
-_THIRDS = {"early": "early on", "middle": "mid-answer", "late": "late in the answer"}
+_CUE_WORDS = {
+    "someone else as subject": 'opens with "{text}", not "I" or "we"',
+    "I/we doing something": '"{text}…": I or we doing something',
+}
+_POSITION_FEATURES = ("pos:", "first unit", "last unit", "first sentence", "last sentence")
+
+
+def is_position(name: str) -> bool:
+    """A feature that is only about where the unit sits in the answer."""
+    return name.startswith(_POSITION_FEATURES)
+
+
 _POSITION_WORDS = ("at the start", "early on", "early on", "later on", "later on", "near the end")
 
 
@@ -398,8 +410,7 @@ def describe(name: str, shown: Mapping[str, str]) -> str | None:
     """A feature in words a user understands, or None for ones not worth naming."""
     when, bar, inner = name.partition("|")
     if bar:  # a feature read against its place in the answer ("early|t:was/were")
-        said = describe(inner, {inner: shown.get(name, "")} if name in shown else {})
-        return f"{said}, {_THIRDS[when]}" if said else None
+        return describe(inner, {inner: shown[name]} if name in shown else {})
     kind, _, rest = name.partition(":")
     text = shown.get(name, rest)
     if kind in ("w", "b"):
@@ -415,6 +426,8 @@ def describe(name: str, shown: Mapping[str, str]) -> str | None:
             else _TENSE_WORDS.get(rest, rest)
         )
     if kind in ("cue", "cuestart"):
+        if rest in _CUE_WORDS:
+            return _CUE_WORDS[rest].format(text=text)
         return f'{rest} "{text}"'
     if kind == "num":
         return f'a figure ("{text}")' if text else "a figure"
