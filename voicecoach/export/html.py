@@ -72,7 +72,7 @@ TARGET_H = 8.0
 AXIS_H = 18.0
 CAPTION_GAP = 12.0
 CAPTION_H = 38.0
-PDF_TIMELINE_W = 610  # px of QTextDocument's A4 page (about 680 px between the margins)
+PDF_TIMELINE_W = 540  # px: the text width of QTextDocument's A4 page between 15 mm margins
 NS = ' xmlns="http://www.w3.org/2000/svg"'
 SVG_H = BAR_Y + BAR_H + TARGET_GAP + TARGET_H + AXIS_H + CAPTION_GAP + CAPTION_H
 FONT = 'font-family="DejaVu Sans, Segoe UI, Helvetica, Arial, sans-serif"'
@@ -371,7 +371,7 @@ def take_html(
             + "".join(
                 f'<td style="background-color:{pal["surface_alt"]}">'
                 f'<span style="color:{pal["muted"]}; font-size:small">{_e(t.heading.upper())}'
-                f'</span><br><b style="font-size:large">{_e(t.value)}</b><br>'
+                f"</span><br><b>{_e(t.value)}</b><br>"
                 f'<span style="color:{pal["muted"]}">{_e(t.hint)}</span></td>'
                 for t in tiles
             )
