@@ -7,8 +7,11 @@ to rebuild the Report exactly (`report_from_json`) sits beside them.
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import Any
 
+from voicecoach.analysis.timing import clock, whole_s
 from voicecoach.domain import (
     SECTION_NAMES,
     Check,
@@ -158,13 +161,108 @@ def report_from_json(d: dict[str, Any]) -> Report:
     )
 
 
-# --- text summary ----------------------------------------------------------------------------
+# --- figures as shown ------------------------------------------------------------------------
+# Every figure the app shows for a take (review, History, Compare, timeline captions, the text
+# summary, exports) is rounded and worded by these functions and nothing else, so one take reads
+# the same everywhere, and a change between two takes is the difference of the shown figures.
 
 
 def fmt_time(seconds: float) -> str:
     """0:41, 2:05 — how the app writes durations and positions."""
-    s = max(0, int(seconds + 0.5))  # half up, like the timing verdicts
-    return f"{s // 60}:{s % 60:02d}"
+    return clock(seconds)  # half up, like the timing verdicts
+
+
+def fmt_seconds(seconds: float) -> str:
+    """'41 s': a length in whole seconds, rounded as the timing verdicts round it."""
+    return f"{whole_s(seconds)} s"
+
+
+def fillers_per_minute(n_fillers: int, duration_s: float) -> float:
+    """Fillers per minute as shown: one decimal, half up (0.85 → 0.9, never 0.8).
+
+    The duration is taken to the millisecond first, as the stored report keeps it, so a fresh
+    review and the same take reopened from History give the same figure.
+    """
+    d = round(float(duration_s), 3)
+    if d <= 0 or not math.isfinite(d):
+        return 0.0
+    return math.floor(n_fillers * 600.0 / d + 0.5 + 1e-9) / 10.0
+
+
+def fmt_rate(per_minute: float) -> str:
+    """'0.9/min'."""
+    return f"{per_minute:.1f}/min"
+
+
+def pace_shown(wpm: float) -> int:
+    """Words per minute as shown: whole, half up, from the tenth the stored report keeps."""
+    return whole_s(round(float(wpm), 1))
+
+
+def fmt_pace(wpm: float) -> str:
+    """'142 wpm'."""
+    return f"{pace_shown(wpm)} wpm"
+
+
+@dataclass(frozen=True)
+class TakeFigures:
+    """The figures of one take, rounded as shown; the `*_text` properties are the words."""
+
+    duration_s: int
+    sections_s: dict[str, int]  # spoken sections only; a section split in two is summed
+    fillers: int
+    fillers_per_min: float
+    pace_wpm: int
+
+    @property
+    def length_text(self) -> str:
+        return fmt_time(self.duration_s)
+
+    def section_text(self, name: str) -> str:
+        return f"{self.sections_s[name]} s" if name in self.sections_s else "missing"
+
+    @property
+    def rate_text(self) -> str:
+        return fmt_rate(self.fillers_per_min)
+
+    @property
+    def fillers_text(self) -> str:
+        return f"{self.fillers} · {self.rate_text}"
+
+    @property
+    def pace_text(self) -> str:
+        return f"{self.pace_wpm} wpm"
+
+
+def take_figures(report: Report) -> TakeFigures:
+    """The shown figures of a take; every view takes its numbers from here."""
+    from voicecoach.analysis.timing import section_lengths
+
+    return TakeFigures(
+        duration_s=whole_s(report.duration_s),
+        sections_s={n: whole_s(v) for n, v in section_lengths(report.sections).items()},
+        fillers=len(report.fillers),
+        fillers_per_min=fillers_per_minute(len(report.fillers), report.duration_s),
+        pace_wpm=pace_shown(report.pace_wpm),
+    )
+
+
+def fmt_change(before: float | None, after: float | None, unit: str, decimals: int = 0) -> str:
+    """'+3 s', '−0.4/min', 'same': the difference of two *shown* figures (already rounded).
+
+    "same" only when the two shown figures are equal; otherwise the change is exactly what a
+    reader gets by subtracting one shown figure from the other.
+    """
+    if before is None or after is None:
+        return ""
+    scale = 10**decimals
+    d = round(float(after) * scale) - round(float(before) * scale)  # in units of the last digit
+    if d == 0:
+        return "same"
+    return f"{'+' if d > 0 else '−'}{abs(d) / scale:.{decimals}f}{unit}"
+
+
+# --- text summary ----------------------------------------------------------------------------
 
 
 def format_text(report: Report, question_text: str | None = None) -> str:
@@ -175,7 +273,7 @@ def format_text(report: Report, question_text: str | None = None) -> str:
     total = report.targets.total_s
     out.append(
         f"Answer length {fmt_time(report.duration_s)} (target {fmt_time(total)}), "
-        f"{len(report.transcript.words)} words, pace {report.pace_wpm:.0f} wpm"
+        f"{len(report.transcript.words)} words, pace {fmt_pace(report.pace_wpm)}"
     )
     out.append("")
     out.append(f"{'Section':<10} {'From':>6} {'To':>6} {'Length':>7} {'Target':>7}  ")
@@ -184,26 +282,27 @@ def format_text(report: Report, question_text: str | None = None) -> str:
         target = report.targets.for_section(name)
         s = found.get(name)
         if s is None:
-            out.append(f"{name.title():<10} {'—':>6} {'—':>6} {'missing':>7} {target:>6.0f}s")
+            out.append(
+                f"{name.title():<10} {'—':>6} {'—':>6} {'missing':>7} {whole_s(target):>6d}s"
+            )
             continue
-        over = s.duration_s - target
-        note = f"  {over:+.0f} s" if abs(over) >= 1 else ""
+        over = whole_s(s.duration_s) - whole_s(target)
+        note = f"  {over:+d} s" if over else ""
         out.append(
             f"{name.title():<10} {fmt_time(s.start_s):>6} {fmt_time(s.end_s):>6} "
-            f"{s.duration_s:>6.0f}s {target:>6.0f}s{note}"
+            f"{whole_s(s.duration_s):>6d}s {whole_s(target):>6d}s{note}"
         )
     out.append("")
     for v in report.verdicts:
         out.append(f"• {v}")
     if report.verdicts:
         out.append("")
-    minutes = report.duration_s / 60.0
-    per_min = len(report.fillers) / minutes if minutes > 0 else 0.0
+    fig = take_figures(report)
     by_word: dict[str, int] = {}
     for f in report.fillers:
         by_word[f.text] = by_word.get(f.text, 0) + 1
     words = ", ".join(f"{w} ×{n}" for w, n in sorted(by_word.items(), key=lambda kv: -kv[1]))
-    out.append(f"Fillers: {len(report.fillers)} ({per_min:.1f}/min){': ' + words if words else ''}")
+    out.append(f"Fillers: {fig.fillers} ({fig.rate_text}){': ' + words if words else ''}")
     if report.pauses:
         longest = max(p.duration_s for p in report.pauses)
         out.append(f"Pauses: {len(report.pauses)} over the threshold, longest {longest:.1f} s")

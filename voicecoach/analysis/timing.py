@@ -26,10 +26,14 @@ _MINUTE_WORDS = ("", "one", "two", "three", "four", "five", "six", "seven", "eig
 
 
 def whole_s(seconds: float) -> int:
-    """Seconds rounded half up to a whole number (never negative, never banker's rounding)."""
+    """Seconds rounded half up to a whole number (never negative, never banker's rounding).
+
+    Taken to the millisecond first, as stored reports keep times, so a fresh review and the
+    same take reopened from History round alike. Every shown length goes through here.
+    """
     if not math.isfinite(seconds) or seconds <= 0:
         return 0
-    return int(math.floor(seconds + 0.5))
+    return int(math.floor(round(seconds, 3) + 0.5))
 
 
 def clock(seconds: float) -> str:

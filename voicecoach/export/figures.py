@@ -2,10 +2,9 @@
 
 The review's widgets word their figures in Qt modules (`ui/figures_panel.py`,
 `ui/star_timeline.py`, `ui/style.py`), which an export must not import. The figures here are
-built from the same pure pieces (`report.fmt_time`, `analysis.timing`) and
-`tests/export/test_export_matches_review.py` checks, string for string, that they equal what
-the widgets show for the same Report. When the shared formatting functions move into
-`voicecoach/report.py`, these should become calls to them.
+built from the same pure pieces (`report.take_figures`, `report.fmt_time`, `analysis.timing`)
+and `tests/export/test_export_matches_review.py` checks, string for string, that they equal
+what the widgets show for the same Report.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from pathlib import Path
 
 from voicecoach.analysis.timing import section_lengths, section_status, total_status, whole_s
 from voicecoach.domain import SECTION_NAMES, Report
-from voicecoach.report import fmt_time
+from voicecoach.report import fmt_time, take_figures
 from voicecoach.settings import AnalysisSettings
 
 # The app's section colours (Okabe–Ito, as ui/style.py SECTION_COLORS) and labels.
@@ -162,8 +161,7 @@ def figure_tiles(report: Report, settings: AnalysisSettings | None = None) -> li
             f"target {fmt_time(report.targets.total_s)} — {tot.detail}",
         )
     ]
-    minutes = report.duration_s / 60.0 if report.duration_s > 0 else 0.0
-    per_min = len(report.fillers) / minutes if minutes else 0.0
+    fig = take_figures(report)
     by_word: dict[str, int] = {}
     wordless = 0
     for f in report.fillers:
@@ -179,11 +177,11 @@ def figure_tiles(report: Report, settings: AnalysisSettings | None = None) -> li
         Tile(
             "fillers",
             "Fillers",
-            f"{len(report.fillers)} · {per_min:.1f}/min",
+            fig.fillers_text,
             ", ".join(parts) if parts else "none — well done",
         )
     )
-    tiles.append(Tile("pace", "Pace", f"{report.pace_wpm:.0f} wpm", pace_hint(report.pace_wpm)))
+    tiles.append(Tile("pace", "Pace", fig.pace_text, pace_hint(report.pace_wpm)))
     if report.pauses:
         longest = max(report.pauses, key=lambda p: p.duration_s)
         tiles.append(

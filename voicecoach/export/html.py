@@ -30,7 +30,7 @@ from voicecoach.export.figures import (
     text_on,
     total_caption,
 )
-from voicecoach.report import fmt_time
+from voicecoach.report import fmt_seconds, fmt_time
 from voicecoach.settings import AnalysisSettings
 
 AUDIO_TYPES = {
@@ -110,7 +110,7 @@ def timeline_svg(
         )
         if caps[s.name].kind == "over":
             out += _hatch(x(s.start_s + s.target_s), x1, text_on(color))
-        label = f"{SECTION_LABELS[s.name]} {s.duration_s:.0f} s"
+        label = f"{SECTION_LABELS[s.name]} {fmt_seconds(s.duration_s)}"
         if len(label) * 7.5 + 12 > x1 - x0:
             label = SECTION_LABELS[s.name][0]
         if len(label) * 7.5 + 6 <= x1 - x0:

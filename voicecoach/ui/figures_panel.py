@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from voicecoach.analysis.timing import timing_ok
 from voicecoach.domain import Check, Report
-from voicecoach.report import fmt_time
+from voicecoach.report import fmt_time, take_figures
 from voicecoach.settings import AnalysisSettings
 from voicecoach.ui.style import current_theme, icon, set_role
 
@@ -181,8 +181,7 @@ class FiguresPanel(QWidget):
             w.style().polish(w)
 
         # fillers
-        minutes = report.duration_s / 60.0 if report.duration_s > 0 else 0.0
-        per_min = len(report.fillers) / minutes if minutes else 0.0
+        fig = take_figures(report)
         by_word: dict[str, int] = {}
         wordless = 0
         for f in report.fillers:
@@ -191,7 +190,7 @@ class FiguresPanel(QWidget):
             else:
                 by_word[f.text] = by_word.get(f.text, 0) + 1
         top = sorted(by_word.items(), key=lambda kv: (-kv[1], kv[0]))
-        self.fillers.value.setText(f"{len(report.fillers)} · {per_min:.1f}/min")
+        self.fillers.value.setText(fig.fillers_text)
         parts = [f"“{w}” ×{n}" for w, n in top[:4]]
         if wordless:
             # voice with no transcribed word: an "hmm", or speech the model missed
@@ -205,7 +204,7 @@ class FiguresPanel(QWidget):
             else ""
         )
         # pace
-        self.pace.value.setText(f"{report.pace_wpm:.0f} wpm")
+        self.pace.value.setText(fig.pace_text)
         self.pace.hint.setText(pace_hint(report.pace_wpm))
         # pauses
         if report.pauses:

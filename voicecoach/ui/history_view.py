@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voicecoach.domain import SECTION_NAMES
-from voicecoach.report import fmt_time
+from voicecoach.domain import SECTION_NAMES, VoiceCoachError
+from voicecoach.report import TakeFigures, fmt_change, fmt_seconds, fmt_time, take_figures
 from voicecoach.ui.style import SECTION_LABELS, current_theme, section_color, set_icon, set_role
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -39,7 +39,7 @@ STATUS_TEXT = {
     "analysed": "analysed",
     "failed": "failed",
 }
-COLUMNS = ("When", "Question", "Length", "Fillers/min", "Status")
+COLUMNS = ("When", "Question", "Length", "Fillers", "Status")
 
 
 def _when(dt: datetime) -> str:
@@ -50,31 +50,21 @@ def _when(dt: datetime) -> str:
     return local.strftime("%a %d %b, %H:%M")
 
 
-def _fillers_per_min(rj: dict[str, Any] | None) -> float | None:
-    if not rj:
+def take_figures_of(rec: Any) -> TakeFigures | None:
+    """The shown figures of a stored take, as its review shows them (dragged edges applied).
+
+    From the same `report.take_figures` as the review, so History, Compare and the review never
+    disagree about a take. None when the take has no readable report.
+    """
+    if not getattr(rec, "report_json", None):
         return None
-    f = rj.get("fillers") or {}
-    v = f.get("per_minute")
-    return float(v) if v is not None else None
+    from voicecoach.app.export import take_report
 
-
-def section_durations(rj: dict[str, Any] | None) -> dict[str, float]:
-    """Seconds per STAR section from a stored report (a section split in two is summed)."""
-    out: dict[str, float] = {}
-    for s in (rj or {}).get("sections", []):
-        out[s["name"]] = out.get(s["name"], 0.0) + float(
-            s.get("duration_s", s["end_s"] - s["start_s"])
-        )
-    return out
-
-
-def _delta(a: float | None, b: float | None, unit: str, nd: int = 0) -> str:
-    if a is None or b is None:
-        return ""
-    d = float(b) - float(a)
-    if round(d, nd) == 0:
-        return "same"
-    return f"{'+' if d > 0 else '−'}{abs(d):.{nd}f}{unit}"
+    try:
+        report = take_report(rec)
+    except VoiceCoachError:
+        return None
+    return take_figures(report) if report is not None else None
 
 
 class _Filter(QSortFilterProxyModel):
@@ -152,48 +142,43 @@ class CompareView(QFrame):
                 h.setToolTip(rec.created_at.astimezone().strftime("%a %d %b %Y, %H:%M:%S"))
                 h.setText(f"{text} · {_when(rec.created_at)}")
             self.grid.addWidget(h, 0, col)
-        da, db = section_durations(a.report_json), section_durations(b.report_json)
+        fa, fb = take_figures_of(a), take_figures_of(b)
+        if fa is None or fb is None:
+            return
         ta = (a.report_json or {}).get("targets", {})
         rows: list[tuple[str, str, str, str, str]] = []
         for n in SECTION_NAMES:
             target = ta.get(f"{n}_s")
-            tgt = f"  (target {target:.0f} s)" if target else ""
-            va = f"{da[n]:.0f} s" if n in da else "missing"
-            vb = f"{db[n]:.0f} s" if n in db else "missing"
-            rows.append((n, SECTION_LABELS[n] + tgt, va, vb, _delta(da.get(n), db.get(n), " s")))
-        dur_a = (a.report_json or {}).get("audio", {}).get("duration_s", a.duration_s or 0)
-        dur_b = (b.report_json or {}).get("audio", {}).get("duration_s", b.duration_s or 0)
+            tgt = f"  (target {fmt_seconds(target)})" if target else ""
+            change = fmt_change(fa.sections_s.get(n), fb.sections_s.get(n), " s")
+            rows.append(
+                (n, SECTION_LABELS[n] + tgt, fa.section_text(n), fb.section_text(n), change)
+            )
         rows.append(
             (
                 "total",
                 "Total",
-                fmt_time(dur_a or 0),
-                fmt_time(dur_b or 0),
-                _delta(dur_a, dur_b, " s"),
+                fa.length_text,
+                fb.length_text,
+                fmt_change(fa.duration_s, fb.duration_s, " s"),
             )
         )
-        fa = (a.report_json or {}).get("fillers", {})
-        fb = (b.report_json or {}).get("fillers", {})
         rows.append(
             (
                 "fillers",
                 "Fillers",
-                f"{fa.get('total', 0)} ({fa.get('per_minute', 0):.1f}/min)",
-                f"{fb.get('total', 0)} ({fb.get('per_minute', 0):.1f}/min)",
-                _delta(fa.get("per_minute"), fb.get("per_minute"), "/min", 1),
+                fa.fillers_text,
+                fb.fillers_text,
+                fmt_change(fa.fillers_per_min, fb.fillers_per_min, "/min", 1),
             )
         )
         rows.append(
             (
                 "pace",
                 "Pace",
-                f"{(a.report_json or {}).get('pace_wpm', 0):.0f} wpm",
-                f"{(b.report_json or {}).get('pace_wpm', 0):.0f} wpm",
-                _delta(
-                    (a.report_json or {}).get("pace_wpm"),
-                    (b.report_json or {}).get("pace_wpm"),
-                    " wpm",
-                ),
+                fa.pace_text,
+                fb.pace_text,
+                fmt_change(fa.pace_wpm, fb.pace_wpm, " wpm"),
             )
         )
         for r, (key, label, va, vb, change) in enumerate(rows, start=1):
@@ -349,12 +334,16 @@ class HistoryView(QWidget):
             items[1].setText(r.question_text)
             items[1].setToolTip(r.question_text)
             items[1].setData(r.question_text.lower(), SORT_ROLE)
+            fig = take_figures_of(r)
             dur = r.duration_s or 0.0
-            items[2].setText(fmt_time(dur) if r.duration_s else "—")
+            if fig is not None:  # the length the review shows, not the recorder's count
+                items[2].setText(fig.length_text)
+                dur = float(fig.duration_s)
+            else:
+                items[2].setText(fmt_time(dur) if r.duration_s else "—")
             items[2].setData(dur, SORT_ROLE)
-            fpm = _fillers_per_min(r.report_json)
-            items[3].setText(f"{fpm:.1f}" if fpm is not None else "—")
-            items[3].setData(fpm if fpm is not None else -1.0, SORT_ROLE)
+            items[3].setText(fig.rate_text if fig is not None else "—")
+            items[3].setData(fig.fillers_per_min if fig is not None else -1.0, SORT_ROLE)
             status = STATUS_TEXT.get(r.status, r.status)
             items[4].setText(status)
             items[4].setData(status, SORT_ROLE)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from voicecoach.analysis.timing import section_lengths, section_status, total_status, whole_s
 from voicecoach.domain import SECTION_NAMES, Report, Section, SectionTargets
-from voicecoach.report import fmt_time
+from voicecoach.report import fmt_seconds, fmt_time
 from voicecoach.settings import AnalysisSettings
 from voicecoach.ui.style import SECTION_LABELS, current_theme, section_color, section_tint
 
@@ -275,7 +275,7 @@ class StarTimeline(QWidget):
                 p.setOpacity(1.0)
             # label inside when it fits
             p.setFont(bold)
-            label = f"{SECTION_LABELS[s.name]} {s.duration_s:.0f} s"
+            label = f"{SECTION_LABELS[s.name]} {fmt_seconds(s.duration_s)}"
             fm = p.fontMetrics()
             if fm.horizontalAdvance(label) + 12 > r.width():
                 label = SECTION_LABELS[s.name][0]
