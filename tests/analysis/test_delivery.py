@@ -325,3 +325,26 @@ def test_delivery_never_crashes(words, spans, sections, threshold, duration, kin
     assert speech >= 0
     assert pace_wpm(words, speech) >= 0
     assert set(count_pronouns(words)) == {"i", "we"}
+
+
+def test_hint_is_not_a_key_point_the_answer_already_makes():
+    """Protects: 'Say how people were kept informed' is not offered to an answer that says so."""
+    informed = (
+        "Say how people were kept informed: an incident channel, regular updates, a named lead."
+    )
+    q = Question(
+        "incident",
+        "core",
+        "Production incidents",
+        "Tell me about a production incident you were part of.",
+        key_points=("Open with impact: who was affected, how badly.", informed),
+    )
+    opening = "It was a Tuesday night and I was on call. The checkout page started failing. "
+    says_it = (
+        opening + "I kept everyone informed with updates in the incident channel. I rolled back."
+    )
+    silent = opening + "I looked at the logs and I rolled back the release."
+    covered = _check(says_it, "headline", question=q)
+    assert not covered.passed and "Key point" not in covered.detail
+    missing = _check(silent, "headline", question=q)  # the same hint where it is still news
+    assert not missing.passed and missing.detail.endswith(f"Key point: {informed.rstrip('.')}.")

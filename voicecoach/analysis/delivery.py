@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -107,6 +107,51 @@ class Signal:
 
 
 @dataclass(frozen=True)
+class HintCoverage:
+    """When the answer already covers a key point (see `[hint_coverage]` in checks.toml)."""
+
+    stem_chars: int = 5
+    min_words: int = 2
+    head_share: float = 0.66
+    share: float = 0.5
+    ignore: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> HintCoverage:
+        return cls(
+            stem_chars=int(d.get("stem_chars", 5)),
+            min_words=int(d.get("min_words", 2)),
+            head_share=float(d.get("head_share", 0.66)),
+            share=float(d.get("share", 0.5)),
+            ignore=frozenset(norm(w) for w in d.get("ignore", [])),
+        )
+
+    def stem(self, word: str) -> str:
+        return word[: self.stem_chars]
+
+    def content(self, text: str) -> list[str]:
+        """The stems of a text's content words (small and instruction words left out)."""
+        out = []
+        for w in text.split():
+            n = norm(w)
+            if len(n) >= 3 and n not in self.ignore:
+                out.append(self.stem(n))
+        return out
+
+    def covered(self, key_point: str, said: frozenset[str]) -> bool:
+        """Whether the answer (`said`: stems of its words) already makes this key point."""
+        head = self.content(key_point.split(":", 1)[0])
+        every = self.content(key_point)
+        hits = [w for w in every if w in said]
+        if not every or len(hits) < min(self.min_words, len(every)):
+            return False
+        head_hits = sum(1 for w in head if w in said)
+        if head and head_hits / len(head) >= self.head_share:
+            return True
+        return len(hits) / len(every) >= self.share
+
+
+@dataclass(frozen=True)
 class CheckLexicon:
     i_words: frozenset[str]
     we_words: frozenset[str]
@@ -120,6 +165,7 @@ class CheckLexicon:
     max_we_per_i: float
     signals: tuple[Signal, ...]
     hints: Mapping[str, tuple[str, ...]]
+    coverage: HintCoverage = field(default_factory=HintCoverage)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CheckLexicon:
@@ -155,6 +201,7 @@ class CheckLexicon:
             max_we_per_i=float(d.get("i_vs_we", {}).get("max_we_per_i", 1.5)),
             signals=signals,
             hints={k: tuple(norm(w) for w in v) for k, v in d.get("hints", {}).items()},
+            coverage=HintCoverage.from_dict(d.get("hint_coverage", {})),
         )
 
 
@@ -219,7 +266,10 @@ def content_checks(
         ]
     checks += [_signal(a, s) for s in lex.signals]
     if question is not None and question.key_points:
-        checks = [_with_hint(c, question.key_points, lex) for c in checks]
+        said = frozenset(lex.coverage.stem(n) for n in a.norms if n)
+        # a key point the answer already makes is never offered back as advice
+        open_points = [kp for kp in question.key_points if not lex.coverage.covered(kp, said)]
+        checks = [_with_hint(c, open_points, lex) for c in checks]
     return tuple(checks)
 
 
