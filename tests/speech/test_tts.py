@@ -256,3 +256,17 @@ def test_fake_speaker_reports_done_from_another_thread() -> None:
     assert done.calls[0][2] != threading.current_thread().name
     broken = FakeSpeaker(break_after=1)
     assert broken.say("a") and not broken.available and broken.say("b") is False
+
+
+@needs_espeak
+def test_speaking_prints_nothing_on_the_terminal(speakers: list, capfd) -> None:
+    """Protects: pyttsx3's "Audio saved to <temp file>" never reaches stdout or stderr."""
+    sp = Pyttsx3Speaker(TtsSettings(), FakeSoundLayer(speed=0))
+    speakers.append(sp)
+    done = Done()
+    sp.on_done = done
+    capfd.readouterr()
+    assert sp.say(QUESTION) and done.wait()
+    out, err = capfd.readouterr()
+    assert "Audio saved" not in out + err
+    assert "voicecoach-tts-" not in out + err

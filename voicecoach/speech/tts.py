@@ -111,7 +111,26 @@ _STOP = object()
 def _default_engine() -> Any:
     import pyttsx3  # imported here: a broken TTS install must not stop the app from starting
 
-    return pyttsx3.init()
+    engine = pyttsx3.init()
+    _quiet_driver(engine)
+    return engine
+
+
+def _quiet_driver(engine: Any) -> None:
+    """Send the driver's own prints to the log instead of the terminal.
+
+    pyttsx3's espeak driver prints "Audio saved to <file>" on stdout after every
+    `save_to_file`, and every question is synthesised to a temporary file that way. The
+    module's `print` is replaced (that module only; nothing process-wide is redirected).
+    """
+    driver = getattr(getattr(engine, "proxy", None), "_module", None)
+    if driver is None or not hasattr(driver, "buildDriver"):
+        return
+
+    def to_log(*args: Any, **_kw: Any) -> None:
+        log.debug("pyttsx3 driver: %s", " ".join(str(a) for a in args))
+
+    driver.print = to_log
 
 
 @dataclass(eq=False)
