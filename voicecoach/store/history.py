@@ -187,6 +187,40 @@ class History:
         """Analysed takes of one question, newest first: the ones that can be compared."""
         return self._select("WHERE question_id = ? AND status = 'analysed'", (question_id,), limit)
 
+    def list_figures(self) -> list[TakeRecord]:
+        """Analysed takes, newest first, each report without its words, sentences, transcript
+        text, pauses and voiced gaps (SQLite drops them, so a long history is not parsed in
+        Python): enough for figures over the whole history (`report.take_figures`), not for a
+        review. A take with corrections keeps its whole report (they are applied to sentences).
+        """
+        slim = (
+            "CASE WHEN corrections_json IS NULL THEN json_remove(report_json, '$.words',"
+            " '$.sentences', '$.transcript', '$.pauses', '$.voiced_gaps') ELSE report_json END"
+        )
+        sql = (
+            f"SELECT id, created_at, question_id, pack, question_text, audio_path, duration_s,"
+            f" status, error, {slim} AS report_json, corrections_json, model FROM takes"
+            " WHERE status = 'analysed' ORDER BY created_at DESC, id DESC"
+        )
+        try:
+            with self._lock:
+                rows = self._conn.execute(sql).fetchall()
+        except sqlite3.OperationalError:
+            # a damaged report makes json_remove fail the whole query: read them all in Python
+            # (each unreadable one is logged and left without a report, as `list` does)
+            return [r for r in self.list() if r.status == "analysed"]
+        except sqlite3.Error as exc:
+            raise StorageError(
+                f"Could not read the history database {self.db_path} ({exc})."
+            ) from exc
+        out = []
+        for r in rows:
+            rec = self._record(r)
+            if rec.report_json is not None and r["corrections_json"] is None:
+                rec.report_json.update(words=[], pauses=[], transcript="")
+            out.append(rec)
+        return out
+
     def unfinished(self) -> list[TakeRecord]:
         """Takes a crash left 'recording' or 'recorded' whose audio survives, newest first.
 

@@ -1,0 +1,475 @@
+"""ProgressView: trends over time and a per-question ladder of STAR bars, drawn with QPainter.
+
+It is given `TakePoint`s (from `voicecoach.progress`, already reduced to the figures the review
+shows) and only draws them. Colours are read from the current theme at paint time, so the page
+follows light/dark like the review's timeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voicecoach.progress import (
+    COMFORTABLE_WPM,
+    METRICS,
+    MIN_TAKES,
+    MetricKey,
+    Scope,
+    Series,
+    TakePoint,
+    fmt_value,
+    in_scope,
+    question_summary,
+    questions,
+    rolling_mean,
+    scopes,
+    series,
+)
+from voicecoach.report import fmt_time
+from voicecoach.ui.style import SECTION_LABELS, current_theme, section_color, set_role
+
+EMPTY_TEXT = (
+    "Progress appears after three analysed takes.\n\n"
+    "You will see how your answers change over time: length against the target, how much of "
+    "each answer goes on Situation and Task and how much on Action, fillers per minute, pace "
+    "and checks passed — for all takes, per pack or topic, and per question, with each take's "
+    "STAR bar stacked under the one before."
+)
+LADDER_MAX_ROWS = 30
+
+
+def _day(dt: datetime) -> str:
+    return dt.astimezone().strftime("%d %b").lstrip("0")
+
+
+def _alpha(c: QColor, a: int) -> QColor:
+    c = QColor(c)
+    c.setAlpha(a)
+    return c
+
+
+class TrendChart(QWidget):
+    """One figure over time: a dot per take, the 5-take average as a line, the latest value."""
+
+    def __init__(self, key: MetricKey, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.setObjectName(f"trend_{key}")
+        self.setMinimumSize(240, 170)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._series: Series | None = None
+        self._points: dict[int, TakePoint] = {}
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(320, 170)
+
+    def set_series(self, s: Series, points: dict[int, TakePoint]) -> None:
+        self._series = s
+        self._points = points
+        latest = self.latest_text()
+        self.setAccessibleName(f"{s.metric.title}: latest {latest}" if latest else s.metric.title)
+        self.update()
+
+    def latest_text(self) -> str:
+        if self._series is None or not self._series.points:
+            return ""
+        _t, v, take = self._series.points[-1]
+        return fmt_value(self.key, v, self._points.get(take))
+
+    def _range(self, values: list[float]) -> tuple[float, float]:
+        lo, hi = min(values), max(values)
+        if self.key == "time":
+            lo, hi = min(lo, 0.0), max(hi, 0.0)  # the target line is always in view
+        elif self.key in ("setup", "action"):
+            lo, hi = 0.0, max(hi, 50.0)
+        elif self.key == "checks":
+            tot = max((p.checks_total for p in self._points.values()), default=1)
+            lo, hi = 0.0, float(max(tot, hi, 1))
+        elif self.key == "fillers":
+            lo = 0.0
+        elif self.key == "pace":
+            lo, hi = min(lo, COMFORTABLE_WPM[0] - 10), max(hi, COMFORTABLE_WPM[1] + 10)
+        if hi - lo < 1e-9:
+            lo, hi = lo - 1, hi + 1
+        pad = (hi - lo) * 0.08
+        return lo - (
+            pad if self.key not in ("setup", "action", "checks", "fillers") else 0
+        ), hi + pad
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 (Qt override)
+        theme = current_theme()
+        text, muted, accent = theme.color("text"), theme.color("muted"), theme.color("accent")
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        card = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
+        path = QPainterPath()
+        path.addRoundedRect(card, 8, 8)
+        p.fillPath(path, theme.color("surface"))
+        p.setPen(QPen(theme.color("border"), 1))
+        p.drawPath(path)
+        if self._series is None:
+            return
+        m = self._series.metric
+        f = QFont(self.font())
+        f.setBold(True)
+        p.setFont(f)
+        p.setPen(text)
+        p.drawText(QRectF(12, 8, self.width() - 24, 20), Qt.AlignmentFlag.AlignLeft, m.title)
+        latest = self.latest_text()
+        p.setPen(accent)
+        p.drawText(QRectF(12, 8, self.width() - 24, 20), Qt.AlignmentFlag.AlignRight, latest)
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.5, self.font().pointSizeF() - 1.5))
+        p.setFont(small)
+        p.setPen(muted)
+        p.drawText(QRectF(12, self.height() - 22, self.width() - 24, 16), 0, m.better)
+
+        pts = self._series.points
+        values = [v for _t, v, _i in pts]
+        if not values:
+            return
+        plot = QRectF(44, 34, self.width() - 58, self.height() - 34 - 44)
+        lo, hi = self._range(values)
+
+        def y(v: float) -> float:
+            return plot.bottom() - (v - lo) / (hi - lo) * plot.height()
+
+        n = len(values)
+
+        def x(i: int) -> float:
+            return plot.left() + (plot.width() * (i / (n - 1)) if n > 1 else plot.width() / 2)
+
+        # guides: the comfortable pace band, the target line, the axis figures
+        if self.key == "pace":
+            band = QRectF(
+                plot.left(),
+                y(COMFORTABLE_WPM[1]),
+                plot.width(),
+                y(COMFORTABLE_WPM[0]) - y(COMFORTABLE_WPM[1]),
+            )
+            p.fillRect(band, _alpha(theme.color("good"), 30))
+        p.setPen(QPen(theme.color("border"), 1))
+        p.drawLine(QPointF(plot.left(), plot.bottom()), QPointF(plot.right(), plot.bottom()))
+        if self.key == "time":
+            p.setPen(QPen(theme.color("good"), 1, Qt.PenStyle.DashLine))
+            p.drawLine(QPointF(plot.left(), y(0)), QPointF(plot.right(), y(0)))
+        p.setPen(muted)
+        for v in (lo, hi):
+            label = fmt_value(self.key, round(v, m.decimals))
+            if self.key == "checks":
+                label = f"{v:.0f}"
+            p.drawText(
+                QRectF(0, y(v) - 8, plot.left() - 6, 16),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                label.replace("on target", "0 s"),
+            )
+        first, last = pts[0][0], pts[-1][0]
+        axis = QRectF(plot.left(), plot.bottom() + 2, plot.width(), 16)
+        p.drawText(axis, Qt.AlignmentFlag.AlignLeft, _day(first))
+        if n > 1:
+            p.drawText(axis, Qt.AlignmentFlag.AlignRight, _day(last))
+        p.drawText(axis, Qt.AlignmentFlag.AlignHCenter, f"{n} take{'s' if n != 1 else ''}")
+
+        # the takes, faint when there are many; the running average over them
+        r = 3.5 if n <= 40 else 2.0
+        dot = _alpha(accent, 255 if n <= 12 else 90)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(dot)
+        for i, v in enumerate(values):
+            p.drawEllipse(QPointF(x(i), y(v)), r, r)
+        line = values if n <= 12 else rolling_mean(values, 5)
+        if n > 1:
+            p.setPen(QPen(accent, 2))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            trace = QPainterPath(QPointF(x(0), y(line[0])))
+            for i in range(1, n):
+                trace.lineTo(x(i), y(line[i]))
+            p.drawPath(trace)
+        p.setPen(QPen(theme.color("surface"), 2))
+        p.setBrush(accent)
+        p.drawEllipse(QPointF(x(n - 1), y(values[-1])), 4.5, 4.5)
+        p.end()
+
+
+class LadderChart(QWidget):
+    """One question's takes, oldest at the top: each take's STAR bar under the previous one."""
+
+    takeClicked = Signal(int)
+    ROW_H = 24
+    GAP = 8
+    LEFT = 78
+    RIGHT = 56
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("progressLadder")
+        self._takes: tuple[TakePoint, ...] = ()
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def set_takes(self, takes: Sequence[TakePoint]) -> None:
+        self._takes = tuple(takes)[-LADDER_MAX_ROWS:]
+        self.setFixedHeight(self._legend_h() + len(self._takes) * (self.ROW_H + self.GAP) + 8)
+        self.update()
+
+    def rows(self) -> tuple[TakePoint, ...]:
+        return self._takes
+
+    def _legend_h(self) -> int:
+        return 26
+
+    def _row_top(self, i: int) -> float:
+        return self._legend_h() + i * (self.ROW_H + self.GAP)
+
+    def mouseReleaseEvent(self, e) -> None:  # noqa: N802 (Qt override)
+        i = int((e.position().y() - self._legend_h()) // (self.ROW_H + self.GAP))
+        if 0 <= i < len(self._takes) and e.position().y() >= self._legend_h():
+            self.takeClicked.emit(self._takes[i].take_id)
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 (Qt override)
+        theme = current_theme()
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if not self._takes:
+            return
+        muted, text = theme.color("muted"), theme.color("text")
+        # legend
+        x0 = float(self.LEFT)
+        for name, label in SECTION_LABELS.items():
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(section_color(name))
+            p.drawRoundedRect(QRectF(x0, 6, 12, 12), 3, 3)
+            p.setPen(text)
+            w = p.fontMetrics().horizontalAdvance(label)
+            p.drawText(QRectF(x0 + 16, 2, w + 4, 20), Qt.AlignmentFlag.AlignVCenter, label)
+            x0 += 16 + w + 18
+        p.setPen(QPen(muted, 1, Qt.PenStyle.DashLine))
+        p.drawLine(QPointF(x0, 12), QPointF(x0 + 16, 12))
+        p.setPen(muted)
+        p.drawText(QRectF(x0 + 20, 2, 80, 20), Qt.AlignmentFlag.AlignVCenter, "target")
+
+        scale_s = max(max(t.duration_s for t in self._takes), max(t.target_s for t in self._takes))
+        width = self.width() - self.LEFT - self.RIGHT
+        bar_bg = theme.color("surface_alt")
+
+        def x(t: float) -> float:
+            return self.LEFT + max(0.0, min(t, scale_s)) / scale_s * width
+
+        for i, take in enumerate(self._takes):
+            top = self._row_top(i)
+            row = QRectF(self.LEFT, top, width, self.ROW_H)
+            p.setPen(muted)
+            p.drawText(
+                QRectF(0, top, self.LEFT - 10, self.ROW_H),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                _day(take.created_at),
+            )
+            bar = QRectF(self.LEFT, top, x(take.duration_s) - self.LEFT, self.ROW_H)
+            clip = QPainterPath()
+            clip.addRoundedRect(bar, 5, 5)
+            p.save()
+            p.setClipPath(clip)
+            p.fillRect(bar, bar_bg)
+            for name, start, end in take.sections:
+                p.fillRect(
+                    QRectF(x(start), top, x(end) - x(start), self.ROW_H), section_color(name)
+                )
+            p.restore()
+            p.setPen(QPen(muted, 1.5, Qt.PenStyle.DashLine))
+            tx = x(take.target_s)
+            p.drawLine(QPointF(tx, row.top() - 3), QPointF(tx, row.bottom() + 3))
+            p.setPen(theme.color("bad") if take.time_status == "over" else text)
+            p.drawText(
+                QRectF(self.width() - self.RIGHT + 8, top, self.RIGHT - 8, self.ROW_H),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                fmt_time(take.length_s),
+            )
+        p.end()
+
+
+class ProgressView(QWidget):
+    """The Progress page: scope picker, six trend charts, and one question's takes."""
+
+    openRequested = Signal(int)  # a take id, to open its review
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("progressView")
+        self._points: list[TakePoint] = []
+        self._scopes: list[Scope] = []
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 20, 24, 16)
+        outer.setSpacing(12)
+        head = QHBoxLayout()
+        title = QLabel("Progress")
+        set_role(title, "title")
+        head.addWidget(title, 1)
+        scope_label = QLabel("Show")
+        set_role(scope_label, "muted")
+        self.scope = QComboBox()
+        self.scope.setObjectName("progressScope")
+        self.scope.setAccessibleName("Show progress for")
+        self.scope.setMinimumContentsLength(24)
+        scope_label.setBuddy(self.scope)
+        head.addWidget(scope_label)
+        head.addWidget(self.scope)
+        outer.addLayout(head)
+
+        self.empty = QLabel(EMPTY_TEXT)
+        self.empty.setObjectName("progressEmpty")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setMaximumWidth(560)
+        set_role(self.empty, "muted")
+        outer.addWidget(self.empty, 1, Qt.AlignmentFlag.AlignCenter)
+
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("progressScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        body.setObjectName("progressBody")
+        bl = QVBoxLayout(body)
+        bl.setContentsMargins(0, 0, 8, 0)
+        bl.setSpacing(12)
+        grid = QGridLayout()
+        grid.setSpacing(12)
+        self.charts: dict[str, TrendChart] = {}
+        for i, m in enumerate(METRICS):
+            chart = TrendChart(m.key)
+            self.charts[m.key] = chart
+            grid.addWidget(chart, i // 3, i % 3)
+        bl.addLayout(grid)
+
+        qhead = QHBoxLayout()
+        qtitle = QLabel("One question, take by take")
+        set_role(qtitle, "heading")
+        qhead.addWidget(qtitle)
+        qhead.addStretch(1)
+        self.question = QComboBox()
+        self.question.setObjectName("progressQuestion")
+        self.question.setAccessibleName("Question")
+        self.question.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.question.setMinimumContentsLength(40)
+        qhead.addWidget(self.question, 2)
+        bl.addLayout(qhead)
+
+        self.summary = QGridLayout()
+        self.summary.setHorizontalSpacing(24)
+        self.summary.setVerticalSpacing(4)
+        bl.addLayout(self.summary)
+        self.ladder = LadderChart()
+        self.ladder.setToolTip("Click a take to open its review")
+        self.ladder.takeClicked.connect(self.openRequested)
+        bl.addWidget(self.ladder)
+        self.ladder_note = QLabel("")
+        self.ladder_note.setObjectName("progressLadderNote")
+        set_role(self.ladder_note, "muted")
+        bl.addWidget(self.ladder_note)
+        bl.addStretch(1)
+        self.scroll.setWidget(body)
+        outer.addWidget(self.scroll, 1)
+
+        self.scope.currentIndexChanged.connect(self._show_scope)
+        self.question.currentIndexChanged.connect(self._show_question)
+        self._set_empty(True)
+
+    # --- data ----------------------------------------------------------------------------
+
+    def set_points(self, points: Sequence[TakePoint], pack_titles: dict[str, str] | None = None):
+        """All analysed takes (oldest first); keeps the chosen scope and question if they remain."""
+        self._points = list(points)
+        cur_scope = self.scope.currentData()
+        cur_q = self.question.currentData()
+        self._scopes = scopes(self._points, pack_titles)
+        self.scope.blockSignals(True)
+        self.scope.clear()
+        for s in self._scopes:
+            self.scope.addItem(s.label, (s.kind, s.value))
+        keep = next((i for i, s in enumerate(self._scopes) if (s.kind, s.value) == cur_scope), 0)
+        self.scope.setCurrentIndex(keep)
+        self.scope.blockSignals(False)
+        self._set_empty(len(self._points) < MIN_TAKES)
+        self._show_scope(question=cur_q)
+
+    def current_scope(self) -> Scope | None:
+        i = self.scope.currentIndex()
+        return self._scopes[i] if 0 <= i < len(self._scopes) else None
+
+    def _set_empty(self, empty: bool) -> None:
+        self.empty.setVisible(empty)
+        self.scroll.setVisible(not empty)
+        self.scope.setEnabled(not empty)
+
+    def _show_scope(self, *_a, question: str | None = None) -> None:
+        scope = self.current_scope()
+        chosen = in_scope(self._points, scope) if scope is not None else []
+        by_id = {p.take_id: p for p in chosen}
+        for m in METRICS:
+            self.charts[m.key].set_series(series(chosen, m.key), by_id)
+        qs = questions(chosen)
+        self.question.blockSignals(True)
+        self.question.clear()
+        for qid, text, n in qs:
+            self.question.addItem(f"{text}  ({n} take{'s' if n != 1 else ''})", qid)
+            self.question.setItemData(self.question.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
+        if question is not None:
+            self.question.setCurrentIndex(max(0, self.question.findData(question)))
+        self.question.blockSignals(False)
+        self._show_question()
+
+    def _show_question(self, *_a) -> None:
+        while self.summary.count():
+            w = self.summary.takeAt(0).widget()
+            if w is not None:
+                w.hide()
+                w.deleteLater()
+        qid = self.question.currentData()
+        summary = question_summary(self._points, qid) if qid else None
+        if summary is None:
+            self.ladder.set_takes(())
+            self.ladder_note.setText("")
+            return
+        cols = (("first", "FIRST", summary.first), ("best", "BEST", summary.best))
+        cols += (("latest", "LATEST", summary.latest),)
+        for c, (_key, head, take) in enumerate(cols, start=1):
+            h = QLabel(f"{head} · {_day(take.created_at)}")
+            set_role(h, "heading")
+            self.summary.addWidget(h, 0, c)
+        for r, m in enumerate(METRICS, start=1):
+            self.summary.addWidget(QLabel(m.title), r, 0)
+            for c, (key, _head, take) in enumerate(cols, start=1):
+                lbl = QLabel(fmt_value(m.key, take.value(m.key), take))
+                lbl.setObjectName(f"prog_{m.key}_{key}")
+                self.summary.addWidget(lbl, r, c)
+        self.summary.setColumnStretch(4, 1)
+        self.ladder.set_takes(summary.takes)
+        n = len(summary.takes)
+        shown = min(n, LADDER_MAX_ROWS)
+        note = "Each take's STAR bar, oldest at the top; the dashed line is the target."
+        if shown < n:
+            note += f" The latest {shown} of {n} takes are shown."
+        self.ladder_note.setText(note + " Click a bar to open that take.")
+
+    def summary_text(self, metric: str, column: str) -> str:
+        """Text of a per-question cell (column: first, best, latest)."""
+        w = self.findChild(QLabel, f"prog_{metric}_{column}")
+        return w.text() if w is not None else ""
