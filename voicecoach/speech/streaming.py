@@ -70,7 +70,9 @@ class StreamingTranscriber:
     ) -> None:
         self._transcriber = transcriber
         self._on_words = on_words
-        self._speculate = speculate
+        # Speculation hears the same audio again and again: only through the stretch API, whose
+        # result depends on the audio alone (test fakes that name words in call order have none).
+        self._speculate = speculate and hasattr(transcriber, "transcribe_stretch")
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
         self._cutter = PauseCutter(RATE_HZ, settings or CutSettings())
