@@ -131,12 +131,9 @@ def make_history(root: Path, n: int, seed: int = 7, days: float = 60.0):
 def _controller(view, packs, load):
     from voicecoach.app.progress import ProgressController
 
-    def topic_of(qid: str) -> str:
-        q = packs.get(qid)
-        return q.topic if q is not None else ""
-
+    topics = {q.id: q.topic for q in packs.questions()}
     titles = {name: getattr(p, "title", name) for name, p in packs.packs.items()}
-    return ProgressController(view, load, topic_of, lambda: titles)
+    return ProgressController(view, load, lambda qid: topics.get(qid, ""), lambda: titles)
 
 
 def main() -> int:

@@ -83,3 +83,20 @@ class ProgressController(QObject):
             points = []
         self.view.set_points(points, self._pack_titles())
         self._stale = False
+
+
+def wire_progress(session: Any, window: Any) -> ProgressController:
+    """The Progress page's controller, fed by the session's history and the page being shown."""
+
+    topics = {q.id: q.topic for q in session.packs.questions()}
+    ctl = ProgressController(
+        window.progress,
+        session.history.list_figures,
+        lambda qid: topics.get(qid, ""),
+        session.pack_titles,
+        parent=window,
+    )
+    session.historyChanged.connect(ctl.history_changed)
+    window.pageChanged.connect(lambda name: ctl.set_active(name == "progress"))
+    window.progress.openRequested.connect(session.open_take)
+    return ctl

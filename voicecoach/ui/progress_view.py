@@ -106,10 +106,7 @@ class TrendChart(QWidget):
             lo, hi = min(lo, COMFORTABLE_WPM[0] - 10), max(hi, COMFORTABLE_WPM[1] + 10)
         if hi - lo < 1e-9:
             lo, hi = lo - 1, hi + 1
-        pad = (hi - lo) * 0.08
-        return lo - (
-            pad if self.key not in ("setup", "action", "checks", "fillers") else 0
-        ), hi + pad
+        return lo, hi
 
     def paintEvent(self, _event) -> None:  # noqa: N802 (Qt override)
         theme = current_theme()
@@ -143,8 +140,10 @@ class TrendChart(QWidget):
         values = [v for _t, v, _i in pts]
         if not values:
             return
-        plot = QRectF(44, 34, self.width() - 58, self.height() - 34 - 44)
-        lo, hi = self._range(values)
+        plot = QRectF(40, 36, self.width() - 54, self.height() - 36 - 46)
+        axis_lo, axis_hi = self._range(values)
+        pad = (axis_hi - axis_lo) * 0.08  # dots on the edge stay whole
+        lo, hi = axis_lo - pad, axis_hi + pad
 
         def y(v: float) -> float:
             return plot.bottom() - (v - lo) / (hi - lo) * plot.height()
@@ -169,14 +168,12 @@ class TrendChart(QWidget):
             p.setPen(QPen(theme.color("good"), 1, Qt.PenStyle.DashLine))
             p.drawLine(QPointF(plot.left(), y(0)), QPointF(plot.right(), y(0)))
         p.setPen(muted)
-        for v in (lo, hi):
-            label = fmt_value(self.key, round(v, m.decimals))
-            if self.key == "checks":
-                label = f"{v:.0f}"
+        for v in (axis_lo, axis_hi):  # the unit is in the title
+            label = f"{v:+.0f}" if self.key == "time" and v else f"{v:.{m.decimals}f}"
             p.drawText(
                 QRectF(0, y(v) - 8, plot.left() - 6, 16),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                label.replace("on target", "0 s"),
+                label.replace("-", "−"),
             )
         first, last = pts[0][0], pts[-1][0]
         axis = QRectF(plot.left(), plot.bottom() + 2, plot.width(), 16)
