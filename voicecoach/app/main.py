@@ -142,6 +142,11 @@ def wire(session: Any, window: Any, app: QApplication | None = None) -> None:
     from voicecoach.app.export import ExportController
 
     ExportController(session, window)  # parented to the window
+
+    # progress (a page beside History, worked out when shown)
+    from voicecoach.app.progress import wire_progress
+
+    wire_progress(session, window)
     window.export_review_action.setEnabled(session.state == "review")
     session.settingsChanged.connect(on_settings_changed)
 

@@ -1,11 +1,11 @@
-"""MainWindow: left navigation (Practice / Review / History), banners, pages and the menus.
+"""MainWindow: left navigation (Practice, Review, History, Progress), banners, pages, menus.
 
 It holds the widgets and offers a few dialogs; it knows nothing of recording or analysis.
 `voicecoach.app.main.wire` connects it to the Session.
 
 Keyboard: every action is in a menu with its shortcut (Practice: Space record/stop, Ctrl+R read
 again, Ctrl+N new question, Ctrl+T try again; Playback: Space or Ctrl+P play/pause, Ctrl+Left /
-Ctrl+Right 5 s back/forward, Ctrl+Home from the start; View: Ctrl+1..3 pages). Space belongs to
+Ctrl+Right 5 s back/forward, Ctrl+Home from the start; View: Ctrl+1..4 pages). Space belongs to
 the page (record on Practice, play on Review) unless the focused control uses Space itself (a
 button, a list, a check box, the section timeline): see `SpaceKeeper`.
 """
@@ -38,6 +38,7 @@ from voicecoach import __version__
 from voicecoach.settings import Settings
 from voicecoach.ui.banner import Banner
 from voicecoach.ui.history_view import HistoryView
+from voicecoach.ui.progress_view import ProgressView
 from voicecoach.ui.question_panel import QuestionPanel
 from voicecoach.ui.record_panel import RecordPanel
 from voicecoach.ui.review_view import ReviewView
@@ -51,8 +52,13 @@ from voicecoach.ui.style import (
     theme_choice,
 )
 
-PAGES = ("practice", "review", "history")
-PAGE_LABELS = {"practice": "&Practice", "review": "&Review", "history": "&History"}
+PAGES = ("practice", "review", "history", "progress")
+PAGE_LABELS = {
+    "practice": "&Practice",
+    "review": "&Review",
+    "history": "&History",
+    "progress": "Pro&gress",
+}
 AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg *.mp3 *.m4a *.webm);;All files (*)"
 SEEK_STEP_S = 5.0
 
@@ -130,7 +136,12 @@ class MainWindow(QMainWindow):
         self._nav = QButtonGroup(self)
         self._nav.setExclusive(True)
         self.nav_buttons: dict[str, QToolButton] = {}
-        labels = {"practice": "Practice", "review": "Review", "history": "History"}
+        labels = {
+            "practice": "Practice",
+            "review": "Review",
+            "history": "History",
+            "progress": "Progress",
+        }
         for i, name in enumerate(PAGES):
             b = QToolButton()
             b.setObjectName(f"nav_{name}")
@@ -189,7 +200,8 @@ class MainWindow(QMainWindow):
         pl.addStretch(0)
         self.review = ReviewView()
         self.history = HistoryView()
-        for w in (practice, self.review, self.history):
+        self.progress = ProgressView()
+        for w in (practice, self.review, self.history, self.progress):
             self.pages.addWidget(w)
         cl.addWidget(self.pages, 1)
         root.addWidget(content, 1)
@@ -365,7 +377,7 @@ class MainWindow(QMainWindow):
             ("Ctrl+← / Ctrl+→", "Back / forward 5 seconds"),
             ("Ctrl+Home", "Play from the start"),
             ("← / → then Enter", "On the timeline: pick a section and play it"),
-            ("Ctrl+1 / 2 / 3", "Practice / Review / History"),
+            ("Ctrl+1 / 2 / 3 / 4", "Practice / Review / History / Progress"),
             ("Ctrl+O", "Analyse a recorded file"),
             ("Ctrl+E", "Export this review (HTML or PDF)"),
             ("Ctrl+,", "Settings"),
@@ -428,6 +440,7 @@ class MainWindow(QMainWindow):
             "practice": self.record_panel.button,
             "review": self.review.timeline,
             "history": self.history.table,
+            "progress": self.progress.scope,
         }[name]
         if not (target.isEnabled() and target.isVisible()):
             page = self.pages.widget(PAGES.index(name))
