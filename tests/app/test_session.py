@@ -226,7 +226,9 @@ def test_missing_microphone_is_a_banner_and_the_app_keeps_working(
     assert "No microphone found" in banner.text()
     assert not window.status_banner.isHidden()
     assert session.history.list() == []
-    assert window.findChild(QPushButton, "recordButton").isEnabled()
+    # Record now says it cannot work, and why (until a microphone is found)
+    assert not window.findChild(QPushButton, "recordButton").isEnabled()
+    assert "No microphone found" in window.findChild(QLabel, "recordIdleRow").text()
 
 
 def test_cancel_analysis_keeps_the_recording(qtbot, qapp, tmp_path, answer_audio):

@@ -35,6 +35,7 @@ def wire(session: Any, window: Any, app: QApplication | None = None) -> None:
     # practice
     qp.questionChosen.connect(session.choose_question)
     qp.surpriseRequested.connect(session.surprise)
+    qp.filterChanged.connect(session.surprise)  # read aloud, as a question picked in the list
     qp.readAgainRequested.connect(session.read_question)
     rp.recordClicked.connect(session.start_recording)
     rp.stopClicked.connect(session.stop_recording)
@@ -61,6 +62,10 @@ def wire(session: Any, window: Any, app: QApplication | None = None) -> None:
     session.questionChanged.connect(on_question)
     session.stateChanged.connect(on_state)
     session.ttsChanged.connect(qp.set_tts_available)
+    session.inputChanged.connect(rp.set_input_available)
+    from voicecoach.app.device_watch import DeviceWatch
+
+    DeviceWatch(window).changed.connect(lambda: session.check_input(rescan=True))
     session.progressChanged.connect(rp.set_progress)
 
     # review
@@ -108,6 +113,23 @@ def wire(session: Any, window: Any, app: QApplication | None = None) -> None:
     session.noticed.connect(window.show_notice)
     session.warned.connect(lambda text: window.show_notice(text, "warn"))
     session.modelStatusChanged.connect(window.model_status.setText)
+
+    def on_analyse_file(path: str) -> None:
+        from pathlib import Path
+
+        from voicecoach.ui import file_question
+
+        qid = file_question.ask(
+            session.packs,
+            session.question(),
+            Path(path).name,
+            session.settings.analysis.targets.total_s,
+            window,
+        )
+        if qid is not None:  # "" = none of them: the general targets
+            session.analyse_file(path, qid or None)
+
+    window.analyseFilePicked.connect(on_analyse_file)
     window.analyseFileRequested.connect(session.analyse_file)
 
     from voicecoach.app.model_choices import ModelChoices, newest_take_audio

@@ -118,6 +118,7 @@ class Session(QObject):
     modelStatusChanged = Signal(str)
     liveStatusChanged = Signal(object)  # analysis.live.LiveStatus, while recording
     settingsChanged = Signal(object)  # Settings
+    inputChanged = Signal(bool, str)  # a microphone to record from; the reason when not
 
     # cross-thread hand-offs (emitted on engine threads, delivered on the GUI thread)
     _speechDone = Signal(str, bool)
@@ -178,6 +179,7 @@ class Session(QObject):
         self._task: Any = None
         self._analysing_take: int | None = None
         self._queue: list[int] = []  # unfinished takes waiting for analysis
+        self._file_takes: set[int] = set()  # takes of analysed files (no recorder to finish them)
         self._review_take: int | None = None
         self._report: Report | None = None
         self._loaded_audio: Path | None = None
@@ -201,6 +203,7 @@ class Session(QObject):
     def start(self) -> None:
         """Preload the model, announce TTS, list history and offer unfinished takes back."""
         self.ttsChanged.emit(self.speaker.available, self.speaker.unavailable_reason)
+        self.check_input()
         self._preload_model()
         warnings = self._startup_warnings()
         if warnings:
@@ -370,6 +373,33 @@ class Session(QObject):
         rec = self._recorder
         return float(rec.elapsed_s) if rec is not None else 0.0
 
+    def check_input(self, rescan: bool = False) -> None:
+        """Say whether Record can work (`inputChanged`), before anyone presses it.
+
+        `rescan`: devices may have been plugged in or out; ask the device layer to look again
+        (only when nothing is recording or playing, since that restarts PortAudio).
+        """
+        quiet = not (self.player.playing or self.player.paused)
+        look_again = getattr(self.layer, "rescan", None)
+        if rescan and look_again is not None and self._state in ("idle", "review") and quiet:
+            try:
+                # close the finished streams the players keep, or PortAudio cannot restart
+                self.speaker.stop()
+                self.player.stop()
+                look_again()
+            except VoiceCoachError as exc:
+                log.warning("%s", exc)
+        from voicecoach.audio.devices import resolve_device
+
+        reason = ""
+        try:
+            resolve_device(
+                self.layer.list_input_devices(), self.settings.audio.input_device, "input"
+            )
+        except VoiceCoachError as exc:
+            reason = str(exc)
+        self.inputChanged.emit(not reason, reason)
+
     def start_recording(self) -> None:
         if self._busy:
             return
@@ -400,6 +430,7 @@ class Session(QObject):
                 self._forget_take(take_id)
             self._fail(str(exc))
             self._set_state("idle")
+            self.check_input()  # a microphone gone since the last check: Record says so now
             return
         self._recorder, self._take_id, self._take_path = rec, take_id, path
         self._stream = stream
@@ -552,7 +583,8 @@ class Session(QObject):
             return
         assert report is not None
         try:
-            if question is None or question.id == FILE_QUESTION_ID:
+            if question is None or question.id == FILE_QUESTION_ID or take_id in self._file_takes:
+                self._file_takes.discard(take_id)
                 self.history.finish_recording(take_id, report.duration_s)
             self.history.save_report(take_id, to_json(report), report.transcript.model)
         except VoiceCoachError as exc:
@@ -593,21 +625,41 @@ class Session(QObject):
         self._queue.extend(rest)
         self.analyse_take(first)
 
-    def analyse_file(self, path: str | Path) -> None:
-        """Analyse an audio file from disk; it is listed in History (the file is not copied)."""
+    def analyse_file(self, path: str | Path, question_id: str | None = None) -> None:
+        """Analyse an audio file from disk; it is listed in History (the file is not copied).
+
+        `question_id`: the question the answer was for (its targets are used and the take is
+        titled with it); None for a general answer against the default targets.
+        """
         if self._busy:
             self._fail("Finish the current take first.")
             return
         path = Path(path)
+        question: Question | None = None
+        if question_id:
+            try:
+                question = self.packs.get(question_id)
+            except PackError as exc:
+                self._fail(str(exc))
+                return
         try:
-            take_id = self.history.start_take(
-                FILE_QUESTION_ID, "", f"File: {path.name}", path.resolve()
-            )
+            if question is None:
+                take_id = self.history.start_take(
+                    FILE_QUESTION_ID, "", f"File: {path.name}", path.resolve()
+                )
+            else:
+                take_id = self.history.start_take(
+                    question.id, question.pack, question.prompt, path.resolve()
+                )
         except VoiceCoachError as exc:
             self._fail(str(exc))
             return
+        self._file_takes.add(take_id)
+        if question is not None and question is not self._question:
+            self._question = question  # "Try again" in its review retries this question
+            self.questionChanged.emit(question)
         self.refresh_history()
-        self._analyse(take_id, path, None)
+        self._analyse(take_id, path, question)
 
     def _question_for(self, question_id: str) -> Question | None:
         if question_id == FILE_QUESTION_ID:
@@ -804,6 +856,7 @@ class Session(QObject):
     # --- settings ----------------------------------------------------------------------------
 
     def input_devices(self) -> list[str]:
+        self.check_input(rescan=True)  # the Settings list shows what is plugged in now
         try:
             return [d.name for d in self.layer.list_input_devices()]
         except VoiceCoachError as exc:
@@ -831,6 +884,7 @@ class Session(QObject):
         if new.transcriber != old.transcriber and self._transcriber_factory is not None:
             self.transcriber = self._transcriber_factory(new)
             self._preload_model()
+        self.check_input()  # the microphone chosen may be another one now
         self.settingsChanged.emit(new)
 
     # --- shutdown ----------------------------------------------------------------------------

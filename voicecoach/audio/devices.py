@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -266,6 +267,7 @@ class _SdStream:
         self._error: DeviceError | None = None
         self._raw: Any = None
         self._sd = _sd()
+        self.closed = False
         self.rate_hz = 0
         self.channels = 0
         self.blocksize = 0
@@ -317,6 +319,7 @@ class _SdStream:
 
     def close(self) -> None:
         self._stopping = True
+        self.closed = True
         try:
             self._raw.close()
         except Exception as exc:
@@ -447,7 +450,32 @@ class SoundDeviceLayer:
         stream.rate_hz = int(round(stream._raw.samplerate))
         stream.channels = channels
         stream.blocksize = blocksize
+        with _open_lock:
+            _open_streams.add(stream)
         return stream
+
+    def rescan(self) -> bool:
+        """Look for plugged or unplugged devices (PortAudio lists them once, at start-up).
+
+        PortAudio is restarted, which would close streams under their owners, so this does
+        nothing and returns False while any stream opened here is still open.
+        """
+        sd = _sd()
+        with _open_lock:
+            if any(not s.closed for s in _open_streams):
+                return False
+            try:
+                sd._terminate()
+                sd._initialize()
+            except Exception as exc:
+                raise DeviceError(f"Could not look for sound devices again: {exc}") from exc
+        return True
+
+
+# Streams opened by SoundDeviceLayer and not yet closed (rescan must not pull PortAudio from
+# under them). Weak: a stream dropped without close() is PortAudio's to clean up.
+_open_streams: weakref.WeakSet[_SdStream] = weakref.WeakSet()
+_open_lock = threading.Lock()
 
 
 __all__ = [

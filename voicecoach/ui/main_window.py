@@ -103,7 +103,8 @@ def wants_space(w: QObject, record_button: QWidget | None = None) -> bool:
 
 
 class MainWindow(QMainWindow):
-    analyseFileRequested = Signal(str)
+    analyseFileRequested = Signal(str)  # analyse this file (against the general targets)
+    analyseFilePicked = Signal(str)  # picked in File → Analyse a file…: ask its question first
     settingsRequested = Signal()
     exportReviewRequested = Signal()
     exportHistoryRequested = Signal()
@@ -395,7 +396,7 @@ class MainWindow(QMainWindow):
     def _pick_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Analyse a recorded answer", "", AUDIO_FILTER)
         if path:
-            self.analyseFileRequested.emit(path)
+            self.analyseFilePicked.emit(path)
 
     def _about(self) -> None:
         QMessageBox.about(

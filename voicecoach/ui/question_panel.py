@@ -37,6 +37,8 @@ class QuestionPanel(QFrame):
     questionChosen = Signal(str)  # question id
     surpriseRequested = Signal(str, str)  # pack name or "", topic or ""
     readAgainRequested = Signal()
+    # the pack or topic was changed away from the question shown: show one from the new choice
+    filterChanged = Signal(str, str)  # pack name or "", topic or ""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,6 +47,7 @@ class QuestionPanel(QFrame):
         self._packs = None
         self._question: Question | None = None
         self._filling = False
+        self._following = False  # widening the filter to show a question chosen elsewhere
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(20, 16, 20, 16)
@@ -192,6 +195,12 @@ class QuestionPanel(QFrame):
             i = self.question.findData(self._question.id)
             if i >= 0:
                 self._select_quietly(i)
+            elif qs and not self._filling and not self._following:
+                # The question on screen is not in the new pack/topic: it must not stay there
+                # to be answered by mistake. The session picks one from the new choice.
+                self.filterChanged.emit(
+                    self.pack.currentData() or ALL, self.topic.currentData() or ALL
+                )
 
     def _question_changed(self, index: int) -> None:
         if self._filling:
@@ -235,8 +244,12 @@ class QuestionPanel(QFrame):
         i = self.question.findData(q.id)
         if i < 0 and self._packs is not None:
             # chosen from outside the current filter (history, surprise across packs): widen it
-            self.pack.setCurrentIndex(max(0, self.pack.findData(q.pack)))
-            self.topic.setCurrentIndex(0)
+            self._following = True
+            try:
+                self.pack.setCurrentIndex(max(0, self.pack.findData(q.pack)))
+                self.topic.setCurrentIndex(0)
+            finally:
+                self._following = False
             i = self.question.findData(q.id)
         if i >= 0:
             self._select_quietly(i)

@@ -63,6 +63,7 @@ class RecordPanel(QFrame):
         self._timed = True
         self._live_status: Any = None  # analysis.live.LiveStatus from the session
         self._heard: dict[str, float] = {}  # section -> where it began, from live statuses
+        self._no_input = ""  # why there is no microphone to record from ("" when there is)
 
         lay = QHBoxLayout(self)
         lay.setContentsMargins(24, 18, 24, 16)
@@ -182,6 +183,14 @@ class RecordPanel(QFrame):
         self.of_target.setText(f"/ {fmt_time(targets.total_s)}")
         self.of_target.setToolTip(f"Target length for this question: {fmt_time(targets.total_s)}")
 
+    def set_input_available(self, available: bool, reason: str = "") -> None:
+        """Whether there is a microphone: without one, Record is disabled and says why."""
+        self._no_input = "" if available else (reason or "No microphone found.")
+        self.set_state(self._state)
+
+    def input_problem(self) -> str:
+        return self._no_input
+
     def set_live_cues(self, on: bool) -> None:
         self._live_cues = on
         if not on:
@@ -229,7 +238,10 @@ class RecordPanel(QFrame):
         set_icon(self.button, "stop" if recording else "record", "record_text", 22)
         self.button.setToolTip("Stop recording (Space)" if recording else "Start recording (Space)")
         self.button.setAccessibleName(self.button.text())
-        self.button.setEnabled(not analysing)
+        no_mic = bool(self._no_input) and not recording
+        self.button.setEnabled(not analysing and not no_mic)
+        if no_mic:
+            self.button.setToolTip(f"Recording is not available: {self._no_input}")
         if recording:
             self._live_status = None
             self._heard.clear()
@@ -254,6 +266,8 @@ class RecordPanel(QFrame):
             self._show_clock(0.0)
             self.clock_bar.set_heard([])
             self._set_cue(IDLE_HINT, nudge=False)
+        if no_mic and state in ("idle", "review", "asking"):
+            self._set_cue("Recording is not available", nudge=True)
         self._show_status_row()
 
     def _show_status_row(self) -> None:
@@ -265,6 +279,12 @@ class RecordPanel(QFrame):
             self.status_row.setCurrentIndex(1)
         else:
             self.status_row.setCurrentIndex(2)
+            if self._no_input:  # the reason, where the hint would be, until a microphone is back
+                self.idle_row.setText(self._no_input)
+                set_role(self.idle_row, "bad")
+                return
+            if self.idle_row.property("role") != "muted":
+                set_role(self.idle_row, "muted")
             self.idle_row.setText(
                 "Live coaching while you speak: section heard, fillers, nudges."
                 if self._live_cues

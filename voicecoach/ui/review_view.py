@@ -156,6 +156,7 @@ class ReviewView(QWidget):
         self.playback.set_position(0.0)
         self.playback.set_playing(False)
         self.playback.set_context("")
+        self.timeline.set_playhead(None)  # the previous review's playhead must not stay
         self.retry.setVisible(question is not None)
         self._stack.setCurrentIndex(1)
 

@@ -136,6 +136,10 @@ class StarTimeline(QWidget):
         self._playhead_s = t_s
         self.update()
 
+    def playhead_s(self) -> float | None:
+        """Where the playhead is drawn (None: not drawn)."""
+        return self._playhead_s
+
     def captions(self) -> list[Caption]:
         lengths = section_lengths(self._sections)
         return [
