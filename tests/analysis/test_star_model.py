@@ -219,3 +219,14 @@ def test_any_words_give_ordered_units_with_reasons(toks: list[str]) -> None:
     idx = [SECTION_NAMES.index(s.section) for s in got]
     assert idx == sorted(idx)
     assert all(s.reason for s in got)
+
+
+def test_committed_model_is_what_the_corpus_trains() -> None:
+    """tools/train_sections.py rebuilds star_model.json byte for byte from the corpus and code
+    in the repo: a change to the corpus, the features or star.toml without retraining fails."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import train_sections
+
+    assert train_sections.main(["--check"]) == 0
