@@ -3,6 +3,10 @@
 It is given `TakePoint`s (from `voicecoach.progress`, already reduced to the figures the review
 shows) and only draws them. Colours are read from the current theme at paint time, so the page
 follows light/dark like the review's timeline.
+
+Painted with QPainter rather than a plotting library (pyqtgraph): six small fixed charts and a
+bar ladder need no zoom or pan, and painting them here reads the theme exactly as the timeline
+does, with no new dependency and nothing to import at start-up.
 """
 
 from __future__ import annotations
