@@ -46,7 +46,7 @@ def test_fewer_than_three_takes_explains_what_will_appear(view, report):
     """With two takes the page says what it will show instead of drawing empty charts."""
     view.set_points(_points(report, 2))
     empty = view.findChild(QLabel, "progressEmpty")
-    assert empty.isVisible() and "three analysed takes" in empty.text()
+    assert empty.isVisible() and "three analysed takes (you have 2 so far)" in empty.text()
     assert not view.findChild(TrendChart, "trend_pace").isVisible()
 
 

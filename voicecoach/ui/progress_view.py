@@ -48,7 +48,7 @@ from voicecoach.report import fmt_time
 from voicecoach.ui.style import SECTION_LABELS, current_theme, section_color, set_role
 
 EMPTY_TEXT = (
-    "Progress appears after three analysed takes.\n\n"
+    "Progress appears after three analysed takes{so_far}.\n\n"
     "You will see how your answers change over time: length against the target, how much of "
     "each answer goes on Situation and Task and how much on Action, fillers per minute, pace "
     "and checks passed — for all takes, per pack or topic, and per question, with each take's "
@@ -332,7 +332,7 @@ class ProgressView(QWidget):
         head.addWidget(self.scope)
         outer.addLayout(head)
 
-        self.empty = QLabel(EMPTY_TEXT)
+        self.empty = QLabel(EMPTY_TEXT.format(so_far=""))
         self.empty.setObjectName("progressEmpty")
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -408,7 +408,10 @@ class ProgressView(QWidget):
         keep = next((i for i, s in enumerate(self._scopes) if (s.kind, s.value) == cur_scope), 0)
         self.scope.setCurrentIndex(keep)
         self.scope.blockSignals(False)
-        self._set_empty(len(self._points) < MIN_TAKES)
+        n = len(self._points)
+        so_far = f" (you have {n} so far)" if n else ""
+        self.empty.setText(EMPTY_TEXT.format(so_far=so_far))
+        self._set_empty(n < MIN_TAKES)
         self._show_scope(question=cur_q)
 
     def current_scope(self) -> Scope | None:
