@@ -126,7 +126,7 @@ def test_without_working_tts_the_question_is_shown_and_practice_continues(
     session.start()
     q = session.packs.get("warmup-01")
     window.question_panel.questionChosen.emit(q.id)  # asks for it to be read aloud
-    qtbot.waitUntil(lambda: session.state == "idle", timeout=3000)
+    qtbot.waitUntil(lambda: session.state == "idle", timeout=10000)
     assert window.findChild(QLabel, "questionPrompt").text() == q.prompt
     if not speaker.available:
         assert tts and tts[-1][0] is False and "not available" in tts[-1][1]
