@@ -258,6 +258,15 @@ def select(prepared: Sequence[Prepared]) -> None:
     report(prepared, scores, "out-of-fold (one author held out at a time)")
 
 
+def model_text(model: star_model.StarModel) -> str:
+    """The model as JSON with one feature per line, so a retrained model diffs readably."""
+    d = model.to_json()
+    weights = d.pop("weights")
+    head = json.dumps(d, indent=1)
+    rows = ",\n".join(f"  {json.dumps(n)}: {json.dumps(w)}" for n, w in weights.items())
+    return head[:-2] + ',\n "weights": {\n' + rows + "\n }\n}\n"
+
+
 def corpus_digest() -> str:
     h = hashlib.sha256()
     for path in sorted(CORPUS_DIR.glob("*.toml")):
@@ -311,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         "without": args.ablate,
     }
     model = make_model(index, weights, bias, DECODER, meta)
-    text = json.dumps(model.to_json(), indent=0, sort_keys=False) + "\n"
+    text = model_text(model)
     if args.check:
         same = args.out.exists() and args.out.read_text("utf-8") == text
         print("model file is up to date" if same else "model file differs from a fresh fit")
