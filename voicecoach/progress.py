@@ -16,10 +16,8 @@ from typing import Any, Literal
 
 from voicecoach.analysis.timing import total_status, whole_s
 from voicecoach.domain import Report
-from voicecoach.report import take_figures
+from voicecoach.report import COMFORTABLE_WPM, take_figures
 
-# The pace a listener finds comfortable (the review's pace hint says the same).
-COMFORTABLE_WPM = (130, 160)
 # Below this many analysed takes a trend says nothing: the page explains what will appear.
 MIN_TAKES = 3
 

@@ -315,3 +315,35 @@ def format_text(report: Report, question_text: str | None = None) -> str:
         where = f" [{fmt_time(c.at_s)}]" if c.at_s is not None else ""
         out.append(f"{mark} {c.name.replace('_', ' ')}: {c.detail}{where}")
     return "\n".join(out)
+
+
+# --- words shown beside the figures (review, export, progress) ------------------------------
+
+# The pace a listener finds comfortable, words a minute.
+COMFORTABLE_WPM = (130, 160)
+CHECK_LABELS = {
+    "headline": "Headline first",
+    "quantified_result": "Result in numbers",
+    "learning": "What you learned",
+    "because": "Reasons (“because”)",
+    "for_example": "Examples (“for example”)",
+    "but": "Contrast (“but”, “however”)",
+    "i_vs_we": "Your part (“I” vs “we”)",
+}
+
+
+def check_label(name: str) -> str:
+    """A content check's name as the user reads it."""
+    return CHECK_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def pace_hint(wpm: float) -> str:
+    """One line on the pace, against the comfortable range."""
+    lo, hi = COMFORTABLE_WPM
+    if wpm <= 0:
+        return "no speech measured"
+    if wpm < lo:
+        return f"on the slow side — {lo}–{hi} is comfortable"
+    if wpm > hi:
+        return f"a little fast — {lo}–{hi} is comfortable"
+    return f"comfortable ({lo}–{hi})"

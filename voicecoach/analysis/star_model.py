@@ -116,14 +116,6 @@ _POSITION_BINS = 6
 _LEN_BINS = ((3, "1-3"), (7, "4-7"), (15, "8-15"), (1_000_000, "16+"))
 
 
-def _tokens(words: Sequence[Word], first: int, last: int) -> list[str]:
-    out: list[str] = []
-    for w in words[first : last + 1]:
-        raw = w.text.lower().replace("\u2019", "'").replace("%", " percent")
-        out.extend(t for t in (norm(p) for p in raw.split()) if t)
-    return out
-
-
 def _shape(tok: str) -> str:
     if _YEAR.match(tok):
         return "<year>"

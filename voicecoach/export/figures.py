@@ -17,7 +17,14 @@ from pathlib import Path
 
 from voicecoach.analysis.timing import section_lengths, section_status, total_status, whole_s
 from voicecoach.domain import SECTION_NAMES, Report
-from voicecoach.report import fmt_time, take_figures
+from voicecoach.report import (  # noqa: F401 - the review's words, re-exported
+    CHECK_LABELS,
+    COMFORTABLE_WPM,
+    check_label,
+    fmt_time,
+    pace_hint,
+    take_figures,
+)
 from voicecoach.settings import AnalysisSettings
 
 # The app's section colours (Okabe–Ito, as ui/style.py SECTION_COLORS) and labels.
@@ -28,18 +35,6 @@ SECTION_COLORS: dict[str, str] = {
     "result": "#CC79A7",
 }
 SECTION_LABELS: dict[str, str] = {n: n.title() for n in SECTION_NAMES}
-
-# As ui/figures_panel.py words them.
-COMFORTABLE_WPM = (130, 160)
-CHECK_LABELS = {
-    "headline": "Headline first",
-    "quantified_result": "Result in numbers",
-    "learning": "What you learned",
-    "because": "Reasons (“because”)",
-    "for_example": "Examples (“for example”)",
-    "but": "Contrast (“but”, “however”)",
-    "i_vs_we": "Your part (“I” vs “we”)",
-}
 
 
 @cache
@@ -125,21 +120,6 @@ def total_caption(report: Report, settings: AnalysisSettings | None = None) -> C
     if status == "under":
         return Caption("total", head, f"{t - d} s under target", "short")
     return Caption("total", head, "within target", "ok")
-
-
-def check_label(name: str) -> str:
-    return CHECK_LABELS.get(name, name.replace("_", " ").capitalize())
-
-
-def pace_hint(wpm: float) -> str:
-    lo, hi = COMFORTABLE_WPM
-    if wpm <= 0:
-        return "no speech measured"
-    if wpm < lo:
-        return f"on the slow side — {lo}–{hi} is comfortable"
-    if wpm > hi:
-        return f"a little fast — {lo}–{hi} is comfortable"
-    return f"comfortable ({lo}–{hi})"
 
 
 @dataclass(frozen=True)

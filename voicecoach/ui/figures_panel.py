@@ -21,38 +21,18 @@ from PySide6.QtWidgets import (
 
 from voicecoach.analysis.timing import timing_ok
 from voicecoach.domain import Check, Report
-from voicecoach.report import fmt_time, take_figures
+from voicecoach.report import (  # noqa: F401 - CHECK_LABELS, COMFORTABLE_WPM re-exported
+    CHECK_LABELS,
+    COMFORTABLE_WPM,
+    check_label,
+    fmt_time,
+    pace_hint,
+    take_figures,
+)
 from voicecoach.settings import AnalysisSettings
 from voicecoach.ui.style import current_theme, icon, set_role
 
 ONE_COLUMN_BELOW_PX = 400  # the four tiles stack when the panel is narrower than this
-
-COMFORTABLE_WPM = (130, 160)
-
-CHECK_LABELS = {
-    "headline": "Headline first",
-    "quantified_result": "Result in numbers",
-    "learning": "What you learned",
-    "because": "Reasons (“because”)",
-    "for_example": "Examples (“for example”)",
-    "but": "Contrast (“but”, “however”)",
-    "i_vs_we": "Your part (“I” vs “we”)",
-}
-
-
-def check_label(name: str) -> str:
-    return CHECK_LABELS.get(name, name.replace("_", " ").capitalize())
-
-
-def pace_hint(wpm: float) -> str:
-    lo, hi = COMFORTABLE_WPM
-    if wpm <= 0:
-        return "no speech measured"
-    if wpm < lo:
-        return f"on the slow side — {lo}–{hi} is comfortable"
-    if wpm > hi:
-        return f"a little fast — {lo}–{hi} is comfortable"
-    return f"comfortable ({lo}–{hi})"
 
 
 def _card() -> QFrame:
