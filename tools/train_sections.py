@@ -168,10 +168,7 @@ def make_model(
 
 
 def decode(p: Prepared, logp: np.ndarray, dec: star_model.DecoderParams) -> list[int]:
-    lex = sections.load_star_lexicon()
-    costs = sections.DecodeCosts(
-        dec.missing, dec.switch, dec.duration_weight, lex.duration, lex.duration_min_sentences
-    )
+    costs = sections.DecodeCosts.for_model(dec, sections.load_star_lexicon())
     return sections._decode(
         [tuple(float(x) for x in dec.emission_scale * row) for row in logp],  # type: ignore[misc]
         costs,

@@ -300,6 +300,11 @@ class DecodeCosts:
             lex.missing, lex.switch, lex.duration_weight, lex.duration, lex.duration_min_sentences
         )
 
+    @classmethod
+    def for_model(cls, d: star_model.DecoderParams, lex: StarLexicon) -> DecodeCosts:
+        """The model's own costs, with the lexicon's plausible section shares."""
+        return cls(d.missing, d.switch, d.duration_weight, lex.duration, lex.duration_min_sentences)
+
 
 def _decode(
     scores: Sequence[Vec],
@@ -562,9 +567,7 @@ def _assign_learned(
     units, feats = answer_features(words, spans, lex, expected_s)
     logp = model.log_proba(feats)
     d = model.decoder
-    costs = DecodeCosts(
-        d.missing, d.switch, d.duration_weight, lex.duration, lex.duration_min_sentences
-    )
+    costs = DecodeCosts.for_model(d, lex)
     scores = [tuple(float(x) for x in d.emission_scale * row) for row in logp]
     labels = _decode(
         scores,  # type: ignore[arg-type]
