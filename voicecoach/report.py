@@ -347,3 +347,20 @@ def pace_hint(wpm: float) -> str:
     if wpm > hi:
         return f"a little fast — {lo}–{hi} is comfortable"
     return f"comfortable ({lo}–{hi})"
+
+
+def filler_hint(report: Report) -> str:
+    """The line under the filler count: the commonest fillers, then wordless sounds (voice
+    with no transcribed word: an "hmm", or speech the model missed)."""
+    by_word: dict[str, int] = {}
+    wordless = 0
+    for f in report.fillers:
+        if f.kind == "unlabelled":
+            wordless += 1
+        else:
+            by_word[f.text] = by_word.get(f.text, 0) + 1
+    top = sorted(by_word.items(), key=lambda kv: (-kv[1], kv[0]))
+    parts = [f"“{w}” ×{n}" for w, n in top[:4]]
+    if wordless:
+        parts.append(f"{wordless} wordless sound{'s' if wordless != 1 else ''} (hmm?)")
+    return ", ".join(parts) if parts else "none — well done"

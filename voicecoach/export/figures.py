@@ -21,6 +21,7 @@ from voicecoach.report import (  # noqa: F401 - the review's words, re-exported
     CHECK_LABELS,
     COMFORTABLE_WPM,
     check_label,
+    filler_hint,
     fmt_time,
     pace_hint,
     take_figures,
@@ -142,25 +143,7 @@ def figure_tiles(report: Report, settings: AnalysisSettings | None = None) -> li
         )
     ]
     fig = take_figures(report)
-    by_word: dict[str, int] = {}
-    wordless = 0
-    for f in report.fillers:
-        if f.kind == "unlabelled":
-            wordless += 1
-        else:
-            by_word[f.text] = by_word.get(f.text, 0) + 1
-    top = sorted(by_word.items(), key=lambda kv: (-kv[1], kv[0]))
-    parts = [f"“{w}” ×{n}" for w, n in top[:4]]
-    if wordless:
-        parts.append(f"{wordless} wordless sound{'s' if wordless != 1 else ''} (hmm?)")
-    tiles.append(
-        Tile(
-            "fillers",
-            "Fillers",
-            fig.fillers_text,
-            ", ".join(parts) if parts else "none — well done",
-        )
-    )
+    tiles.append(Tile("fillers", "Fillers", fig.fillers_text, filler_hint(report)))
     tiles.append(Tile("pace", "Pace", fig.pace_text, pace_hint(report.pace_wpm)))
     if report.pauses:
         longest = max(report.pauses, key=lambda p: p.duration_s)

@@ -25,6 +25,7 @@ from voicecoach.report import (  # noqa: F401 - CHECK_LABELS, COMFORTABLE_WPM re
     CHECK_LABELS,
     COMFORTABLE_WPM,
     check_label,
+    filler_hint,
     fmt_time,
     pace_hint,
     take_figures,
@@ -162,20 +163,9 @@ class FiguresPanel(QWidget):
 
         # fillers
         fig = take_figures(report)
-        by_word: dict[str, int] = {}
-        wordless = 0
-        for f in report.fillers:
-            if f.kind == "unlabelled":
-                wordless += 1
-            else:
-                by_word[f.text] = by_word.get(f.text, 0) + 1
-        top = sorted(by_word.items(), key=lambda kv: (-kv[1], kv[0]))
+        wordless = sum(f.kind == "unlabelled" for f in report.fillers)
         self.fillers.value.setText(fig.fillers_text)
-        parts = [f"“{w}” ×{n}" for w, n in top[:4]]
-        if wordless:
-            # voice with no transcribed word: an "hmm", or speech the model missed
-            parts.append(f"{wordless} wordless sound{'s' if wordless != 1 else ''} (hmm?)")
-        self.fillers.hint.setText(", ".join(parts) if parts else "none — well done")
+        self.fillers.hint.setText(filler_hint(report))
         self.fillers.hint.setToolTip(
             "Wordless sounds are stretches of voice between words with no word transcribed: "
             "usually an “hmm” or “er”, sometimes speech the model missed. Click the (hmm?) "
