@@ -163,6 +163,9 @@ def test_damaged_model_file_names_the_file(tmp_path: Path) -> None:
         star_model.read_model(bad)
     with pytest.raises(star_model.StarModelError, match="missing"):
         star_model.read_model(tmp_path / "nope.json")
+    bad.write_bytes(b"\xff\xfe\x00garbage from a bad disk")
+    with pytest.raises(star_model.StarModelError, match="damaged"):
+        star_model.read_model(bad)
 
 
 def test_unreadable_model_falls_back_to_the_cue_rules(monkeypatch: pytest.MonkeyPatch) -> None:

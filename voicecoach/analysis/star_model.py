@@ -15,7 +15,6 @@ reason can name what weighed most). Pure numpy; no I/O besides reading that file
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -330,26 +329,20 @@ def model_from_json(d: Mapping[str, Any], source: str = MODEL_FILE) -> StarModel
 
 def read_model(path: Path | None = None) -> StarModel:
     """The bundled model (or the one at `path`). Raises StarModelError naming the file."""
-    if path is None:
-        ref = resources.files("voicecoach.analysis.data").joinpath(MODEL_FILE)
-        source = str(ref)
-        try:
-            raw = ref.read_text("utf-8")
-        except (OSError, FileNotFoundError) as e:
-            raise StarModelError(f"The section model file {source} is missing ({e}).") from e
-    else:
-        source = str(path)
-        try:
-            raw = path.read_text("utf-8")
-        except OSError as e:
-            raise StarModelError(f"The section model file {source} is missing ({e}).") from e
+    src = path or resources.files("voicecoach.analysis.data").joinpath(MODEL_FILE)
+    try:
+        raw = src.read_text("utf-8")
+    except OSError as e:
+        raise StarModelError(f"The section model file {src} is missing ({e}).") from e
+    except UnicodeDecodeError as e:
+        raise StarModelError(f"The section model file {src} is damaged ({e}).") from e
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as e:
-        raise StarModelError(f"The section model file {source} is damaged ({e}).") from e
+        raise StarModelError(f"The section model file {src} is damaged ({e}).") from e
     if not isinstance(data, dict):
-        raise StarModelError(f"The section model file {source} is damaged (not an object).")
-    return model_from_json(data, source)
+        raise StarModelError(f"The section model file {src} is damaged (not an object).")
+    return model_from_json(data, str(src))
 
 
 @lru_cache(maxsize=1)
@@ -433,7 +426,3 @@ def describe(name: str, shown: Mapping[str, str]) -> str | None:
         "first sentence": "in the first sentence",
         "last sentence": "in the last sentence",
     }.get(name)
-
-
-def finite(x: float) -> bool:
-    return not (math.isinf(x) or math.isnan(x))
