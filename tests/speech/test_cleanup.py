@@ -1,0 +1,68 @@
+"""Word clean-up of one stretch: the filler prompt's echoes in pauses (no model needed)."""
+
+from __future__ import annotations
+
+from voicecoach.domain import Word
+from voicecoach.speech.cleanup import _drop_prompt_echoes
+
+
+def test_prompt_echo_in_a_pause_is_dropped():
+    """A burst of lengthless, unsure prompt words in a pause was never said: it is dropped."""
+    words = (
+        Word("timeline.", 25.16, 25.44, 0.98),
+        Word("I", 25.44, 25.44, 0.01),
+        Word("mean,", 25.44, 25.44, 0.01),
+        Word("uh,", 25.44, 25.44, 0.0),
+        Word("uh,", 25.44, 25.44, 0.03),
+        Word("hmm,", 25.44, 25.54, 0.48),
+        Word("hmm,", 25.54, 25.54, 0.64),
+        Word("And", 26.06, 26.3, 0.41),
+    )
+    assert [w.text for w in _drop_prompt_echoes(words)] == ["timeline.", "And"]
+
+
+def test_real_hesitations_and_words_survive_the_echo_rule():
+    """An 'um' with length, and confident words next to a dropped echo, are kept."""
+    words = (
+        Word("So,", 0.5, 0.9, 0.9),
+        Word("um,", 1.1, 1.5, 0.06),
+        Word("we", 1.6, 1.7, 0.99),
+        Word("shipped.", 1.7, 2.2, 0.99),
+        Word("uh,", 2.9, 2.9, 0.01),
+        Word("hmm.", 2.9, 2.9, 0.1),
+        Word("Like", 3.2, 3.5, 0.9),
+    )
+    assert [w.text for w in _drop_prompt_echoes(words)] == ["So,", "um,", "we", "shipped.", "Like"]
+
+
+def test_a_lone_lengthless_hesitation_is_kept():
+    """Whisper often writes a real 'uh' with no length; alone between words it is kept."""
+    words = (Word("deploy,", 1.0, 1.4, 0.9), Word("uh,", 1.5, 1.5, 0.02), Word("we", 1.8, 1.9, 0.9))
+    assert _drop_prompt_echoes(words) == words
+
+
+def test_echoed_prompt_phrase_is_dropped():
+    """'I mean, I mean, I mean' stacked on one instant with guessing probabilities is the
+    prompt's echo: the stack goes, and so do the near-zero-probability words glued to it."""
+    words = (
+        Word("reduced", 61.0, 61.32, 0.97),
+        Word("I", 62.48, 62.85, 0.0005),
+        Word("mean,", 63.1, 63.52, 0.011),
+        Word("I", 63.52, 63.52, 0.08),
+        Word("mean,", 63.52, 63.52, 0.05),
+        Word("I", 63.52, 63.52, 0.49),
+        Word("mean,", 63.52, 63.52, 0.24),
+        Word("The", 65.17, 65.4, 0.77),
+    )
+    assert [w.text for w in _drop_prompt_echoes(words)] == ["reduced", "The"]
+
+
+def test_a_said_i_mean_is_kept():
+    """'I mean' spoken with length and confidence, next to nothing lengthless, stays."""
+    words = (
+        Word("slow.", 1.0, 1.4, 0.9),
+        Word("I", 1.6, 1.7, 0.6),
+        Word("mean,", 1.7, 1.9, 0.7),
+        Word("it", 2.0, 2.1, 0.9),
+    )
+    assert _drop_prompt_echoes(words) == words

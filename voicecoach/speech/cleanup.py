@@ -1,0 +1,276 @@
+"""Whisper's raw words for one stretch to the words we trust, plus the voiced gaps between them.
+
+Whisper still invents words in silences. `clean_segments` drops them by checking the audio
+itself: segments and words with nothing audible under them, unsure words spanning long silences,
+and repeated n-gram loops. Word edges stretched over silence (tiny.en often extends a word to the
+next one) are trimmed to the audible part, so pauses and voiced gaps are measured where they are.
+`clean_stretch` then finds the hums Whisper did not write (voiced gaps), gives a written "um" its
+hum's times, and drops echoes of the filler prompt. Thresholds: docs/decisions/transcription.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from voicecoach.analysis.fillers import is_filled_pause
+from voicecoach.analysis.text import norm
+from voicecoach.analysis.voicing import (
+    HOP_S,
+    find_voiced_gaps,
+    frame_levels_db,
+    noise_floor_db,
+)
+from voicecoach.domain import VoicedGap, Word
+
+log = logging.getLogger(__name__)
+
+RATE_HZ = 16000  # the stretches are 16 kHz mono, as Whisper takes them
+
+# --- thresholds (see docs/decisions/transcription.md) -----------------------------------------
+FRAME_S = HOP_S  # the 10 ms frames of voicing.frame_levels_db
+AUDIBLE_DB_OVER_FLOOR = 10.0  # a 10 ms frame this far over the noise floor holds sound
+SILENT_SEGMENT_AUDIBLE = 0.15  # a segment with less sound than this under its words ...
+UNSURE_SEGMENT_LOGPROB = -0.7  # ... and low confidence or a likely "no speech" ...
+UNSURE_SEGMENT_NO_SPEECH = 0.3  # ... is invented (typically the filler prompt echoed back)
+WORD_CONTEXT_S = 0.25  # a word with no sound within this of its edges ...
+SILENT_WORD_MAX_PROB = 0.5  # ... and lower probability than this is dropped
+EDGE_TRIM_MIN_S = 0.15  # trim a word's edge when it runs over at least this much silence
+LONG_SILENT_WORD_MAX_PROB = 0.3  # unsure word that is mostly silence (< 20% sound): dropped
+LONG_SILENT_WORD_AUDIBLE = 0.2
+LOOP_MAX_REPEATS = 3  # an n-gram repeated more often than this in a row is a decoding loop
+LONE_WORD_MAX_PROB = 0.3  # a word this unsure, alone in a silence, is a guess at a hum ...
+LONE_WORD_ISOLATION_S = 0.5  # ... when no other word is this close on either side
+SNAP_FILLER_S = 0.6  # a voiced gap this close to an "um" Whisper wrote *is* that um
+
+
+@dataclass(frozen=True)
+class Segment:
+    words: tuple[Word, ...]
+    no_speech_prob: float
+    avg_logprob: float
+
+
+def clean_stretch(
+    segments: Sequence[Segment], samples: np.ndarray, min_voiced_gap_s: float
+) -> tuple[tuple[Word, ...], tuple[VoicedGap, ...]]:
+    """One stretch's Whisper segments to cleaned words and voiced gaps (times in the stretch)."""
+    words = clean_segments(segments, samples)
+    gaps = find_voiced_gaps(samples, RATE_HZ, words, min_voiced_gap_s)
+    words, gaps = _snap_fillers_to_gaps(words, gaps)
+    kept = _drop_prompt_echoes(words)
+    if len(kept) != len(words):
+        # The echo's words held the time a real hum may be in: search that time again.
+        gaps = find_voiced_gaps(samples, RATE_HZ, kept, min_voiced_gap_s)
+        words, gaps = _snap_fillers_to_gaps(kept, gaps)
+    return words, gaps
+
+
+class _Loudness:
+    """Which 10 ms frames of the recording hold sound (over the noise floor)."""
+
+    def __init__(self, samples: np.ndarray) -> None:
+        db = frame_levels_db(samples, RATE_HZ)
+        if len(db) == 0:
+            self.audible = np.zeros(0, dtype=bool)
+            return
+        self.audible = db >= noise_floor_db(db) + AUDIBLE_DB_OVER_FLOOR
+
+    def _idx(self, t: float) -> int:
+        return min(max(int(round(t / FRAME_S)), 0), len(self.audible))
+
+    def fraction(self, start_s: float, end_s: float) -> float:
+        a, b = self._idx(start_s), self._idx(end_s)
+        if b <= a:
+            b = min(a + 1, len(self.audible))
+            a = max(b - 1, 0)
+        return float(self.audible[a:b].mean()) if b > a else 0.0
+
+    def audible_span(self, start_s: float, end_s: float) -> tuple[float, float] | None:
+        a, b = self._idx(start_s), self._idx(end_s)
+        hits = np.flatnonzero(self.audible[a:b])
+        if len(hits) == 0:
+            return None
+        return (a + hits[0]) * FRAME_S, (a + hits[-1] + 1) * FRAME_S
+
+
+def clean_segments(segments: Sequence[Segment], samples: np.ndarray) -> tuple[Word, ...]:
+    """Drop invented words, trim word edges stretched over silence, cut decoding loops."""
+    loud = _Loudness(samples)
+    kept: list[Word] = []
+    for seg in segments:
+        if not seg.words:
+            continue
+        start, end = seg.words[0].start_s, seg.words[-1].end_s
+        unsure = (
+            seg.avg_logprob < UNSURE_SEGMENT_LOGPROB
+            or seg.no_speech_prob > UNSURE_SEGMENT_NO_SPEECH
+        )
+        if unsure and loud.fraction(start, end) < SILENT_SEGMENT_AUDIBLE:
+            log.debug("Dropping segment over silence: %s", " ".join(w.text for w in seg.words))
+            continue
+        for w in seg.words:
+            fixed = _fix_word(w, loud)
+            if fixed is not None:
+                kept.append(fixed)
+    return _drop_lone_guesses(_drop_loops(kept))
+
+
+def _fix_word(w: Word, loud: _Loudness) -> Word | None:
+    """The word with silent edges trimmed, or None when it is not under any sound."""
+    # Whisper places hesitation words worst of all (often zero length, a few tenths of a second
+    # off their hum), so they get a wider look around before being called silent.
+    ctx = WORD_CONTEXT_S * (2 if is_filled_pause(w.text) else 1)
+    near = loud.fraction(w.start_s - ctx, w.end_s + ctx)
+    if near == 0.0 and w.probability < SILENT_WORD_MAX_PROB:
+        log.debug("Dropping %r at %.2f s: no sound near it", w.text, w.start_s)
+        return None
+    span = loud.audible_span(w.start_s, w.end_s)
+    if span is None:
+        return w  # sound nearby but not inside: a mistimed real word; leave it
+    if (
+        w.probability < LONG_SILENT_WORD_MAX_PROB
+        and loud.fraction(w.start_s, w.end_s) < LONG_SILENT_WORD_AUDIBLE
+        and w.end_s - w.start_s > 2 * EDGE_TRIM_MIN_S
+    ):
+        log.debug("Dropping %r at %.2f s: mostly silence", w.text, w.start_s)
+        return None
+    start, end = w.start_s, w.end_s
+    if span[0] - start >= EDGE_TRIM_MIN_S:
+        start = span[0]
+    if end - span[1] >= EDGE_TRIM_MIN_S:
+        end = span[1]
+    if (start, end) == (w.start_s, w.end_s):
+        return w
+    return Word(w.text, round(start, 3), round(end, 3), w.probability)
+
+
+_KEY = re.compile(r"[^\w']+")
+
+
+def _drop_loops(words: list[Word]) -> tuple[Word, ...]:
+    """Remove repeats past LOOP_MAX_REPEATS of any 1-8 word n-gram (Whisper decoding loops)."""
+    keys = [_KEY.sub("", w.text.lower()) for w in words]
+    out_w: list[Word] = []
+    out_k: list[str] = []
+    for w, k in zip(words, keys, strict=True):
+        out_w.append(w)
+        out_k.append(k)
+        for n in range(1, 9):
+            reps = LOOP_MAX_REPEATS + 1
+            if len(out_k) < n * reps:
+                break
+            tail = out_k[-n:]
+            if all(out_k[-n * (r + 1) : len(out_k) - n * r] == tail for r in range(1, reps)):
+                del out_w[-n:]
+                del out_k[-n:]
+                log.debug("Dropping decoding loop of %r", " ".join(tail))
+                break
+    return tuple(out_w)
+
+
+def _drop_lone_guesses(words: tuple[Word, ...]) -> tuple[Word, ...]:
+    """Drop very unsure words standing alone in a silence ("Hmm." heard as "Then,").
+
+    Such a word is Whisper's guess at a hum or a noise; once dropped, the voicing search sees the
+    gap and reports the hum as a voiced gap instead. Hesitation words ("um") are kept: the
+    filler prompt makes them unsure by nature.
+    """
+    # Hesitation words do not break the silence: "Damn. Um," over one hum is still a lone guess.
+    real = [i for i, w in enumerate(words) if not is_filled_pause(w.text)]
+    drop: set[int] = set()
+    for k, i in enumerate(real):
+        w = words[i]
+        alone = (k == 0 or words[real[k - 1]].end_s <= w.start_s - LONE_WORD_ISOLATION_S) and (
+            k == len(real) - 1 or words[real[k + 1]].start_s >= w.end_s + LONE_WORD_ISOLATION_S
+        )
+        if alone and w.probability < LONE_WORD_MAX_PROB:
+            log.debug("Dropping lone unsure %r at %.2f s", w.text, w.start_s)
+            drop.add(i)
+    return tuple(w for i, w in enumerate(words) if i not in drop)
+
+
+# The filler prompt is sometimes "heard" in a pause: a burst of hesitation and prompt words
+# stacked on one instant ("I mean, uh, uh, hmm, hmm", or "I mean, I mean, I mean"), no length,
+# near-zero probability.
+PHANTOM_MAX_S = 0.06  # a hesitation word shorter than this, not placed on a hum, was not said
+ECHO_NEIGHBOUR_MAX_S = 0.2  # ... and neither were these unsure words glued to it
+ECHO_NEIGHBOUR_MAX_PROB = 0.5
+ECHO_GUESS_MAX_PROB = 0.05  # a prompt word this unsure, glued to an echo, goes whatever its length
+_ECHO_WORDS = frozenset({"i", "mean", "you", "know", "like", "so", "okay", "ok", "right", "well"})
+
+
+def _drop_prompt_echoes(words: tuple[Word, ...]) -> tuple[Word, ...]:
+    """Drop bursts of lengthless hesitation or prompt words (a real hesitation has been given
+    its hum's times by `_snap_fillers_to_gaps`) together with the short, unsure filler-like
+    words stuck to them. A single lengthless word on its own is kept."""
+    n = len(words)
+    hes = [is_filled_pause(w.text) for w in words]
+    echo = [h or norm(w.text) in _ECHO_WORDS for w, h in zip(words, hes, strict=True)]
+    lengthless = [(w.end_s - w.start_s) < PHANTOM_MAX_S for w in words]
+    drop = [
+        lengthless[i] and (hes[i] or (echo[i] and w.probability < ECHO_NEIGHBOUR_MAX_PROB))
+        for i, w in enumerate(words)
+    ]
+    changed = any(drop)
+    while changed:
+        changed = False
+        for i, w in enumerate(words):
+            if drop[i] or not echo[i]:
+                continue
+            glued = (i > 0 and drop[i - 1]) or (i + 1 < n and drop[i + 1])
+            short_unsure = (
+                w.probability < ECHO_NEIGHBOUR_MAX_PROB
+                and (w.end_s - w.start_s) < ECHO_NEIGHBOUR_MAX_S
+            )
+            if glued and (short_unsure or w.probability < ECHO_GUESS_MAX_PROB):
+                drop[i] = changed = True
+    # An echo is a burst: a lone lengthless "uh" between real words is usually a real one.
+    i = 0
+    while i < n:
+        j = i
+        while j < n and drop[j]:
+            j += 1
+        if j - i == 1:
+            drop[i] = False
+        i = max(j, i + 1)
+    return tuple(w for w, d in zip(words, drop, strict=True) if not d)
+
+
+def _snap_fillers_to_gaps(
+    words: tuple[Word, ...], gaps: tuple[VoicedGap, ...]
+) -> tuple[tuple[Word, ...], tuple[VoicedGap, ...]]:
+    """Give an "um" Whisper wrote the times of the hum beside it, and drop that voiced gap.
+
+    Whisper times hesitation words badly (often zero length, or over the next word), so the hum
+    it *did* write down also shows up as a voiced gap next to it: counted twice, heard at the
+    wrong place on replay. A gap within SNAP_FILLER_S of a neighbouring filled-pause word is
+    that word.
+    """
+    if not gaps:
+        return words, gaps
+    out = list(words)
+    starts = [w.start_s for w in words]
+    kept_gaps = []
+    snapped: set[int] = set()
+    for g in gaps:
+        # The words right before and after the gap (gaps lie between words).
+        j = int(np.searchsorted(starts, g.start_s))
+        best, best_d = None, SNAP_FILLER_S
+        for i in (j - 1, j):
+            if 0 <= i < len(out) and i not in snapped and is_filled_pause(out[i].text):
+                d = max(out[i].start_s - g.end_s, g.start_s - out[i].end_s, 0.0)
+                if d <= best_d:
+                    best, best_d = i, d
+        if best is None:
+            kept_gaps.append(g)
+            continue
+        w = out[best]
+        out[best] = Word(w.text, g.start_s, g.end_s, w.probability)
+        snapped.add(best)
+    out.sort(key=lambda w: w.start_s)
+    return tuple(out), tuple(kept_gaps)
