@@ -8,6 +8,8 @@ never drop a user's data.
 History of versions:
   1  takes(id, created_at, question_id, audio_path, status, report_json)
   2  + pack, question_text, duration_s, error, corrections_json, model; indexes
+  3  + takes.interview_id, interview_pos, kind, thinking_s, story_id; tables interviews,
+     stories, story_questions (mock interviews and the story bank)
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import sqlite3
 from collections.abc import Callable
 from importlib import resources
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 Step = Callable[[sqlite3.Connection], None]
 
@@ -48,5 +50,22 @@ def _v1_to_v2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX takes_created ON takes (created_at)")
 
 
+def _v2_to_v3(conn: sqlite3.Connection) -> None:
+    for column in (
+        "interview_id INTEGER",
+        "interview_pos INTEGER",
+        "kind TEXT NOT NULL DEFAULT 'answer'",
+        "thinking_s REAL",
+        "story_id INTEGER",
+    ):
+        conn.execute(f"ALTER TABLE takes ADD COLUMN {column}")
+    conn.execute("CREATE INDEX takes_interview ON takes (interview_id, interview_pos)")
+    # The new tables are exactly as schema.sql makes them for a fresh database.
+    sql = schema_sql()
+    for table in ("interviews", "stories", "story_questions"):
+        start = sql.index(f"CREATE TABLE {table} (")
+        conn.execute(sql[start : sql.index(");", start) + 2])
+
+
 # MIGRATIONS[n] moves a database from version n to n + 1.
-MIGRATIONS: dict[int, Step] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Step] = {1: _v1_to_v2, 2: _v2_to_v3}
