@@ -14,6 +14,19 @@ def test_round_trip(tmp_path):
     assert Settings.load(path).tts.rate_wpm == 140
 
 
+def test_interview_settings_round_trip(tmp_path):
+    """The mock-interview settings are saved and read back; a settings file from before they
+    existed gets their defaults."""
+    data = {"interview": {"questions": 6, "follow_ups": False, "silence_stop_s": 4}}
+    s = Settings.from_dict(data)
+    path = tmp_path / "settings.json"
+    s.save(path)
+    back = Settings.load(path)
+    assert (back.interview.questions, back.interview.follow_ups) == (6, False)
+    assert back.interview.silence_stop_s == 4.0
+    assert Settings.from_dict({"tts": {}}).interview == Settings().interview
+
+
 def test_partial_and_wrong_types_keep_defaults(tmp_path):
     """Unknown keys and wrongly typed values fall back to defaults instead of crashing."""
     s = Settings.from_dict(

@@ -72,12 +72,24 @@ class UiSettings:
 
 
 @dataclass(frozen=True)
+class InterviewSettings:
+    """A mock interview: a run of questions, each with an optional follow-up."""
+
+    questions: int = 5  # 3..8 questions in a run
+    follow_ups: bool = True  # read one follow-up after each answer
+    silence_stop_s: float = 3.0  # after speech, this much silence ends the answer (0 = off)
+    thinking_max_s: float = 10.0  # silence before the first word counted as thinking time
+    follow_up_target_s: float = 45.0  # used when the pack gives no follow-up target
+
+
+@dataclass(frozen=True)
 class Settings:
     transcriber: TranscriberSettings = field(default_factory=TranscriberSettings)
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     tts: TtsSettings = field(default_factory=TtsSettings)
     ui: UiSettings = field(default_factory=UiSettings)
+    interview: InterviewSettings = field(default_factory=InterviewSettings)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
