@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,28 +26,17 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtGui import QGuiApplication, QImage  # noqa: E402
 
+from tests.browser import BROWSER, chromium  # noqa: E402
+
 FIXTURE = "balanced-01"
 SHOT = ROOT / "docs" / "screenshots" / "export.png"
 MAX_PNG_BYTES = 200_000
 
 
 def chromium_shot(page: Path, png: Path, profile: Path, size: str = "1000,1900") -> None:
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
+    if BROWSER is None:
         raise SystemExit("Chromium is not installed (apt-get install chromium).")
-    flags = [
-        "--headless",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        f"--user-data-dir={profile}",
-        f"--screenshot={png}",
-        f"--window-size={size}",
-    ]
-    if os.geteuid() == 0:
-        flags.append("--no-sandbox")
-    subprocess.run([browser, *flags, page.as_uri()], capture_output=True, timeout=120, check=True)
+    chromium(profile, f"--screenshot={png}", f"--window-size={size}", page.as_uri(), check=True)
 
 
 def _quantize(img: QImage) -> QImage:

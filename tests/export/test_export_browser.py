@@ -7,7 +7,6 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import shutil  # noqa: E402
 import subprocess  # noqa: E402
 from datetime import datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -16,25 +15,15 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PySide6.QtGui import QColor, QImage  # noqa: E402
 
+from tests.browser import BROWSER  # noqa: E402
+from tests.browser import chromium as run_chromium  # noqa: E402
 from tests.ui.sample_report import QUESTION, sample_report  # noqa: E402
 from voicecoach.export import TakeInfo, take_html  # noqa: E402
 from voicecoach.export.figures import SECTION_COLORS, light_palette  # noqa: E402
 
-BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
-
 
 def chromium(tmp: Path, *args: str) -> subprocess.CompletedProcess:
-    flags = [
-        "--headless",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        f"--user-data-dir={tmp / 'profile'}",
-    ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        flags.append("--no-sandbox")  # Chromium refuses to run as root with its sandbox
-    return subprocess.run([BROWSER, *flags, *args], capture_output=True, text=True, timeout=120)
+    return run_chromium(tmp / "profile", *args)
 
 
 def _pixels(img: QImage) -> np.ndarray:
