@@ -14,7 +14,7 @@ import random as _random
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -31,7 +31,7 @@ MAX_TARGET_S = 3600.0  # a larger figure is almost surely a typo (milliseconds, 
 
 _TOP_FIELDS = ("pack", "defaults", "questions")
 _PACK_FIELDS = ("id", "title", "description", "kind")
-_DEFAULTS_FIELDS = ("targets",)
+_DEFAULTS_FIELDS = ("targets", "follow_up_target_s")
 _SECTION_FIELDS = tuple(f"{name}_s" for name in SECTION_NAMES)
 _TARGET_FIELDS = (*_SECTION_FIELDS, "total_s")
 _QUESTION_FIELDS = (
@@ -47,6 +47,7 @@ _QUESTION_FIELDS = (
     "follow_ups",
     "targets",
     "kind",
+    "follow_up_target_s",
 )
 # Ids travel through CLI arguments, file names and database rows, so keep them plain.
 _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
@@ -69,6 +70,10 @@ class Pack:
     default_targets: SectionTargets
     questions: tuple[Question, ...]
     source: str = ""  # where it was loaded from, for messages
+    # seconds a follow-up answer is timed against: the pack's `[defaults]` and per question
+    # (question id -> seconds); None/absent: the app's setting (InterviewSettings)
+    follow_up_target_s: float | None = None
+    follow_up_targets: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,13 @@ class PackSet:
                 continue
             out.extend(q for q in p.questions if topic is None or _same(q.topic, topic))
         return out
+
+    def follow_up_target_s(self, question: Question) -> float | None:
+        """The question's own follow-up target, else its pack's; None when neither gives one."""
+        p = self.packs.get(question.pack)
+        if p is None:
+            return None
+        return p.follow_up_targets.get(question.id, p.follow_up_target_s)
 
     def topics(self, pack: str | None = None) -> list[str]:
         """Distinct topics in the order they first appear."""
@@ -199,7 +211,7 @@ class _Loader:
         header = _parse_header(doc, label.removesuffix(".toml"), file_problems)
         if header is None:
             return
-        name, title, description, kind, targets = header
+        name, title, description, kind, targets, fu_target = header
         if name in self.packs:
             file_problems.add(
                 "pack.id",
@@ -208,13 +220,24 @@ class _Loader:
             )
             return
         questions: list[Question] = []
+        fu_targets: dict[str, float] = {}
         for index, item in enumerate(doc["questions"], start=1):
             q = self._question(item, index, label, name, kind, targets)
             if q is not None:
                 questions.append(q)
+                if "follow_up_target_s" in item:  # checked in _question
+                    fu_targets[q.id] = float(item["follow_up_target_s"])
         if questions:
             self.packs[name] = Pack(
-                name, title, description, kind, targets, tuple(questions), source=str(f)
+                name,
+                title,
+                description,
+                kind,
+                targets,
+                tuple(questions),
+                source=str(f),
+                follow_up_target_s=fu_target,
+                follow_up_targets=fu_targets,
             )
 
     def _read(self, f: Path | Traversable, label: str) -> dict[str, Any] | None:
@@ -270,6 +293,8 @@ class _Loader:
         targets = pack_targets
         if "targets" in item:
             targets = _targets(item["targets"], pack_targets, "targets", p) or pack_targets
+        if "follow_up_target_s" in item:
+            _seconds(item["follow_up_target_s"], "follow_up_target_s", p)
         if p.count:
             return None
         return Question(
@@ -287,7 +312,7 @@ class _Loader:
 
 def _parse_header(
     doc: dict[str, Any], stem: str, p: _Problems
-) -> tuple[str, str, str, Kind, SectionTargets] | None:
+) -> tuple[str, str, str, Kind, SectionTargets, float | None] | None:
     """The `[pack]` and `[defaults]` tables; None (with problems added) if the pack is unusable."""
     before = p.count
     p.unknown(doc, _TOP_FIELDS)
@@ -303,6 +328,7 @@ def _parse_header(
     description = _text(head, "description", p, required=False, prefix="pack.")
     kind = _choice(head, "kind", KINDS, "star", p, prefix="pack.")
     targets = SectionTargets()
+    fu_target: float | None = None
     defaults = doc.get("defaults", {})
     if not isinstance(defaults, dict):
         p.add("defaults", "must be a table ([defaults])")
@@ -310,12 +336,14 @@ def _parse_header(
         p.unknown(defaults, _DEFAULTS_FIELDS, "defaults.")
         if "targets" in defaults:
             targets = _targets(defaults["targets"], targets, "defaults.targets", p) or targets
+        if "follow_up_target_s" in defaults:
+            fu_target = _seconds(defaults["follow_up_target_s"], "defaults.follow_up_target_s", p)
     questions = doc.get("questions")
     if not isinstance(questions, list) or not questions:
         p.add("questions", "must be a non-empty array of tables ([[questions]])")
     if p.count > before:
         return None
-    return name, title, description, kind, targets  # type: ignore[return-value]
+    return name, title, description, kind, targets, fu_target  # type: ignore[return-value]
 
 
 def _text(
@@ -388,6 +416,15 @@ def _targets(value: object, base: SectionTargets, name: str, p: _Problems) -> Se
         )
         return None
     return out
+
+
+def _seconds(value: object, name: str, p: _Problems) -> float | None:
+    """A number of seconds above 0 and at most MAX_TARGET_S, else None with a problem added."""
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    if not ok or not (math.isfinite(value) and 0 < value <= MAX_TARGET_S):  # type: ignore[arg-type]
+        p.add(name, f"must be a number of seconds above 0 and at most {MAX_TARGET_S:g}, e.g. 45")
+        return None
+    return float(value)  # type: ignore[arg-type]
 
 
 def _same(a: str, b: str) -> bool:
