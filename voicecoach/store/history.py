@@ -16,7 +16,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -243,6 +243,26 @@ class History:
                     (problem, record.id, *UNFINISHED),
                 )
         return out
+
+    # --- hooks for store modules that keep their own tables here (store/interviews.py) -------
+
+    def transaction(self, what: str) -> AbstractContextManager[sqlite3.Connection]:
+        """A write transaction on this connection; a failure is a StorageError naming `what`."""
+        return self._tx(what)
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        """The rows of one read-only statement on this connection."""
+        try:
+            with self._lock:
+                return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise StorageError(
+                f"Could not read the history database {self.db_path} ({exc})."
+            ) from exc
+
+    def takes_where(self, clause: str, params: tuple[Any, ...] = ()) -> list[TakeRecord]:
+        """Takes matching an SQL `WHERE ...` clause, newest first."""
+        return self._select(clause, params)
 
     def close(self) -> None:
         with self._lock:
