@@ -27,7 +27,7 @@ import queue
 import tempfile
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -38,6 +38,7 @@ from voicecoach.audio.player import MAX_SPEED, MIN_SPEED, Player
 from voicecoach.audio.stretch import time_stretch
 from voicecoach.domain import VoiceCoachError
 from voicecoach.settings import TtsSettings
+from voicecoach.speech.voices import is_neural
 
 log = logging.getLogger(__name__)
 
@@ -417,7 +418,21 @@ class Pyttsx3Speaker:
 
 
 def make_speaker(settings: TtsSettings, layer: DeviceLayer | None = None) -> Speaker:
-    """The speaker the settings ask for: pyttsx3, or silence when reading aloud is off."""
+    """The speaker the settings ask for: pyttsx3 (the default), the natural voice with pyttsx3
+    behind it (`voices.is_neural(settings.voice)`), or silence when reading aloud is off.
+
+    The natural voice is a `neural_tts.FallbackSpeaker`: it has an extra `on_notice(text)` hook
+    for the one-line notice given when it falls back to pyttsx3.
+    """
     if not settings.enabled:
         return NullSpeaker()
+    if is_neural(settings.voice):
+        from voicecoach.speech.neural_tts import FallbackSpeaker, PiperSpeaker
+
+        if layer is None:
+            from voicecoach.audio.devices import SoundDeviceLayer
+
+            layer = SoundDeviceLayer()
+        standard = Pyttsx3Speaker(replace(settings, voice=None), layer)
+        return FallbackSpeaker(PiperSpeaker(settings, layer), standard)
     return Pyttsx3Speaker(settings, layer)
