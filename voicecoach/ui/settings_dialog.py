@@ -1,5 +1,11 @@
 """SettingsDialog: microphone, reading voice and speed, speech model, live cues, theme.
 
+The reading-voice list comes from `speech.voices.voice_menu`: the natural (neural) voice when
+the `voices` extra is installed, then English voices by region, then other languages, each group
+under a heading. Preview reads a sample sentence in the chosen voice through a
+`speech.voices_preview.VoicePreviewer` (its own thread; pressing again stops it). Without the
+extra, the line under the list says how to install the natural voice.
+
 The speech model list comes from `app.model_choices.ModelChoices`: the offline models with
 size, speed measured here and a trade-off, the ones not installed with how to install them,
 then the downloadable faster-whisper names.
@@ -11,16 +17,19 @@ new Settings from `result_settings()`. Saving and applying are the session's job
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -29,6 +38,14 @@ from PySide6.QtWidgets import (
 from voicecoach.app.model_choices import ModelChoice, ModelChoices
 from voicecoach.settings import Settings
 from voicecoach.speech.models import known_models
+from voicecoach.speech.voices import (
+    GROUP_TITLES,
+    NEURAL_INSTALL,
+    is_neural,
+    neural_voices,
+    voice_label,
+    voice_menu,
+)
 from voicecoach.ui.style import set_role
 
 # faster-whisper names, downloaded once on first use (need internet); offered after the offline
@@ -41,6 +58,11 @@ THEMES = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
 
 
 class SettingsDialog(QDialog):
+    """`natural_voices`: the installed neural voices (None: look them up); `preview`: a
+    `VoicePreviewer` to share (None: the dialog makes one on the first Preview and closes it)."""
+
+    _previewDone = Signal(bool, str)  # from the preview thread to the GUI thread
+
     def __init__(
         self,
         settings: Settings,
@@ -48,6 +70,8 @@ class SettingsDialog(QDialog):
         voices: list[tuple[str, str]],
         parent: QWidget | None = None,
         models: ModelChoices | None = None,
+        natural_voices: list[tuple[str, str]] | None = None,
+        preview: Any | None = None,  # voicecoach.speech.voices_preview.VoicePreviewer
     ) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
@@ -73,11 +97,32 @@ class SettingsDialog(QDialog):
 
         self.voice = QComboBox()
         self.voice.setObjectName("ttsVoice")
-        self.voice.addItem("Default voice", None)
-        for vid, name in voices:
-            self.voice.addItem(name, vid)
-        self.voice.setCurrentIndex(max(0, self.voice.findData(settings.tts.voice)))
-        form.addRow("Reading voice", self.voice)
+        self.voice.setMaxVisibleItems(16)
+        natural = neural_voices() if natural_voices is None else list(natural_voices)
+        self._fill_voices(voices, natural, settings.tts.voice)
+        self.preview_button = QPushButton("Preview")
+        self.preview_button.setObjectName("ttsPreview")
+        self.preview_button.setToolTip("Read a sample question in this voice")
+        self.preview_button.clicked.connect(self._toggle_preview)
+        voice_row = QHBoxLayout()
+        voice_row.setSpacing(8)
+        voice_row.addWidget(self.voice, 1)
+        voice_row.addWidget(self.preview_button)
+        form.addRow("Reading voice", voice_row)
+        self.voice_info = QLabel()
+        self.voice_info.setObjectName("voiceInfo")
+        self.voice_info.setWordWrap(True)
+        self.voice_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_role(self.voice_info, "muted")
+        form.addRow("", self.voice_info)
+        self._natural_installed = bool(natural)
+        self._preview = preview
+        self._owns_preview = False
+        self._previewing = False
+        self._closed = False
+        self._previewDone.connect(self._preview_finished)
+        self.voice.currentIndexChanged.connect(self._voice_changed)
+        self._show_voice_info()
 
         self.rate = QSpinBox()
         self.rate.setObjectName("ttsRate")
@@ -85,6 +130,7 @@ class SettingsDialog(QDialog):
         self.rate.setSingleStep(10)
         self.rate.setSuffix(" words/min")
         self.rate.setValue(settings.tts.rate_wpm)
+        self.rate.valueChanged.connect(self._stop_preview)
         form.addRow("Reading speed", self.rate)
 
         self.read_aloud = QCheckBox("Read each question aloud")
@@ -139,6 +185,101 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
+
+    # --- reading voice -----------------------------------------------------------------------
+
+    def _fill_voices(
+        self, voices: list[tuple[str, str]], natural: list[tuple[str, str]], current: str | None
+    ) -> None:
+        self.voice.addItem("System default voice", None)
+        group = None
+        heading = QFont(self.voice.font())
+        heading.setBold(True)
+        for entry in voice_menu(voices, natural):
+            if entry.group != group:
+                group = entry.group
+                self.voice.insertSeparator(self.voice.count())
+                self.voice.addItem(GROUP_TITLES[group], "")
+                item = self.voice.model().item(self.voice.count() - 1)
+                item.setEnabled(False)  # a heading, not a choice
+                item.setFont(heading)
+            self.voice.addItem(entry.label, entry.id)
+        if current and self.voice.findData(current) < 0:
+            # chosen earlier, not here now (the extra removed, another computer): keep it shown
+            self.voice.addItem(f"{voice_label(current, current)} (not available here)", current)
+        self.voice.setCurrentIndex(max(0, self.voice.findData(current)))
+
+    def _voice_changed(self, *_args: object) -> None:
+        self._stop_preview()
+        self._show_voice_info()
+
+    def _show_voice_info(self, note: str = "") -> None:
+        chosen = self.voice.currentData()
+        lines = [note] if note else []
+        if is_neural(chosen):
+            if self._natural_installed:
+                lines.append(
+                    "A neural voice that runs on this computer; it takes a moment to load the "
+                    "first time. If it fails, the standard voice reads instead."
+                )
+            else:
+                lines.append(f"The natural voice is not installed. To add it: {NEURAL_INSTALL}")
+        elif not self._natural_installed:
+            lines.append(
+                f"A more natural-sounding voice (Joe, US English) can be added: {NEURAL_INSTALL}"
+            )
+        self.voice_info.setText("\n".join(lines))
+        self.voice_info.setVisible(bool(lines))
+
+    def _toggle_preview(self) -> None:
+        if self._previewing:
+            self._stop_preview()
+            return
+        if self._preview is None:
+            from voicecoach.speech.voices_preview import VoicePreviewer
+
+            self._preview = VoicePreviewer()
+            self._owns_preview = True
+        self._previewing = True
+        self._closed = False
+        self.preview_button.setText("Stop")
+        self._show_voice_info()
+        # returns at once: the preview thread builds the speaker and reads the sample
+        self._preview.start(self.voice.currentData(), self.rate.value(), self._deliver)
+
+    def _deliver(self, completed: bool, note: str) -> None:
+        """Called on the preview thread: hand over to the GUI thread, if the dialog is there."""
+        if self._closed:
+            return
+        try:
+            self._previewDone.emit(completed, note)
+        except (RuntimeError, TypeError):  # the dialog was deleted meanwhile
+            pass
+
+    def _stop_preview(self, *_args: object) -> None:
+        if self._previewing and self._preview is not None:
+            self._preview.stop()
+        self._set_previewing(False)
+
+    def _set_previewing(self, on: bool) -> None:
+        self._previewing = on
+        self.preview_button.setText("Stop" if on else "Preview")
+
+    def _preview_finished(self, completed: bool, note: str) -> None:
+        self._set_previewing(False)
+        if note:
+            self._show_voice_info(note)
+
+    def done(self, result: int) -> None:
+        """Closing the dialog (OK, Cancel, Escape) ends a preview."""
+        self._stop_preview()
+        self._closed = True
+        if self._owns_preview and self._preview is not None:
+            self._preview.close()
+            self._preview = None
+        super().done(result)
+
+    # --- speech model --------------------------------------------------------------------------
 
     def _choices(self) -> list[ModelChoice]:
         if self._models is not None:
