@@ -1,7 +1,8 @@
 """Build the app from Settings + AppPaths, connect the window to the session, run Qt.
 
 `run_gui(argv)` is what `voicecoach` (no subcommand) calls. `wire(session, window)` is the one
-place where widget signals meet session slots; tests and the screenshot script use it too.
+place where widget signals meet the controllers' slots (`app/session.py` lists them); tests and
+the screenshot script use it too.
 """
 
 from __future__ import annotations
@@ -18,29 +19,34 @@ log = logging.getLogger(__name__)
 
 
 def wire(session: Any, window: Any, app: QApplication | None = None) -> None:
-    """Connect a MainWindow and a Session both ways (signals only; no logic here)."""
+    """Connect a MainWindow to the session's controllers, each widget to the controller of
+    its activity (signals only; no logic here)."""
     from voicecoach.ui.style import apply_theme, current_theme
 
+    ctx, phase = session.ctx, session.phase
+    questions, practice, analyser = session.questions, session.practice, session.analyser
+    review_ctl, playback, library = session.review, session.playback, session.library
+    prefs = session.prefs
     qp, rp, review, hist = (
         window.question_panel,
         window.record_panel,
         window.review,
         window.history,
     )
-    qp.set_packs(session.packs)
-    rp.set_sources(session.level, session.elapsed_s)
-    rp.set_live_cues(session.settings.ui.live_cues)
-    review.set_timing_settings(session.settings.analysis)
+    qp.set_packs(ctx.packs)
+    rp.set_sources(practice.level, practice.elapsed_s)
+    rp.set_live_cues(ctx.settings.ui.live_cues)
+    review.set_timing_settings(ctx.settings.analysis)
 
-    # practice
-    qp.questionChosen.connect(session.choose_question)
-    qp.surpriseRequested.connect(session.surprise)
-    qp.filterChanged.connect(session.surprise)  # read aloud, as a question picked in the list
-    qp.readAgainRequested.connect(session.read_question)
-    rp.recordClicked.connect(session.start_recording)
-    rp.stopClicked.connect(session.stop_recording)
-    rp.cancelClicked.connect(session.cancel_analysis)
-    session.liveStatusChanged.connect(rp.set_live_status)
+    # practice: the question, then the round
+    qp.questionChosen.connect(questions.choose_question)
+    qp.surpriseRequested.connect(questions.surprise)
+    qp.filterChanged.connect(questions.surprise)  # read aloud, as a question picked in the list
+    qp.readAgainRequested.connect(questions.read_question)
+    rp.recordClicked.connect(practice.start_recording)
+    rp.stopClicked.connect(practice.stop_recording)
+    rp.cancelClicked.connect(analyser.cancel_analysis)
+    practice.liveStatusChanged.connect(rp.set_live_status)
 
     def on_question(q) -> None:
         qp.set_question(q)
@@ -59,46 +65,48 @@ def wire(session: Any, window: Any, app: QApplication | None = None) -> None:
         elif state == "review":
             window.show_page("review")
 
-    session.questionChanged.connect(on_question)
-    session.stateChanged.connect(on_state)
-    session.ttsChanged.connect(qp.set_tts_available)
-    session.inputChanged.connect(rp.set_input_available)
+    questions.questionChanged.connect(on_question)
+    phase.stateChanged.connect(on_state)
+    questions.ttsChanged.connect(qp.set_tts_available)
+    practice.inputChanged.connect(rp.set_input_available)
     from voicecoach.app.device_watch import DeviceWatch
 
-    DeviceWatch(window).changed.connect(lambda: session.check_input(rescan=True))
-    session.progressChanged.connect(rp.set_progress)
+    DeviceWatch(window).changed.connect(lambda: practice.check_input(rescan=True))
+    analyser.progressChanged.connect(rp.set_progress)
 
     # review
-    session.reviewReady.connect(review.set_report)
+    review_ctl.reviewReady.connect(review.set_report)
     # also when already in 'review' (a take reopened from History): no state change then
-    session.reviewReady.connect(lambda *_: window.show_page("review"))
-    session.reportCorrected.connect(review.update_sections)
-    session.reviewCleared.connect(review.clear)
-    review.timeline.sectionClicked.connect(session.play_section)
-    review.timeline.boundaryMoved.connect(session.move_section_edge)
-    review.playFromRequested.connect(session.play_from)
-    review.playback.playPauseClicked.connect(session.toggle_play)
-    review.playback.seekRequested.connect(session.seek)
-    review.playback.speedChanged.connect(session.set_speed)
-    review.retryRequested.connect(lambda: session.retry())
-    session.positionChanged.connect(review.set_position)
-    session.playingChanged.connect(review.set_playing)
-    session.playContextChanged.connect(review.playback.set_context)
+    review_ctl.reviewReady.connect(lambda *_: window.show_page("review"))
+    review_ctl.reportCorrected.connect(review.update_sections)
+    review_ctl.reviewCleared.connect(review.clear)
+    review.timeline.sectionClicked.connect(review_ctl.play_section)
+    review.timeline.boundaryMoved.connect(review_ctl.move_section_edge)
+    review.retryRequested.connect(lambda: questions.retry())
 
-    # history
-    session.historyChanged.connect(lambda records: hist.set_takes(records, session.pack_titles()))
-    hist.openRequested.connect(session.open_take)
-    hist.replayRequested.connect(session.replay_take)
-    hist.retryRequested.connect(session.retry)
-    hist.deleteRequested.connect(session.delete_take)
-    hist.analyseRequested.connect(session.analyse_take)
+    # playback (of the answer under review)
+    review.playFromRequested.connect(playback.play_from)
+    review.playback.playPauseClicked.connect(playback.toggle_play)
+    review.playback.seekRequested.connect(playback.seek)
+    review.playback.speedChanged.connect(playback.set_speed)
+    playback.positionChanged.connect(review.set_position)
+    playback.playingChanged.connect(review.set_playing)
+    playback.playContextChanged.connect(review.playback.set_context)
+
+    # history (the library of takes)
+    library.historyChanged.connect(lambda records: hist.set_takes(records, questions.pack_titles()))
+    hist.openRequested.connect(library.open_take)
+    hist.replayRequested.connect(library.replay_take)
+    hist.retryRequested.connect(questions.retry)
+    hist.deleteRequested.connect(library.delete_take)
+    hist.analyseRequested.connect(library.analyse_take)
 
     def on_unfinished(records) -> None:
         ids = [r.id for r in records]
 
         def analyse() -> None:
             window.hide_recovery()
-            session.analyse_unfinished(ids)
+            library.analyse_unfinished(ids)
 
         def show() -> None:
             window.show_page("history")
@@ -106,13 +114,13 @@ def wire(session: Any, window: Any, app: QApplication | None = None) -> None:
 
         window.offer_recovery(len(ids), analyse, show)
 
-    session.unfinishedFound.connect(on_unfinished)
+    library.unfinishedFound.connect(on_unfinished)
 
     # window-wide
-    session.errorOccurred.connect(window.show_error)
-    session.noticed.connect(window.show_notice)
-    session.warned.connect(lambda text: window.show_notice(text, "warn"))
-    session.modelStatusChanged.connect(window.model_status.setText)
+    ctx.errorOccurred.connect(window.show_error)
+    ctx.noticed.connect(window.show_notice)
+    ctx.warned.connect(lambda text: window.show_notice(text, "warn"))
+    session.model.modelStatusChanged.connect(window.model_status.setText)
 
     def on_analyse_file(path: str) -> None:
         from pathlib import Path
@@ -120,33 +128,33 @@ def wire(session: Any, window: Any, app: QApplication | None = None) -> None:
         from voicecoach.ui import file_question
 
         qid = file_question.ask(
-            session.packs,
-            session.question(),
+            ctx.packs,
+            questions.question(),
             Path(path).name,
-            session.settings.analysis.targets.total_s,
+            ctx.settings.analysis.targets.total_s,
             window,
         )
         if qid is not None:  # "" = none of them: the general targets
-            session.analyse_file(path, qid or None)
+            library.analyse_file(path, qid or None)
 
     window.analyseFilePicked.connect(on_analyse_file)
-    window.analyseFileRequested.connect(session.analyse_file)
+    window.analyseFileRequested.connect(library.analyse_file)
 
     from voicecoach.app.model_choices import ModelChoices, newest_take_audio
 
     model_choices = ModelChoices(
-        session.tasks,
-        lambda: newest_take_audio(session.history),
-        lambda: session.settings.transcriber,
+        ctx.tasks,
+        lambda: newest_take_audio(ctx.history),
+        lambda: ctx.settings.transcriber,
         parent=window,
     )
 
     def on_settings_requested() -> None:
         new = window.ask_settings(
-            session.settings, session.input_devices(), session.voices(), model_choices
+            ctx.settings, prefs.input_devices(), prefs.voices(), model_choices
         )
         if new is not None:
-            session.apply_settings(new)
+            prefs.apply_settings(new)
 
     def on_settings_changed(s) -> None:
         rp.set_live_cues(s.ui.live_cues)
@@ -169,8 +177,8 @@ def wire(session: Any, window: Any, app: QApplication | None = None) -> None:
     from voicecoach.app.progress import wire_progress
 
     wire_progress(session, window)
-    window.export_review_action.setEnabled(session.state == "review")
-    session.settingsChanged.connect(on_settings_changed)
+    window.export_review_action.setEnabled(phase.state == "review")
+    prefs.settingsChanged.connect(on_settings_changed)
 
 
 def run_gui(argv: list[str]) -> int:
