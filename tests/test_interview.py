@@ -367,3 +367,15 @@ def test_focus_falls_back_in_order_and_says_when_nothing_stands_out():
     assert f.rule == "check" and "Headline first" in f.text
     f = choose_focus([row(0), row(1)], TOTALS)
     assert f.rule == "none" and "Nothing stands out" in f.text
+
+
+def test_total_thinking_is_the_sum_of_the_shown_figures():
+    """Five answers of 1.04 s thinking show 1.0 s each, so the total reads 5.0 s, not 5.2 s."""
+    plan = plan_interview(PACKS, pack="core_senior", follow_ups=False, rng=random.Random(5))
+    answers = [
+        analyse_answer(transcript(start_s=1.04), it.question, SETTINGS, i)
+        for i, it in enumerate(plan.items)
+    ]
+    s = summarise(plan, answers, SETTINGS)
+    assert [r.figures.thinking_s for r in s.rows] == [1.0] * 5
+    assert s.totals.thinking_s == 5.0

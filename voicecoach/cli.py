@@ -51,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--history", action="store_true", help="every analysed take")
     e.add_argument("--csv", metavar="FILE", type=Path, help="with --history: one row per take")
     e.add_argument("--json", metavar="FILE", type=Path, help="with --history: analyze --json keys")
+    _interview_parser(sub)
     sub.add_parser("gui", help="open the desktop app (the default)")
     return p
 
@@ -64,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_questions(args)
         if args.command == "export":
             return _cmd_export(args)
+        if args.command == "interview":
+            return _cmd_interview(args)
         from voicecoach.sysdeps import qt_platform_problem
 
         # Checked before Qt loads: a missing X11 library makes Qt abort without naming it.
@@ -133,6 +136,126 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     else:
         print(format_text(report, question.prompt if question else None))
     return 0
+
+
+def _make_transcriber(tsettings):
+    """The Whisper transcriber `analyze` and `interview` use (tests put a fake here)."""
+    from voicecoach.speech.transcriber import WhisperTranscriber
+
+    return WhisperTranscriber(tsettings)
+
+
+def _interview_parser(sub) -> None:
+    i = sub.add_parser(
+        "interview",
+        help="a mock interview on recorded answers: one audio file per answer",
+        description="Plan a mock interview from a pack, then measure one audio file per answer, "
+        "in the order spoken: answer 1, its follow-up, answer 2, its follow-up, ... "
+        "(one file per question with --no-follow-ups). Use --plan to see the questions first.",
+    )
+    i.add_argument("audio", nargs="*", type=Path, metavar="AUDIO", help="the answers, in order")
+    i.add_argument("--pack", metavar="P", help="the pack to ask from (default: every pack)")
+    i.add_argument(
+        "--topic", metavar="T", action="append", default=[], help="only this topic (repeatable)"
+    )
+    i.add_argument("--questions", metavar="N", type=int, help="3 to 8 (default: Settings, 5)")
+    i.add_argument(
+        "--follow-ups",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="ask a follow-up after each answer (default: Settings, on)",
+    )
+    i.add_argument("--seed", metavar="S", type=int, help="choose the same questions again")
+    i.add_argument("--plan", action="store_true", help="print the questions and stop")
+    i.add_argument("--json", metavar="DIR", type=Path, help="write one JSON per answer + summary")
+    i.add_argument("--no-save", action="store_true", help="do not add the run to the history")
+    i.add_argument("--model", metavar="M", help="faster-whisper model name or CTranslate2 dir")
+
+
+def _cmd_interview(args: argparse.Namespace) -> int:
+    import random
+    from dataclasses import replace
+
+    from voicecoach.interview import format_summary, plan_interview
+    from voicecoach.interview_files import check_files, run_on_files, slots
+    from voicecoach.packs import load_packs
+
+    settings = _load_settings()
+    packs = load_packs()
+    for err in packs.errors:
+        print(f"voicecoach: warning: {err}", file=sys.stderr)
+    follow_ups = settings.interview.follow_ups if args.follow_ups is None else args.follow_ups
+    plan = plan_interview(
+        packs,
+        pack=args.pack,
+        topics=args.topic,
+        questions=settings.interview.questions if args.questions is None else args.questions,
+        follow_ups=follow_ups,
+        settings=settings.interview,
+        rng=random.Random(args.seed),
+    )
+    if args.plan:
+        for n, slot in enumerate(slots(plan), start=1):
+            print(f"{n}. {slot.label}: {slot.prompt}")
+        return 0
+    check_files(plan, args.audio)  # before the model loads: a wrong count fails at once
+    if args.json is not None:
+        try:
+            args.json.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise VoiceCoachError(
+                f"Cannot create the folder {args.json} ({exc.strerror or exc})."
+            ) from exc
+    tsettings = settings.transcriber
+    if args.model:
+        tsettings = replace(tsettings, model=args.model)
+    transcriber = _make_transcriber(tsettings)
+    store = history = None
+    if not args.no_save:
+        from voicecoach.store.history import History
+        from voicecoach.store.interviews import InterviewStore
+        from voicecoach.store.paths import AppPaths
+
+        history = History(AppPaths.default().ensure().db_path)
+        store = InterviewStore(history)
+    try:
+        run = run_on_files(
+            plan,
+            args.audio,
+            transcriber,
+            settings,
+            store,
+            on_file=lambda slot, path: print(f"{slot.label}: {path.name}", file=sys.stderr),
+        )
+    finally:
+        if history is not None:
+            history.close()
+    for line in run.not_answered:
+        print(f"voicecoach: not answered: {line}", file=sys.stderr)
+    if args.json is not None:
+        from voicecoach.report import to_json
+
+        for a in run.answers:
+            name = f"{a.position + 1:02d}-{a.kind.replace('_', '-')}.json"
+            doc = {**to_json(a.report), "interview": a.to_json()}
+            _write_json(args.json / name, doc)
+        summary = {
+            **run.summary.to_json(),
+            "interview_id": run.interview_id,
+            "plan": plan.to_json(),
+        }
+        _write_json(args.json / "summary.json", summary)
+    print(format_summary(run.summary))
+    if run.interview_id is not None:
+        print(f"\nSaved in history as interview {run.interview_id}.")
+    return 0
+
+
+def _write_json(path: Path, doc: dict) -> None:
+    try:
+        path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    except OSError as exc:
+        raise VoiceCoachError(f"Cannot write {path} ({exc.strerror or exc}).") from exc
 
 
 def _stderr_progress():

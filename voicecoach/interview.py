@@ -556,7 +556,8 @@ def _totals(rows: Sequence[QuestionRow], answers: Sequence[InterviewAnswer]) -> 
         follow_ups_answered=len(fus),
         answer_s=sum(f.length_s for f in mains),
         follow_up_s=sum(f.length_s for f in fus),
-        thinking_s=_tenth(sum(a.thinking_s for a in answers)),
+        # the shown figures added up, so the total is what a reader gets from the rows
+        thinking_s=round(sum(f.thinking_s for f in (*mains, *fus)), 1),
         fillers=n_fillers,
         fillers_per_min=fillers_per_minute(n_fillers, duration),
         pace_wpm=pace_shown(spoken / speech) if speech > 0 else 0,
@@ -720,7 +721,7 @@ def format_summary(summary: InterviewSummary) -> str:
                     + "".join(f"  {m.title()} missing" for m in row.missing_sections)
                 )
             if f.failed_checks:
-                out.append("   missing: " + ", ".join(check_label(c) for c in f.failed_checks))
+                out.append("   not yet: " + ", ".join(check_label(c) for c in f.failed_checks))
         if row.follow_up is not None:
             fu = row.follow_up
             out.append(f"   Follow-up: {fu.prompt}")
