@@ -487,6 +487,15 @@ class Suggestion:
         )
 
 
+@dataclass(frozen=True)
+class StoryChoice:
+    """One line of the "which story did this answer tell?" list."""
+
+    story_id: int
+    title: str
+    reason: str = ""  # set on the suggestion only: why it was suggested
+
+
 def rank_stories(transcript: str, stories: Iterable[Story]) -> list[Suggestion]:
     """Every story scored against the answer's words, best first (ties by title)."""
     heard = content_words(transcript)

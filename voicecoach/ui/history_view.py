@@ -2,7 +2,8 @@
 and compare two takes of the same question side by side.
 
 It is given `TakeRecord`s (plain data from the store) and only reads them; every action goes
-out as a signal for the session to carry out.
+out as a signal for the session to carry out. The Story column shows which story from the story
+bank an answer told (`set_take_stories`, from the story-bank controller); "Story…" asks for it.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ STATUS_TEXT = {
     "analysed": "analysed",
     "failed": "failed",
 }
-COLUMNS = ("When", "Question", "Length", "Fillers", "Status")
+COLUMNS = ("When", "Question", "Length", "Fillers", "Status", "Story")
+STORY_COLUMN = 5
 
 
 def _when(dt: datetime) -> str:
@@ -210,12 +212,14 @@ class HistoryView(QWidget):
     retryRequested = Signal(str)  # question id
     deleteRequested = Signal(int)
     analyseRequested = Signal(int)  # an unfinished take
+    storyChoiceRequested = Signal(int)  # take id: ask which story this answer told
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("historyView")
         self._records: dict[int, Any] = {}
         self._pack_titles: dict[str, str] = {}
+        self._take_stories: dict[int, str] = {}
         self.confirm_delete = self._confirm_delete  # replaced in tests
 
         lay = QVBoxLayout(self)
@@ -290,10 +294,16 @@ class HistoryView(QWidget):
         self.compare_btn.setObjectName("historyCompare")
         set_icon(self.compare_btn, "compare", "text", 16)
         self.compare_btn.setToolTip("Select two analysed takes of the same question")
+        self.story_btn = QPushButton("Story…")
+        self.story_btn.setObjectName("historyStory")
+        self.story_btn.setToolTip(
+            "Say which story from your story bank this answer told (a suggestion comes first)"
+        )
+        self.story_btn.hide()  # shown once a story bank is connected (set_take_stories)
         self.delete_btn = QPushButton("Delete…")
         self.delete_btn.setObjectName("historyDelete")
         set_icon(self.delete_btn, "trash", "bad", 16)
-        for b in (self.open_btn, self.replay_btn, self.retry_btn, self.compare_btn):
+        for b in (self.open_btn, self.replay_btn, self.retry_btn, self.compare_btn, self.story_btn):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.delete_btn)
@@ -307,6 +317,7 @@ class HistoryView(QWidget):
         self.replay_btn.clicked.connect(lambda: self._emit_selected(self.replayRequested))
         self.retry_btn.clicked.connect(self._retry)
         self.compare_btn.clicked.connect(self._compare)
+        self.story_btn.clicked.connect(lambda: self._emit_selected(self.storyChoiceRequested))
         self.delete_btn.clicked.connect(self._delete)
         self.pack.currentIndexChanged.connect(self._filter_changed)
         self.question.currentIndexChanged.connect(self._filter_changed)
@@ -352,6 +363,10 @@ class HistoryView(QWidget):
                 items[4].setToolTip(r.error or "")
             elif r.status != "analysed":
                 items[4].setForeground(theme.color("muted"))
+            story = self._take_stories.get(r.id, "")
+            items[STORY_COLUMN].setText(story)
+            items[STORY_COLUMN].setToolTip(story)
+            items[STORY_COLUMN].setData(story.lower(), SORT_ROLE)
             for it in items:
                 it.setData(r.id, ID_ROLE)
             self.model.appendRow(items)
@@ -363,8 +378,30 @@ class HistoryView(QWidget):
         )
         self.empty.setVisible(not records)
         self.table.setVisible(bool(records))
+        self.table.setColumnHidden(STORY_COLUMN, self.story_btn.isHidden())
         self.select_ids(selected & set(self._records))
         self._update_buttons()
+
+    def set_take_stories(self, titles: dict[int, str]) -> None:
+        """take id -> title of the story it told; shows the Story column and "Story…"."""
+        self._take_stories = dict(titles)
+        self.story_btn.show()
+        self.table.setColumnHidden(STORY_COLUMN, False)
+        for row in range(self.model.rowCount()):
+            item = self.model.item(row, STORY_COLUMN)
+            title = self._take_stories.get(item.data(ID_ROLE), "")
+            item.setText(title)
+            item.setToolTip(title)
+            item.setData(title.lower(), SORT_ROLE)
+        self.proxy.invalidate()
+
+    def story_of(self, take_id: int) -> str:
+        """The title shown in the Story column for a take ("" when none)."""
+        return self._take_stories.get(take_id, "")
+
+    def record(self, take_id: int) -> Any | None:
+        """The TakeRecord listed under this id, or None."""
+        return self._records.get(take_id)
 
     def _fill_filters(self, records: list, pack_titles: dict[str, str]) -> None:
         cur_pack, cur_q = self.pack.currentData(), self.question.currentData()
@@ -427,6 +464,7 @@ class HistoryView(QWidget):
         self.replay_btn.setEnabled(one)
         self.retry_btn.setEnabled(one)
         self.delete_btn.setEnabled(bool(ids))
+        self.story_btn.setEnabled(rec is not None and rec.status == "analysed")
         recs = [self._records[i] for i in ids if i in self._records]
         self.compare_btn.setEnabled(
             len(recs) == 2

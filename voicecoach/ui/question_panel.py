@@ -5,9 +5,15 @@ when reading aloud is not available; hints and key points fold away. The hints l
 scrolling card (`hints_box`), which the main window places under the record panel so that a long
 list of hints never pushes the Record button off a small screen. The panel only filters the
 PackSet it is given (plain data) and reports choices; the session decides what is current.
+
+When the question has stories linked to it in the story bank, `story_card` shows them, their
+notes one click away (folded while recording unless the user keeps them open). The stories come
+from a function the story-bank controller gives (`set_story_source`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from voicecoach.domain import Question
+from voicecoach.ui.story_card import StoryNotesCard
 from voicecoach.ui.style import set_icon, set_role
 
 ALL = ""
@@ -120,6 +127,10 @@ class QuestionPanel(QFrame):
         row.addWidget(self.hints_toggle)
         lay.addLayout(row)
 
+        self.story_card = StoryNotesCard()
+        self._story_source: Callable[[str], list] | None = None
+        lay.addWidget(self.story_card)
+
         self.hints = QLabel("")
         self.hints.setObjectName("questionHints")
         self.hints.setWordWrap(True)
@@ -215,8 +226,22 @@ class QuestionPanel(QFrame):
         self.question.setCurrentIndex(index)
         self._filling = was
 
+    def set_story_source(self, stories_for: Callable[[str], list] | None) -> None:
+        """`stories_for(question_id)` -> the stories linked to it (None: no story bank)."""
+        self._story_source = stories_for
+        self.refresh_stories()
+
+    def refresh_stories(self) -> None:
+        """Ask again for the current question's stories (after the story bank changed)."""
+        q = self._question
+        if self._story_source is None or q is None:
+            self.story_card.set_stories([])
+            return
+        self.story_card.set_stories(self._story_source(q.id))
+
     def set_question(self, q: Question | None) -> None:
         self._question = q
+        self.refresh_stories()
         if q is None:
             self.prompt.setText("Pick a question, or press “Surprise me”.")
             self.meta.setText("")
@@ -268,6 +293,7 @@ class QuestionPanel(QFrame):
         """While recording or analysing, the question cannot change."""
         for w in (self.pack, self.topic, self.question, self.surprise):
             w.setEnabled(not busy)
+        self.story_card.set_recording(busy)
 
     def _toggle_hints(self, on: bool) -> None:
         self.hints_box.setVisible(on)
