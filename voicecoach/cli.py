@@ -98,7 +98,6 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     from voicecoach.packs import load_packs
     from voicecoach.pipeline import analyze_file
     from voicecoach.report import format_text, to_json
-    from voicecoach.speech.transcriber import WhisperTranscriber
 
     if args.target_seconds is not None and not (10 <= args.target_seconds <= 1800):
         raise VoiceCoachError("--target-seconds must be between 10 and 1800.")
@@ -124,7 +123,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     problem = splitter_problem()
     if problem:
         print(f"voicecoach: warning: {problem} Using the cue-rule splitter.", file=sys.stderr)
-    transcriber = WhisperTranscriber(tsettings)
+    transcriber = _make_transcriber(tsettings)
     progress = _stderr_progress() if sys.stderr.isatty() and not args.json else None
     report = analyze_file(
         args.file, transcriber, question, settings.analysis, targets, progress=progress
