@@ -444,11 +444,21 @@ _STOP = frozenset(
     actually basically kind sort thing things lot got get gets getting went go going make made
     said say says one two also would could which there'd i'm we're it's that's didn't don't
     was wasn't were weren't time first then next after
+    back still even never always much many every within without around across since ago
+    three four five six seven eight nine ten half hundred thousand dozen
+    day days week weeks month months year years last later today morning night hour hours
+    minute minutes asked told tell want wanted need needed took take came come felt feel
+    look looked think thought know knew saw see put let keep kept started start gave give
+    tried try used use found find moved sat watched stopped pushed goes come
+    team people person everything everyone nobody someone something anything
     """.split()
 )
+# The second and third groups above are narrative words any story uses ("last year", "the
+# team", "three weeks"): bench/story_suggest.py found them behind most suggestions made for
+# answers that told none of the bank's stories.
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-MIN_SHARED_WORDS = 3
-MIN_SCORE = 0.25
+MIN_SHARED_WORDS = 4
+MIN_SCORE = 0.2
 TAG_TITLE_WEIGHT = 2.0
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from voicecoach.domain import VoiceCoachError
 from voicecoach.store.stories import StoryStore
@@ -29,7 +29,6 @@ from voicecoach.stories import (
     format_of,
     parse_stories,
     plan_import,
-    rank_stories,
     suggest_story,
     topic_coverage,
     transcript_of,
@@ -37,7 +36,9 @@ from voicecoach.stories import (
 
 log = logging.getLogger(__name__)
 
-AskStory = Callable[[str, list[StoryChoice], bool, "int | None"], tuple[bool, "int | None"]]
+# (question text, choices with the suggestion first, whether there is one, current story id)
+#   -> (confirmed, chosen story id or None for "no story")
+AskStory = Callable[[str, list[StoryChoice], bool, int | None], tuple[bool, int | None]]
 
 
 class StoryBankController(QObject):
@@ -232,10 +233,6 @@ class StoryBankController(QObject):
             return
         self.history_changed()
 
-    def ranked(self, transcript: str) -> list[Any]:
-        """Every story scored against an answer (for tools and tests)."""
-        return rank_stories(transcript, self.stories())
-
     def _ask_dialog(
         self, question: str, choices: list[StoryChoice], suggested: bool, current: int | None
     ) -> tuple[bool, int | None]:
@@ -263,9 +260,13 @@ def wire_stories(
     parent: QObject | None = None,
 ) -> StoryBankController:
     """The story bank on the history database (open `History` on `db_path` first);
-    `history_changed` is the signal emitted when History lists takes again."""
+    `history_changed` is the signal emitted when History lists takes again. The store's
+    connection closes when the application quits."""
     ctl = StoryBankController(
         StoryStore(db_path), packs, bank_view, question_panel, history_view, parent=parent
     )
     history_changed.connect(ctl.history_changed)
+    app = QCoreApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(ctl.close)
     return ctl
