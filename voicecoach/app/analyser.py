@@ -26,18 +26,22 @@ from voicecoach.domain import (
     OperationCancelled,
     Question,
     Report,
+    Transcript,
     VoiceCoachError,
 )
 from voicecoach.report import to_json
 
 log = logging.getLogger(__name__)
 
+Measure = Callable[[Transcript, Path], Any]  # transcript, audio path -> Report (or .report)
+
 
 class TakeAnalyser(QObject):
     progressChanged = Signal(float)
     historyChanged = Signal()  # a take's status changed: the library lists again
-    # a take analysed and saved; the review is shown unless someone else takes it
-    analysed = Signal(int, object)  # take id, Report
+    # a take analysed without its review (`show_review=False`): take id, what `measure`
+    # returned (a Report by default), or None when it could not be analysed or was dropped
+    analysed = Signal(int, object)
 
     def __init__(
         self,
@@ -60,6 +64,7 @@ class TakeAnalyser(QObject):
         self._queue: list[int] = []  # unfinished takes waiting for analysis
         self._file_takes: set[int] = set()  # takes of analysed files (no recorder to finish them)
         self._quiet: set[int] = set()  # takes whose review is not shown (an interview's)
+        self._measures: dict[int, Measure] = {}
 
     def analyse(
         self,
@@ -70,12 +75,21 @@ class TakeAnalyser(QObject):
         *,
         from_file: bool = False,
         show_review: bool = True,
+        measure: Measure | None = None,
     ) -> None:
-        """Analyse a recorded take (or, `from_file`, an audio file listed in history)."""
+        """Analyse a recorded take (or, `from_file`, an audio file listed in history).
+
+        `show_review=False`: `analysed` reports the result instead of the review showing it.
+        `measure(transcript, path)`: what to make of the transcript, on the worker thread (an
+        interview answer's thinking time is cut off first); it returns a Report or an object
+        with a `.report`. The default is `analysis.analyze` against the question's targets.
+        """
         if from_file:
             self._file_takes.add(take_id)
         if not show_review:
             self._quiet.add(take_id)
+        if measure is not None:
+            self._measures[take_id] = measure
         self._run(take_id, path, question, stream)
 
     def _run(self, take_id: int, path: Path, question: Question | None, stream: Any) -> None:
@@ -85,9 +99,12 @@ class TakeAnalyser(QObject):
         transcriber, settings = self.model.transcriber, self.ctx.settings.analysis
         targets = targets_for(question, settings)
         model = getattr(transcriber, "model_name", "")
+        measure = self._measures.get(take_id) or (
+            lambda transcript, _path: analyze(transcript, question, settings, targets)
+        )
 
         # Runs on the "model" pool; knows nothing about Qt.
-        def analyse_take(progress: Callable[[float], None], cancel: threading.Event) -> Report:
+        def analyse_take(progress: Callable[[float], None], cancel: threading.Event) -> Any:
             if not Path(path).exists():
                 raise AudioError(f"The recording {path} is missing; it cannot be analysed.")
             if stream is not None:
@@ -100,10 +117,10 @@ class TakeAnalyser(QObject):
                     log.exception("Streaming transcription failed; transcribing the file instead")
                 else:
                     progress(1.0)
-                    return analyze(transcript, question, settings, targets)
+                    return measure(transcript, path)
             # Long files are decoded and transcribed in blocks (memory does not grow with length).
             transcript = transcribe_file(path, transcriber, progress=progress, cancel=cancel)
-            return analyze(transcript, question, settings, targets)
+            return measure(transcript, path)
 
         self._analysing_take = take_id
         self._analysed_with = transcriber
@@ -111,7 +128,7 @@ class TakeAnalyser(QObject):
         self.progressChanged.emit(0.0)
         handle = self.ctx.tasks.submit(
             analyse_take,
-            on_done=lambda report, error: self._done(take_id, path, question, report, error),
+            on_done=lambda result, error: self._done(take_id, path, question, result, error),
             on_progress=self.progressChanged.emit,
             pool="model",
         )
@@ -131,7 +148,7 @@ class TakeAnalyser(QObject):
         take_id: int,
         path: Path,
         question: Question | None,
-        report: Report | None,
+        result: Any,
         error: BaseException | None,
     ) -> None:
         self._task = None
@@ -146,6 +163,7 @@ class TakeAnalyser(QObject):
             return
         quiet = take_id in self._quiet
         self._quiet.discard(take_id)
+        self._measures.pop(take_id, None)
         if error is not None:
             self._queue.clear()
             if isinstance(error, OperationCancelled):
@@ -162,7 +180,8 @@ class TakeAnalyser(QObject):
             if quiet:
                 self.analysed.emit(take_id, None)
             return
-        assert report is not None
+        assert result is not None
+        report: Report = result if isinstance(result, Report) else result.report
         history = self.ctx.history
         try:
             if question is None or question.id == FILE_QUESTION_ID or take_id in self._file_takes:
@@ -174,7 +193,7 @@ class TakeAnalyser(QObject):
         self.historyChanged.emit()
         if quiet:
             self.phase.set("idle")
-            self.analysed.emit(take_id, report)
+            self.analysed.emit(take_id, result)
             return
         if self._queue:
             self.analyse_take(self._queue.pop(0))

@@ -6,6 +6,7 @@ analysing them, or any take without a report, is the analyser's work.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -17,6 +18,9 @@ from voicecoach.app.questions import FILE_QUESTION_ID, QuestionController
 from voicecoach.app.review import ReviewController, with_sentence_sections
 from voicecoach.domain import PackError, Question, VoiceCoachError
 from voicecoach.report import report_from_json
+from voicecoach.store.interviews import InterviewStore
+
+log = logging.getLogger(__name__)
 
 
 class TakeLibrary(QObject):
@@ -40,6 +44,7 @@ class TakeLibrary(QObject):
         self.review = review
         self.playback = playback
         self.analyser = analyser
+        self.interviews = InterviewStore(ctx.history)
 
     def refresh_history(self) -> None:
         try:
@@ -54,6 +59,8 @@ class TakeLibrary(QObject):
         except VoiceCoachError as exc:
             self.ctx.fail(str(exc))
             unfinished = []
+        # an interview's answers come back with their run (InterviewController.recover)
+        unfinished = [r for r in unfinished if self._interview_of(r.id) is None]
         if unfinished:
             self.unfinishedFound.emit(unfinished)
 
@@ -79,7 +86,28 @@ class TakeLibrary(QObject):
         question = self.questions.question_for(rec.question_id)
         if question is not None:
             self.questions.show(question)
-        self.review.show(take_id, report, question, rec.audio_path, rec.created_at.astimezone())
+        when = rec.created_at.astimezone()
+        offset = self._thinking_s(take_id)
+        self.review.show(take_id, report, question, rec.audio_path, when, offset)
+
+    def _interview_of(self, take_id: int) -> tuple[int, int, str] | None:
+        try:
+            return self.interviews.interview_of(take_id)
+        except VoiceCoachError as exc:
+            log.warning("%s", exc)
+            return None
+
+    def _thinking_s(self, take_id: int) -> float:
+        """An interview answer's thinking time: its report starts that far into the audio."""
+        where = self._interview_of(take_id)
+        if where is None:
+            return 0.0
+        try:
+            run = self.interviews.get(where[0])
+        except VoiceCoachError as exc:
+            log.warning("%s", exc)
+            return 0.0
+        return next((t.thinking_s or 0.0 for t in run.takes if t.take.id == take_id), 0.0)
 
     def replay_take(self, take_id: int) -> None:
         self.open_take(take_id)

@@ -58,6 +58,8 @@ def wire(session: Any, window: Any, app: QApplication | None = None) -> None:
         qp.set_busy(state in ("recording", "analysing"))
         window.analyse_action.setEnabled(state not in ("recording", "analysing"))
         window.export_review_action.setEnabled(state == "review")
+        if session.interview.running:
+            return  # the interview page shows the run
         if state in ("asking", "recording", "analysing"):
             window.show_page("practice")
         if state == "recording":
@@ -68,10 +70,10 @@ def wire(session: Any, window: Any, app: QApplication | None = None) -> None:
     questions.questionChanged.connect(on_question)
     phase.stateChanged.connect(on_state)
     questions.ttsChanged.connect(qp.set_tts_available)
-    practice.inputChanged.connect(rp.set_input_available)
+    session.microphone.inputChanged.connect(rp.set_input_available)
     from voicecoach.app.device_watch import DeviceWatch
 
-    DeviceWatch(window).changed.connect(lambda: practice.check_input(rescan=True))
+    DeviceWatch(window).changed.connect(lambda: session.microphone.check_input(rescan=True))
     analyser.progressChanged.connect(rp.set_progress)
 
     # review
@@ -177,8 +179,56 @@ def wire(session: Any, window: Any, app: QApplication | None = None) -> None:
     from voicecoach.app.progress import wire_progress
 
     wire_progress(session, window)
+    wire_interview(session, window)
     window.export_review_action.setEnabled(phase.state == "review")
     prefs.settingsChanged.connect(on_settings_changed)
+
+
+def wire_interview(session: Any, window: Any) -> None:
+    """The Interview page to the interview controller; the Interviews tab of History to the
+    library of runs; the banner that offers an interrupted run back."""
+    run, runs, page, hist = (
+        session.interview,
+        session.interviews,
+        window.interview,
+        window.interview_history,
+    )
+    page.set_choices(run.pack_choices(), session.ctx.settings.interview)
+    session.prefs.settingsChanged.connect(
+        lambda s: page.set_choices(run.pack_choices(), s.interview)
+    )
+    page.startRequested.connect(lambda pack, topics, n, fu: run.start(pack or None, topics, n, fu))
+    page.stopClicked.connect(run.stop_answer)
+    page.pauseClicked.connect(run.pause)
+    page.resumeClicked.connect(run.resume)
+    page.skipClicked.connect(run.skip)
+    page.endClicked.connect(run.end_early)
+    page.summary.openRequested.connect(run.open_answer)
+    run.stepChanged.connect(page.show_step)
+    run.taker.clockChanged.connect(page.set_clock)
+    run.summaryReady.connect(page.show_summary)
+    run.runningChanged.connect(lambda on: on and window.show_page("interview"))
+    run.summaryReady.connect(lambda *_: window.show_page("interview"))
+
+    titles = session.questions.pack_titles
+    runs.runsChanged.connect(lambda records: hist.set_runs(records, titles()))
+    hist.openRequested.connect(runs.open_run)
+    hist.deleteRequested.connect(runs.delete_run)
+    runs.summaryOpened.connect(page.show_summary)
+    runs.summaryOpened.connect(lambda *_: window.show_page("interview"))
+
+    def on_interrupted(found) -> None:
+        latest = found[0]  # newest first; older ones stay listed in History → Interviews
+        answered = len({t.position for t in latest.takes if t.kind == "answer"})
+        total = len(latest.record.plan.get("items", []))
+
+        def go_on(end_now: bool) -> None:
+            window.hide_interview_recovery()
+            run.resume_run(latest.record.id, end_now=end_now)
+
+        window.offer_interview_recovery(answered, total, lambda: go_on(False), lambda: go_on(True))
+
+    runs.interruptedFound.connect(on_interrupted)
 
 
 def run_gui(argv: list[str]) -> int:

@@ -37,6 +37,7 @@ class PlaybackController(QObject):
         self.player.on_error = self._playbackFailed.emit
         self._loaded_audio: Path | None = None
         self._length_s: float | None = None  # of the answer under review
+        self._offset_s = 0.0
         self._speed = 1.0
         self._span_end: float | None = None
         self._timer = QTimer(self)
@@ -50,11 +51,16 @@ class PlaybackController(QObject):
         """Nothing playing or paused."""
         return not (self.player.playing or self.player.paused)
 
-    def load(self, path: Path, length_s: float | None) -> None:
-        """Get the audio of the answer under review ready (an error says the review has none)."""
+    def load(self, path: Path, length_s: float | None, offset_s: float = 0.0) -> None:
+        """Get the audio of the answer under review ready (an error says the review has none).
+
+        `offset_s`: where the review's time 0 is in the file (an interview answer's report
+        starts after its thinking time); every time in and out of here is the review's.
+        """
         self.stop_playback()
         self._loaded_audio = None
         self._length_s = length_s
+        self._offset_s = max(0.0, offset_s)
         try:
             self.player.load(path)
             self._loaded_audio = path
@@ -65,6 +71,10 @@ class PlaybackController(QObject):
         """The review was cleared: Play no longer rewinds at its end."""
         self._length_s = None
 
+    def position_s(self) -> float:
+        """Where playback is, in the review's time."""
+        return max(0.0, self.player.position_s - self._offset_s)
+
     def play_from(self, t_s: float) -> None:
         self.play(t_s, None, "")
 
@@ -74,7 +84,8 @@ class PlaybackController(QObject):
             return
         self.ctx.speaker.stop()
         try:
-            self.player.play(start_s, end_s, self._speed)
+            off = self._offset_s
+            self.player.play(start_s + off, None if end_s is None else end_s + off, self._speed)
         except VoiceCoachError as exc:
             self.ctx.fail(str(exc))
             return
@@ -94,19 +105,19 @@ class PlaybackController(QObject):
             self.playingChanged.emit(True)
             self._timer.start()
         else:
-            pos = p.position_s
+            pos = self.position_s()
             if self._length_s is not None and pos >= self._length_s - 0.05:
                 pos = 0.0
             self.play(pos, None, "")
 
     def seek(self, t_s: float) -> None:
-        self.player.seek(t_s)
+        self.player.seek(t_s + self._offset_s)
         self.positionChanged.emit(t_s)
 
     def set_speed(self, speed: float) -> None:
         self._speed = speed
         if self.player.playing:
-            self.play(self.player.position_s, self._span_end, "")
+            self.play(self.position_s(), self._span_end, "")
 
     def stop_playback(self) -> None:
         self._timer.stop()
@@ -125,7 +136,7 @@ class PlaybackController(QObject):
 
     def _poll(self) -> None:
         p = self.player
-        self.positionChanged.emit(p.position_s)
+        self.positionChanged.emit(self.position_s())
         if not p.playing and not p.paused:
             self._timer.stop()
             self.playingChanged.emit(False)

@@ -13,10 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from voicecoach.app.analyser import TakeAnalyser
+from voicecoach.app.analyser import Measure, TakeAnalyser
 from voicecoach.app.context import AppContext, Phase
+from voicecoach.app.microphone import MicrophoneCheck
 from voicecoach.app.model import SpeechModel
 from voicecoach.app.playback import PlaybackController
 from voicecoach.app.questions import QuestionController
@@ -30,7 +32,6 @@ LIVE_POLL_MS = 1000  # live coaching refresh while recording
 
 class PracticeRound(QObject):
     liveStatusChanged = Signal(object)  # analysis.live.LiveStatus, while recording
-    inputChanged = Signal(bool, str)  # a microphone to record from; the reason when not
     historyChanged = Signal()  # a take was added or dropped: the library lists again
 
     _recordingFailed = Signal(str)
@@ -43,6 +44,7 @@ class PracticeRound(QObject):
         playback: PlaybackController,
         model: SpeechModel,
         analyser: TakeAnalyser,
+        microphone: MicrophoneCheck,
         recorder_factory: Callable[..., Any] | None = None,
         parent: QObject | None = None,
     ) -> None:
@@ -58,6 +60,7 @@ class PracticeRound(QObject):
 
             recorder_factory = Recorder
         self._recorder_factory = recorder_factory
+        self.microphone = microphone
         self._recorder: Any = None
         self._stream: Any = None  # StreamingTranscriber while recording, when streaming
         self._live_shown: Any = None  # the LiveStatus last shown (it only moves forward)
@@ -65,6 +68,7 @@ class PracticeRound(QObject):
         self._take_path: Path | None = None
         self._question: Question | None = None  # the question being answered
         self._quiet = False  # analyse without showing the review (an interview's answer)
+        self._measure: Measure | None = None
         self._live_timer = QTimer(self)
         self._live_timer.setInterval(LIVE_POLL_MS)
         self._live_timer.timeout.connect(self._poll_live)
@@ -81,32 +85,7 @@ class PracticeRound(QObject):
         return float(rec.elapsed_s) if rec is not None else 0.0
 
     def check_input(self, rescan: bool = False) -> None:
-        """Say whether Record can work (`inputChanged`), before anyone presses it.
-
-        `rescan`: devices may have been plugged in or out; ask the device layer to look again
-        (only when nothing is recording or playing, since that restarts PortAudio).
-        """
-        layer = self.ctx.layer
-        look_again = getattr(layer, "rescan", None)
-        idle = self.phase.state in ("idle", "review")
-        if rescan and look_again is not None and idle and self.playback.quiet:
-            try:
-                # close the finished streams the players keep, or PortAudio cannot restart
-                self.ctx.speaker.stop()
-                self.playback.player.stop()
-                look_again()
-            except VoiceCoachError as exc:
-                log.warning("%s", exc)
-        from voicecoach.audio.devices import resolve_device
-
-        reason = ""
-        try:
-            resolve_device(
-                layer.list_input_devices(), self.ctx.settings.audio.input_device, "input"
-            )
-        except VoiceCoachError as exc:
-            reason = str(exc)
-        self.inputChanged.emit(not reason, reason)
+        self.microphone.check_input(rescan)
 
     # --- recording -----------------------------------------------------------------------------
 
@@ -121,11 +100,21 @@ class PracticeRound(QObject):
             return
         self.record(q)
 
-    def record(self, q: Question, *, quiet: bool = False, **take_fields: Any) -> int | None:
+    def record(
+        self,
+        q: Question,
+        *,
+        quiet: bool = False,
+        start_take: Callable[[Path], int] | None = None,
+        on_block: Callable[[np.ndarray, int], None] | None = None,
+        measure: Measure | None = None,
+    ) -> int | None:
         """Start recording an answer to `q`; its take id, or None when it could not start.
 
-        `quiet`: its analysis does not open the review (`analyser.analysed` reports it);
-        `take_fields`: more columns of the take's row (an interview's answer).
+        For a round that is part of something larger (an interview): `quiet` - the analysis
+        does not open the review, `analyser.analysed` reports it; `start_take(path)` writes
+        the take's row (default: a single take of `q`); `on_block(block, rate_hz)` sees every
+        block as saved, on the recorder's tap thread; `measure` is handed to the analyser.
         """
         if self.phase.busy:
             return None
@@ -136,12 +125,21 @@ class PracticeRound(QObject):
         stream = self._new_stream()
         try:
             path = ctx.paths.new_take_path(q.id)
-            take_id = ctx.history.start_take(q.id, q.pack, q.prompt, path, **take_fields)
+            if start_take is None:
+                take_id = ctx.history.start_take(q.id, q.pack, q.prompt, path)
+            else:
+                take_id = start_take(path)
             kwargs: dict[str, Any] = {"on_error": self._recordingFailed.emit}
             recs: list[Any] = []
-            if stream is not None:
+            if stream is not None or on_block is not None:
                 # Runs on the recorder's tap thread; the device rate is final before the 1st block.
-                kwargs["on_block"] = lambda block: stream.feed(block, recs[0].rate_hz)
+                def tap(block: np.ndarray) -> None:
+                    if stream is not None:
+                        stream.feed(block, recs[0].rate_hz)
+                    if on_block is not None:
+                        on_block(block, recs[0].rate_hz)
+
+                kwargs["on_block"] = tap
             rec = self._recorder_factory(ctx.layer, path, ctx.settings.audio, **kwargs)
             recs.append(rec)
             rec.start()
@@ -156,11 +154,30 @@ class PracticeRound(QObject):
             return None
         self._recorder, self._take_id, self._take_path = rec, take_id, path
         self._stream, self._question, self._quiet = stream, q, quiet
+        self._measure = measure
         self._live_shown = None
         self.phase.set("recording")
         if stream is not None and ctx.settings.ui.live_cues:
             self._live_timer.start()
         return take_id
+
+    def discard_recording(self) -> None:
+        """Stop recording and drop the take and its audio (an interview answer restarted)."""
+        if self.phase.state != "recording" or self._recorder is None:
+            return
+        rec, take_id, stream = self._recorder, self._take_id, self._stream
+        self._recorder, self._stream = None, None
+        self._live_timer.stop()
+        try:
+            rec.stop()
+        except VoiceCoachError as exc:
+            log.warning("stopping a discarded recording: %s", exc)
+        if stream is not None:
+            stream.abort()
+        if take_id is not None:
+            self._forget_take(take_id)
+        self.phase.set("idle")
+        self.historyChanged.emit()
 
     def words_so_far(self) -> list[Any]:
         """The words heard so far in the answer being recorded (empty without streaming)."""
@@ -224,11 +241,16 @@ class PracticeRound(QObject):
             self.phase.set("idle")
             self.historyChanged.emit()
             if self._quiet:
-                self.analyser.analysed.emit(take_id, None)
+                self.analyser.analysed.emit(take_id, None)  # dropped: nothing to analyse
             return
         self.historyChanged.emit()
         self.analyser.analyse(
-            take_id, result.path, self._question, stream, show_review=not self._quiet
+            take_id,
+            result.path,
+            self._question,
+            stream,
+            show_review=not self._quiet,
+            measure=self._measure,
         )
 
     def _on_recording_failed(self, message: str) -> None:

@@ -103,12 +103,19 @@ class ReviewController(QObject):
         return self._take if self._report is not None else None
 
     def show(
-        self, take_id: int, report: Report, question: Question | None, path: Path, when: datetime
+        self,
+        take_id: int,
+        report: Report,
+        question: Question | None,
+        path: Path,
+        when: datetime,
+        audio_offset_s: float = 0.0,
     ) -> None:
-        """Show a take's review, its audio ready to play."""
+        """Show a take's review, its audio ready to play (`audio_offset_s`: where the report's
+        time 0 is in the recording, after an interview answer's thinking time)."""
         self._take = take_id
         self._report = report
-        self.playback.load(path, report.duration_s)
+        self.playback.load(path, report.duration_s, audio_offset_s)
         meta = f"{when.strftime('%a %d %b, %H:%M')}  ·  {fmt_time(report.duration_s)}"
         if report.transcript.model:
             meta += f"  ·  model {report.transcript.model}"

@@ -3,13 +3,16 @@
 Each activity has its own small controller (see HOUSE_STYLE "Controllers stay small"):
 
 - `questions`  QuestionController - which question, reading it aloud, trying it again
-- `practice`   PracticeRound - the microphone, recording, live coaching
+- `microphone` MicrophoneCheck - whether Record can work, said before it is pressed
+- `practice`   PracticeRound - recording an answer, live coaching, handing it to analysis
 - `analyser`   TakeAnalyser - a take's audio to a Report on the model pool, a queue of takes
 - `review`     ReviewController - the take under review, section edges moved by the user
 - `playback`   PlaybackController - playing the answer under review
 - `library`    TakeLibrary - history: list, open, replay, delete, analyse a file, crash recovery
 - `model`      SpeechModel - the transcriber, preloading it, falling back to the bundled one
 - `prefs`      SettingsController - what Settings lists, applying new settings
+- `interview`  InterviewController - a mock interview run, on top of the practice round
+- `interviews` InterviewLibrary - past runs: list, open the summary, delete, crash recovery
 
 They share one `AppContext` (settings, paths, history, devices, speaker, tasks, packs, and the
 error/notice/warning signals) and the round's `Phase` (idle → asking → recording → analysing →
@@ -30,7 +33,10 @@ from PySide6.QtCore import QObject
 
 from voicecoach.app.analyser import TakeAnalyser
 from voicecoach.app.context import STATES, AppContext, Phase
+from voicecoach.app.interview_library import InterviewLibrary
+from voicecoach.app.interview_run import InterviewController
 from voicecoach.app.library import TakeLibrary
+from voicecoach.app.microphone import MicrophoneCheck
 from voicecoach.app.model import SpeechModel
 from voicecoach.app.playback import PlaybackController
 from voicecoach.app.practice import MIN_TAKE_S, PracticeRound
@@ -76,12 +82,11 @@ FORWARDED: dict[str, tuple[str, ...]] = {
     "practice": (
         "level",
         "elapsed_s",
-        "check_input",
         "start_recording",
         "stop_recording",
         "liveStatusChanged",
-        "inputChanged",
     ),
+    "microphone": ("check_input", "inputChanged"),
     "analyser": ("cancel_analysis", "progressChanged"),
     "review": (
         "report",
@@ -152,6 +157,7 @@ class Session(QObject):
         self.questions = QuestionController(ctx, phase, self.playback, speaker_factory, self)
         self.review = ReviewController(ctx, phase, self.playback, self)
         self.analyser = TakeAnalyser(ctx, phase, self.model, self.questions, self.review, self)
+        self.microphone = MicrophoneCheck(ctx, phase, self.playback, self)
         self.practice = PracticeRound(
             ctx,
             phase,
@@ -159,6 +165,7 @@ class Session(QObject):
             self.playback,
             self.model,
             self.analyser,
+            self.microphone,
             recorder_factory,
             self,
         )
@@ -166,6 +173,11 @@ class Session(QObject):
             ctx, phase, self.questions, self.review, self.playback, self.analyser, self
         )
         self.prefs = SettingsController(ctx, self.questions, self.model, self.practice, self)
+        self.interview = InterviewController(
+            ctx, phase, self.questions, self.practice, self.analyser, self.library, self
+        )
+        self.interviews = InterviewLibrary(ctx, self.library, self.interview.run_id, self)
+        self.interview.runningChanged.connect(lambda _on: self.interviews.refresh_runs())
         self.practice.historyChanged.connect(self.library.refresh_history)
         self.analyser.historyChanged.connect(self.library.refresh_history)
 
@@ -198,13 +210,15 @@ class Session(QObject):
     def start(self) -> None:
         """Preload the model, announce TTS, list history and offer unfinished takes back."""
         self.questions.announce()
-        self.practice.check_input()
+        self.microphone.check_input()
         self.model.preload()
         warnings = self._startup_warnings()
         if warnings:
             self.ctx.warned.emit(" ".join(warnings))
         self.library.refresh_history()
         self.library.offer_unfinished()
+        self.interviews.refresh_runs()
+        self.interviews.recover()
         if self.questions.question() is None and self.ctx.packs.questions():
             self.questions.surprise("", "", speak=False)
 

@@ -1,11 +1,12 @@
-"""MainWindow: left navigation (Practice, Review, History, Progress), banners, pages, menus.
+"""MainWindow: left navigation (Practice, Review, History, Progress, Interview), banners, pages,
+menus.
 
 It holds the widgets and offers a few dialogs; it knows nothing of recording or analysis.
 `voicecoach.app.main.wire` connects it to the Session.
 
 Keyboard: every action is in a menu with its shortcut (Practice: Space record/stop, Ctrl+R read
 again, Ctrl+N new question, Ctrl+T try again; Playback: Space or Ctrl+P play/pause, Ctrl+Left /
-Ctrl+Right 5 s back/forward, Ctrl+Home from the start; View: Ctrl+1..4 pages). Space belongs to
+Ctrl+Right 5 s back/forward, Ctrl+Home from the start; View: Ctrl+1..5 pages). Space belongs to
 the page (record on Practice, play on Review) unless the focused control uses Space itself (a
 button, a list, a check box, the section timeline): see `SpaceKeeper`.
 """
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -38,6 +40,8 @@ from voicecoach import __version__
 from voicecoach.settings import Settings
 from voicecoach.ui.banner import Banner
 from voicecoach.ui.history_view import HistoryView
+from voicecoach.ui.interview_history import InterviewHistory
+from voicecoach.ui.interview_page import InterviewPage
 from voicecoach.ui.progress_view import ProgressView
 from voicecoach.ui.question_panel import QuestionPanel
 from voicecoach.ui.record_panel import RecordPanel
@@ -52,13 +56,17 @@ from voicecoach.ui.style import (
     theme_choice,
 )
 
-PAGES = ("practice", "review", "history", "progress")
+# A new page: its name here (the order of the navigation and of Ctrl+1..n), its labels, its
+# widget in `MainWindow.__init__` (`self._page_widgets`) and its main control in `_focus_page`.
+PAGES = ("practice", "review", "history", "progress", "interview")
 PAGE_LABELS = {
     "practice": "&Practice",
     "review": "&Review",
     "history": "&History",
     "progress": "Pro&gress",
+    "interview": "&Interview",
 }
+NAV_ICONS = {"interview": "speaker"}  # pages whose icon is not named after them
 AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg *.mp3 *.m4a *.webm);;All files (*)"
 SEEK_STEP_S = 5.0
 
@@ -137,12 +145,7 @@ class MainWindow(QMainWindow):
         self._nav = QButtonGroup(self)
         self._nav.setExclusive(True)
         self.nav_buttons: dict[str, QToolButton] = {}
-        labels = {
-            "practice": "Practice",
-            "review": "Review",
-            "history": "History",
-            "progress": "Progress",
-        }
+        labels = {name: PAGE_LABELS[name].replace("&", "") for name in PAGES}
         for i, name in enumerate(PAGES):
             b = QToolButton()
             b.setObjectName(f"nav_{name}")
@@ -177,12 +180,14 @@ class MainWindow(QMainWindow):
         banners.setSpacing(6)
         self.status_banner = Banner("statusBanner")
         self.recovery_banner = Banner("recoveryBanner")
+        self.interview_banner = Banner("interviewRecoveryBanner")
         banners.addWidget(self.status_banner)
         banners.addWidget(self.recovery_banner)
+        banners.addWidget(self.interview_banner)
         self._banner_box = QWidget()
         self._banner_box.setLayout(banners)
         cl.addWidget(self._banner_box)
-        for b in (self.status_banner, self.recovery_banner):
+        for b in (self.status_banner, self.recovery_banner, self.interview_banner):
             b.closed.connect(self._sync_banner_box)
         self._sync_banner_box()
 
@@ -201,9 +206,24 @@ class MainWindow(QMainWindow):
         pl.addStretch(0)
         self.review = ReviewView()
         self.history = HistoryView()
+        self.interview_history = InterviewHistory()
+        # History: single takes, and mock interviews as whole runs
+        self.history_tabs = QTabWidget()
+        self.history_tabs.setObjectName("historyTabs")
+        self.history_tabs.setDocumentMode(True)
+        self.history_tabs.addTab(self.history, "Takes")
+        self.history_tabs.addTab(self.interview_history, "Interviews")
         self.progress = ProgressView()
-        for w in (practice, self.review, self.history, self.progress):
-            self.pages.addWidget(w)
+        self.interview = InterviewPage()
+        self._page_widgets: dict[str, QWidget] = {
+            "practice": practice,
+            "review": self.review,
+            "history": self.history_tabs,
+            "progress": self.progress,
+            "interview": self.interview,
+        }
+        for name in PAGES:
+            self.pages.addWidget(self._page_widgets[name])
         cl.addWidget(self.pages, 1)
         root.addWidget(content, 1)
 
@@ -378,7 +398,7 @@ class MainWindow(QMainWindow):
             ("Ctrl+← / Ctrl+→", "Back / forward 5 seconds"),
             ("Ctrl+Home", "Play from the start"),
             ("← / → then Enter", "On the timeline: pick a section and play it"),
-            ("Ctrl+1 / 2 / 3 / 4", "Practice / Review / History / Progress"),
+            ("Ctrl+1 / 2 / 3 / 4 / 5", "Practice / Review / History / Progress / Interview"),
             ("Ctrl+O", "Analyse a recorded file"),
             ("Ctrl+E", "Export this review (HTML or PDF)"),
             ("Ctrl+,", "Settings"),
@@ -442,6 +462,7 @@ class MainWindow(QMainWindow):
             "review": self.review.timeline,
             "history": self.history.table,
             "progress": self.progress.scope,
+            "interview": self.interview.start,
         }[name]
         if not (target.isEnabled() and target.isVisible()):
             page = self.pages.widget(PAGES.index(name))
@@ -479,20 +500,36 @@ class MainWindow(QMainWindow):
         )
         self._sync_banner_box()
 
+    def offer_interview_recovery(self, answered: int, total: int, on_resume, on_end) -> None:
+        """An interview was cut short by a crash (or a quit): go on with it, or end it there."""
+        kept = "1 answer is" if answered == 1 else f"{answered} answers are"
+        self.interview_banner.show_message(
+            f"An interview of {total} questions was interrupted; {kept} kept.",
+            "warn",
+            [("Resume the interview", on_resume), ("End it and see the summary", on_end)],
+        )
+        self._sync_banner_box()
+
+    def hide_interview_recovery(self) -> None:
+        self.interview_banner.hide()
+        self._sync_banner_box()
+
     def hide_recovery(self) -> None:
         self.recovery_banner.hide()
         self._sync_banner_box()
 
     def _sync_banner_box(self) -> None:
         # isHidden, not isVisible: the window itself may not be shown yet
-        any_shown = not (self.status_banner.isHidden() and self.recovery_banner.isHidden())
+        any_shown = not all(
+            b.isHidden() for b in (self.status_banner, self.recovery_banner, self.interview_banner)
+        )
         self._banner_box.setVisible(any_shown)
 
     def refresh_icons(self) -> None:
         """Re-colour everything in the current theme (after `apply_theme`): icons, rich text,
         painted widgets, the review. Kept under this name for the session wiring."""
         for name, b in self.nav_buttons.items():
-            set_icon(b, name, "muted", 20)
+            set_icon(b, NAV_ICONS.get(name, name), "muted", 20)
         retheme(self)
 
     def _system_scheme_changed(self, *_a) -> None:

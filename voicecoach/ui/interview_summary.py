@@ -1,0 +1,218 @@
+"""InterviewSummaryView: a finished run in one table, its totals and the one thing to work on.
+
+One row per question (a small STAR timeline against the targets, time, thinking, fillers a
+minute, pace, the checks that failed) with its follow-up beneath; every answered row opens that
+answer's full review (double-click, Enter, or its Open button). No analysis here: every figure
+comes from `voicecoach.interview.InterviewSummary`, worded by `report` functions.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from voicecoach.interview import Figures, InterviewSummary, QuestionRow
+from voicecoach.report import check_label, fmt_time
+from voicecoach.ui.style import SECTION_LABELS, current_theme, section_color, set_role
+
+COLUMNS = ("", "Question", "STAR against target", "Time", "Thinking", "Fillers", "Pace", "Missed")
+TAKE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class MiniStarBar(QWidget):
+    """Each section's length as a coloured bar over a faint bar of its target."""
+
+    def __init__(self, row: QuestionRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.row = row
+        self.setMinimumWidth(180)
+        names = [s.name for s in row.sections] + list(row.missing_sections)
+        self.setToolTip(
+            "  ".join(
+                f"{SECTION_LABELS.get(s.name, s.name)} {s.length_s} s of {s.target_s} s"
+                + {"over": " (over)", "short": " (short)"}.get(s.status, "")
+                for s in row.sections
+            )
+            + "".join(f"  {SECTION_LABELS.get(n, n)} missing" for n in row.missing_sections)
+            if names
+            else "Timed as a whole (no STAR sections)"
+        )
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        return QSize(220, 26)
+
+    def paintEvent(self, _e) -> None:  # noqa: N802 (Qt override)
+        sections = self.row.sections
+        if not sections:
+            return
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        theme = current_theme()
+        w, h = self.width() - 4, self.height()
+        total = max(sum(max(s.length_s, s.target_s) for s in sections), 1)
+        x = 2.0
+        bad = theme.color("bad")
+        for s in sections:
+            slot = w * max(s.length_s, s.target_s) / total
+            target_w = w * s.target_s / total
+            length_w = w * s.length_s / total
+            col = section_color(s.name)
+            faint = QColor(col)
+            faint.setAlpha(55)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(faint)
+            p.drawRoundedRect(QRectF(x, h * 0.3, max(target_w, 1), h * 0.4), 2, 2)
+            p.setBrush(col)
+            p.drawRoundedRect(QRectF(x, h * 0.36, max(length_w, 1), h * 0.28), 2, 2)
+            if s.status == "over":
+                p.setPen(QPen(bad, 2))
+                p.drawLine(int(x + target_w), int(h * 0.18), int(x + target_w), int(h * 0.82))
+            x += slot + 2
+        p.end()
+
+
+class InterviewSummaryView(QWidget):
+    openRequested = Signal(int)  # take id of the answer to review
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("interviewSummary")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(10)
+        self.title = QLabel("Interview summary")
+        self.title.setObjectName("interviewSummaryTitle")
+        set_role(self.title, "title")
+        lay.addWidget(self.title)
+        self.focus = QLabel("")
+        self.focus.setObjectName("interviewFocus")
+        self.focus.setWordWrap(True)
+        self.focus.setTextFormat(Qt.TextFormat.RichText)
+        lay.addWidget(self.focus)
+        self.totals = QLabel("")
+        self.totals.setObjectName("interviewTotals")
+        self.totals.setWordWrap(True)
+        set_role(self.totals, "muted")
+        lay.addWidget(self.totals)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("interviewRows")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(True)
+        head = self.table.horizontalHeader()
+        head.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for c in (0, 2, 3, 4, 5, 6, 7):
+            head.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.itemActivated.connect(self._activated)
+        lay.addWidget(self.table, 1)
+        self.summary: InterviewSummary | None = None
+
+    def set_summary(self, summary: InterviewSummary) -> None:
+        self.summary = summary
+        t = summary.totals
+        ended = " (ended early)" if summary.status == "ended_early" else ""
+        self.title.setText(f"Interview summary{ended}")
+        self.focus.setText(f"<b>Work on this first:</b> {_esc(summary.focus.text)}")
+        follow = (
+            f", {t.follow_ups_answered} of {t.follow_ups_asked} follow-ups"
+            if t.follow_ups_asked
+            else ""
+        )
+        self.totals.setText(
+            f"Answered {t.answered} of {t.questions} questions{follow} · speaking "
+            f"{fmt_time(t.answer_s + t.follow_up_s)} · thinking {t.thinking_s:.1f} s · "
+            f"fillers {t.fillers} ({t.fillers_per_min:.1f}/min) · pace {t.pace_wpm} wpm · "
+            f"{t.over_target} over target"
+        )
+        self.table.setRowCount(0)
+        for row in summary.rows:
+            self._add_row(row)
+            if row.follow_up is not None:
+                self._add_follow_up(row)
+        self.table.resizeRowsToContents()
+
+    def take_ids(self) -> list[int]:
+        """The answers the rows open, top to bottom (rows without one are left out)."""
+        out = []
+        for r in range(self.table.rowCount()):
+            take = self.table.item(r, 1).data(TAKE_ROLE)
+            if take is not None:
+                out.append(int(take))
+        return out
+
+    def _add_row(self, row: QuestionRow) -> None:
+        r = self.table.rowCount()
+        self.table.insertRow(r)
+        f = row.figures
+        self._cells(r, f"{row.position + 1}", row.prompt, f)
+        if f is not None and row.sections:
+            self.table.setCellWidget(r, 2, MiniStarBar(row))
+        elif f is not None:
+            self.table.setItem(r, 2, QTableWidgetItem("timed as a whole"))
+        missed = [check_label(c) for c in f.failed_checks] if f else []
+        missed += [f"no {m.title()}" for m in row.missing_sections]
+        self.table.setItem(r, 7, QTableWidgetItem(", ".join(missed) if f else ""))
+
+    def _add_follow_up(self, row: QuestionRow) -> None:
+        fu = row.follow_up
+        assert fu is not None
+        r = self.table.rowCount()
+        self.table.insertRow(r)
+        self._cells(r, "", f"↳ Follow-up: {fu.prompt}", fu.figures)
+        if fu.figures is not None:
+            missed = ", ".join(check_label(c) for c in fu.figures.failed_checks)
+            self.table.setItem(r, 7, QTableWidgetItem(missed))
+
+    def _cells(self, r: int, num: str, prompt: str, f: Figures | None) -> None:
+        self.table.setItem(r, 0, QTableWidgetItem(num))
+        item = QTableWidgetItem(prompt)
+        item.setToolTip(prompt)
+        if f is not None and f.take_id is not None:
+            item.setData(TAKE_ROLE, f.take_id)
+            item.setToolTip(f"{prompt}\n\nDouble-click to open the full review of this answer.")
+        self.table.setItem(r, 1, item)
+        if f is None:
+            self.table.setItem(r, 3, QTableWidgetItem("not answered"))
+            return
+        over = {"over": " ▲", "under": " ▼"}.get(f.total_status, "")
+        self.table.setItem(
+            r, 3, QTableWidgetItem(f"{fmt_time(f.length_s)} / {fmt_time(f.target_s)}{over}")
+        )
+        self.table.setItem(r, 4, QTableWidgetItem(f"{f.thinking_s:.1f} s"))
+        self.table.setItem(r, 5, QTableWidgetItem(f"{f.fillers_per_min:.1f}/min"))
+        self.table.setItem(r, 6, QTableWidgetItem(f"{f.pace_wpm} wpm"))
+
+    def _activated(self, item: QTableWidgetItem) -> None:
+        take = self.table.item(item.row(), 1).data(TAKE_ROLE)
+        if take is not None:
+            self.openRequested.emit(int(take))
+
+    def open_selected(self) -> None:
+        items = self.table.selectedItems()
+        if items:
+            self._activated(items[0])
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def open_button(view: InterviewSummaryView) -> QPushButton:
+    """An "Open review" button for the selected row (kept beside the table by the page)."""
+    b = QPushButton("Open the review of this answer")
+    b.setObjectName("interviewOpenAnswer")
+    b.clicked.connect(view.open_selected)
+    return b
