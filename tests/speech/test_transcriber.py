@@ -158,9 +158,11 @@ class _StubModel:
     segments: list[_Seg]
     kwargs: dict = field(default_factory=dict)
     yielded: int = 0
+    audio: np.ndarray | None = None
 
     def transcribe(self, audio, **kwargs):
         self.kwargs = kwargs
+        self.audio = audio
 
         def gen():
             for s in self.segments:
@@ -185,21 +187,72 @@ def _tone_words(n: int) -> tuple[np.ndarray, list[_Seg]]:
 
 
 def _with_stub(segments: list[_Seg], **settings) -> tuple[WhisperTranscriber, _StubModel]:
+    # The stand-in model hears tones, not speech: silero VAD is left out unless asked for.
+    settings.setdefault("vad_filter", False)
     t = WhisperTranscriber(TranscriberSettings(**settings))
     stub = _StubModel(segments)
     t._model = stub  # noqa: SLF001 - inject the stand-in instead of loading Whisper
     return t, stub
 
 
-def test_decoding_options_passed():
-    """Word timestamps, the filler prompt as hotwords, no conditioning, VAD and English."""
+def test_decoding_options_passed(monkeypatch):
+    """Word timestamps, the filler prompt as hotwords, no conditioning, English, and the VAD
+    run by us (so faster-whisper must not run it again)."""
     x, segs = _tone_words(2)
-    t, stub = _with_stub(segs, beam_size=3)
+    monkeypatch.setattr(tr, "_speech_chunks", lambda samples: [(0, len(samples))])
+    t, stub = _with_stub(segs, beam_size=3, vad_filter=True)
     t.transcribe(x)
     k = stub.kwargs
     assert k["word_timestamps"] is True and k["language"] == "en" and k["beam_size"] == 3
     assert k["hotwords"] == TranscriberSettings().filler_prompt
-    assert k["condition_on_previous_text"] is False and k["vad_filter"] is True
+    assert k["condition_on_previous_text"] is False and k["vad_filter"] is False
+    assert k["temperature"] == 0.0
+
+
+def test_vad_hands_whisper_only_speech_and_times_map_back(monkeypatch):
+    """Whisper hears the VAD's speech joined up; its word times come back in stretch time, each
+    word by the chunk its middle falls in, as faster-whisper's own VAD path maps them."""
+    x, _ = _tone_words(4)  # tones at 0, 1, 2, 3 s
+    chunks = [(0, RATE // 2), (2 * RATE, 2 * RATE + RATE // 2)]  # keep the 1st and 3rd tone
+    monkeypatch.setattr(tr, "_speech_chunks", lambda samples: chunks)
+    # In the joined audio the 3rd tone starts at 0.5 s.
+    segs = [_Seg(0.5, [_W("one", 0.0, 0.5)]), _Seg(1.0, [_W("three", 0.5, 1.0)])]
+    t, stub = _with_stub(segs, vad_filter=True)
+    out = t.transcribe(x)
+    assert len(stub.audio) == RATE and np.array_equal(
+        stub.audio[RATE // 2 :], x[2 * RATE : 2 * RATE + RATE // 2]
+    )
+    assert [(w.text, w.start_s, w.end_s) for w in out.words] == [
+        ("one", 0.0, 0.5),
+        ("three", 2.0, 2.5),
+    ]
+
+
+def test_no_speech_found_never_calls_the_model(monkeypatch):
+    """When the VAD hears no speech, the model is not asked (it would echo the prompt)."""
+    x, segs = _tone_words(2)
+    monkeypatch.setattr(tr, "_speech_chunks", lambda samples: [])
+    t, stub = _with_stub(segs, vad_filter=True)
+    assert t.transcribe(x).words == () and stub.audio is None
+
+
+def test_decoding_stops_when_nothing_audible_is_left():
+    """Once the last word written leaves only pause behind, no further window is decoded:
+    faster-whisper would decode the pause again and mostly echo the filler prompt."""
+    x = _speech_then_silence()  # 1 s of tone, then 3 s of faint noise
+    echo = _Seg(4.0, [_W("Uh,", 2.0, 2.2, 0.1), _W("hmm,", 2.2, 2.4, 0.1)], 0.5, -1.2)
+    t, stub = _with_stub([_Seg(1.0, [_W("Fine.", 0.1, 0.95)]), echo])
+    assert [w.text for w in t.transcribe(x).words] == ["Fine."]
+    assert stub.yielded == 1  # the second window was never asked for
+
+
+def test_decoding_goes_on_while_sound_is_left():
+    """A window that stops before the speech does is followed by the next one (its words are
+    real: a stretch whose last sentence Whisper left for another window)."""
+    x, segs = _tone_words(3)
+    t, stub = _with_stub(segs)
+    assert [w.text for w in t.transcribe(x).words] == ["w0", "w1", "w2"]
+    assert stub.yielded == 3
 
 
 def test_progress_is_monotonic_and_ends_at_one():
@@ -269,10 +322,10 @@ def test_invented_segment_in_silence_dropped():
 
 def test_confident_segment_kept_even_if_quiet():
     """A confident segment is not dropped just because its audio is quiet."""
-    x = _speech_then_silence()
-    segs = [_Seg(1.0, [_W("Fine.", 0.1, 0.9)]), _Seg(4.0, [_W("Yes.", 1.0, 1.1, 0.95)])]
+    x = _speech_then_silence()[::-1].copy()  # 3 s of faint noise, then 1 s of tone
+    segs = [_Seg(1.0, [_W("Yes.", 1.0, 1.1, 0.95)]), _Seg(4.0, [_W("Fine.", 3.1, 3.9)])]
     t, _ = _with_stub(segs)
-    assert [w.text for w in t.transcribe(x).words] == ["Fine.", "Yes."]
+    assert [w.text for w in t.transcribe(x).words] == ["Yes.", "Fine."]
 
 
 def test_word_stretched_over_silence_is_trimmed():

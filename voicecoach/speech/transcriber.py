@@ -16,6 +16,7 @@ and finds the hums Whisper did not write down.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import threading
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from voicecoach.audio.cuts import CutSettings, stretches
+from voicecoach.audio.cuts import FLOOR_MIN_DB, FRAME_S, CutSettings, frame_levels_db, stretches
 from voicecoach.audio.decode import load_audio
 from voicecoach.domain import ModelError, OperationCancelled, Transcript, VoicedGap, Word
 from voicecoach.settings import BUNDLED_MODEL, TranscriberSettings
@@ -37,6 +38,9 @@ log = logging.getLogger(__name__)
 
 RATE_HZ = 16000  # what Whisper takes; arrays given to transcribe() must already be at this rate
 DEFAULT_MIN_VOICED_GAP_S = 0.25  # same default as AnalysisSettings.min_voiced_gap_s
+# Decoding stops once less than this much audible sound is left after the last word written
+# (see WhisperTranscriber._decode); "audible" as audio.cuts decides where pauses are.
+UNHEARD_MIN_S = 0.2
 
 #: Raised by `transcribe` when its cancel event is set (an alias kept for readers of this module).
 Cancelled = OperationCancelled
@@ -223,16 +227,35 @@ class WhisperTranscriber:
         step: Callable[[float], None],
         cancel: threading.Event | None,
     ) -> list[Segment]:
-        """One stretch (at most one window) to Whisper's segments, times relative to it."""
+        """One stretch (at most one window) to Whisper's segments, times relative to it.
+
+        The silero VAD runs here rather than inside faster-whisper (same default options, same
+        result) so the decoding loop sees the speech-only audio and we know where it ends: once a
+        segment's last word leaves less than `UNHEARD_MIN_S` of audible sound after it, nothing
+        is left to hear and the generator is not asked for more. faster-whisper would otherwise
+        decode the few tenths of a second of pause after the last word once more (its
+        word-timestamp seek): a whole padded window, as costly as the stretch itself, that mostly
+        returned the filler prompt echoed ("Uh, hmm, hmm, ...") for the clean-up to drop.
+        """
         s = self._settings
+        chunks = _speech_chunks(samples) if s.vad_filter else [(0, len(samples))]
+        if not chunks:
+            return []
+        speech = (
+            np.concatenate([samples[a:b] for a, b in chunks])
+            if chunks != [(0, len(samples))]
+            else samples
+        )
+        to_stretch = _TimeMap(chunks)
+        unheard = _Audible(speech, samples)
         segments, _info = model.transcribe(
-            samples,
+            speech,
             language="en",
             beam_size=s.beam_size,
             word_timestamps=True,
             hotwords=s.filler_prompt or None,
             condition_on_previous_text=False,
-            vad_filter=s.vad_filter,
+            vad_filter=False,  # done above, with faster-whisper's own defaults
             # Beam search only: the default fallback samples at higher temperatures when a
             # result looks poor, so the same audio gave different words on different calls
             # (3 of 25 stretches), and a live transcript could not match its batch twin.
@@ -243,13 +266,63 @@ class WhisperTranscriber:
         for seg in segments:
             _check(cancel)
             words = tuple(
-                Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+                Word(w.word.strip(), *to_stretch.span(w.start, w.end), float(w.probability))
                 for w in seg.words or ()
                 if w.word.strip()
             )
             raw.append(Segment(words, seg.no_speech_prob, seg.avg_logprob))
-            step(float(seg.end))
+            step(to_stretch.time(float(seg.end)))
+            if seg.words and unheard.after(float(seg.words[-1].end)) < UNHEARD_MIN_S:
+                break  # only pause (or the VAD's padding) is left after the last word
         return raw
+
+
+class _Audible:
+    """Seconds of audible sound in the speech-only audio after a time: 20 ms frames at least
+    `silence_db_above_floor` over the stretch's noise floor, as `audio.cuts` tells pauses."""
+
+    def __init__(self, speech: np.ndarray, stretch: np.ndarray) -> None:
+        floor_db = max(float(np.percentile(frame_levels_db(stretch, RATE_HZ), 10)), FLOOR_MIN_DB)
+        loud = frame_levels_db(speech, RATE_HZ) >= floor_db + CutSettings().silence_db_above_floor
+        # Frames from the end: how many audible frames lie at or after each frame.
+        self._after = np.cumsum(loud[::-1])[::-1]
+
+    def after(self, t: float) -> float:
+        i = int(t / FRAME_S)
+        return float(self._after[i]) * FRAME_S if i < len(self._after) else 0.0
+
+
+class _TimeMap:
+    """Times in the speech-only audio (VAD chunks joined) back to times in the stretch, as
+    faster-whisper maps them (a word goes by its middle, so both edges land in one chunk)."""
+
+    def __init__(self, chunks: list[tuple[int, int]]) -> None:
+        self._ends: list[int] = []  # chunk ends in the joined audio (samples)
+        self._shift: list[float] = []  # silence removed before each chunk (seconds)
+        removed = prev = 0
+        for a, b in chunks:
+            removed += a - prev
+            prev = b
+            self._ends.append(b - removed)
+            self._shift.append(removed / RATE_HZ)
+
+    def _index(self, t: float) -> int:
+        return min(bisect.bisect(self._ends, int(t * RATE_HZ)), len(self._ends) - 1)
+
+    def time(self, t: float) -> float:
+        return round(t + self._shift[self._index(t)], 2)
+
+    def span(self, start: float, end: float) -> tuple[float, float]:
+        shift = self._shift[self._index((start + end) / 2)]
+        return round(float(start) + shift, 2), round(float(end) + shift, 2)
+
+
+def _speech_chunks(samples: np.ndarray) -> list[tuple[int, int]]:
+    """Where silero VAD hears speech, with faster-whisper's default options (as its
+    `vad_filter=True` would cut), as sample ranges."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    return [(c["start"], c["end"]) for c in get_speech_timestamps(samples, VadOptions())]
 
 
 def _load_model(settings: TranscriberSettings) -> WhisperModel:
