@@ -178,3 +178,16 @@ def test_unknown_ids_are_clear_errors(history: History):
         store.set_thinking(99, 1.0)
     with pytest.raises(ValueError):
         store.attach(1, run_id, 0, "retake")  # type: ignore[arg-type]
+
+
+def test_follow_ups_stay_out_of_comparisons_and_trends(history: History, data: Path):
+    """A follow-up carries its question's id but is not a take of that question to compare."""
+    store = InterviewStore(history)
+    run_id = store.start(PLAN.to_json())
+    answer = record(store, run_id, 0, "answer", data)
+    follow = record(store, run_id, 0, "follow_up", data)
+    qid = PLAN.items[0].question.id
+    assert history.get(follow).question_id == qid
+    assert [t.id for t in history.takes_for_question(qid)] == [answer]
+    assert [t.id for t in history.list_figures()] == [answer]
+    assert {t.id for t in history.list()} == {answer, follow}  # still listed in History

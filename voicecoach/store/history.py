@@ -184,14 +184,23 @@ class History:
         return self._select(clause, tuple(params), limit)
 
     def takes_for_question(self, question_id: str, limit: int | None = None) -> list[TakeRecord]:
-        """Analysed takes of one question, newest first: the ones that can be compared."""
-        return self._select("WHERE question_id = ? AND status = 'analysed'", (question_id,), limit)
+        """Analysed takes of one question, newest first: the ones that can be compared.
+
+        A mock interview's follow-up answers are left out: they carry their question's id but
+        answer another prompt, timed on another target.
+        """
+        return self._select(
+            "WHERE question_id = ? AND status = 'analysed' AND kind != 'follow_up'",
+            (question_id,),
+            limit,
+        )
 
     def list_figures(self) -> list[TakeRecord]:
         """Analysed takes, newest first, each report without its words, sentences, transcript
         text, pauses and voiced gaps (SQLite drops them, so a long history is not parsed in
         Python): enough for figures over the whole history (`report.take_figures`), not for a
         review. A take with corrections keeps its whole report (they are applied to sentences).
+        Follow-up answers of a mock interview are left out (see `takes_for_question`).
         """
         slim = (
             "CASE WHEN corrections_json IS NULL THEN json_remove(report_json, '$.words',"
@@ -200,7 +209,7 @@ class History:
         sql = (
             f"SELECT id, created_at, question_id, pack, question_text, audio_path, duration_s,"
             f" status, error, {slim} AS report_json, corrections_json, model FROM takes"
-            " WHERE status = 'analysed' ORDER BY created_at DESC, id DESC"
+            " WHERE status = 'analysed' AND kind != 'follow_up' ORDER BY created_at DESC, id DESC"
         )
         try:
             with self._lock:
@@ -208,7 +217,7 @@ class History:
         except sqlite3.OperationalError:
             # a damaged report makes json_remove fail the whole query: read them all in Python
             # (each unreadable one is logged and left without a report, as `list` does)
-            return [r for r in self.list() if r.status == "analysed"]
+            return self._select("WHERE status = 'analysed' AND kind != 'follow_up'", ())
         except sqlite3.Error as exc:
             raise StorageError(
                 f"Could not read the history database {self.db_path} ({exc})."
