@@ -2,6 +2,7 @@
 
     nice -n 5 .venv/bin/python bench/voices.py            # both engines, 6 questions each
     .venv/bin/python bench/voices.py --screenshot docs/screenshots/settings-voice.png
+    nice -n 5 .venv/bin/python bench/voices.py --rate     # Joe's words/min by length scale
 
 For each engine: "build" is how long `make_speaker` takes to return, "first" the first
 question said right after it (piper's import and model load, on its own thread, included),
@@ -100,6 +101,31 @@ def bench() -> int:
     return 0
 
 
+def rate_fit(n: int = 24) -> int:
+    """Joe's speaking rate against piper's length scale, and the line `length_scale_for` uses."""
+    import numpy as np
+
+    from voicecoach.packs import load_packs
+    from voicecoach.speech.neural_tts import length_scale_for, load_piper_voice
+
+    voice = load_piper_voice()
+    text = " ".join(q.prompt for q in load_packs().questions()[:n])
+    words = len(text.split())
+    print(f"{n} pack questions, {words} words; {_loadavg()}")
+    scales, per_word = [1.0, 1.5, 2.0], []
+    for ls in scales:
+        dur = sum(len(a) / r for a, r in voice.chunks(text, ls))
+        per_word.append(dur / words)
+        print(f"length scale {ls:.1f}: {dur:.1f} s, {60 / per_word[-1]:.0f} words/min")
+    slope, fixed = np.polyfit(scales, per_word, 1)
+    print(f"seconds per word = {fixed:.3f} + {slope:.3f} x length scale")
+    for wpm in (130, 165, 200):
+        ls = length_scale_for(wpm)
+        dur = sum(len(a) / r for a, r in voice.chunks(text, ls))
+        print(f"asked {wpm} words/min: length scale {ls:.2f}, got {words / dur * 60:.0f}")
+    return 0
+
+
 def screenshot(path: Path) -> int:
     """Settings, reading-voice section, with the voice list open beside it (offscreen)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -167,8 +193,11 @@ def screenshot(path: Path) -> int:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--screenshot", type=Path, help="write the Settings voice section PNG")
+    ap.add_argument("--rate", action="store_true", help="fit Joe's rate to piper's length scale")
     args = ap.parse_args()
-    return screenshot(args.screenshot) if args.screenshot else bench()
+    if args.screenshot:
+        return screenshot(args.screenshot)
+    return rate_fit() if args.rate else bench()
 
 
 if __name__ == "__main__":

@@ -38,10 +38,12 @@ log = logging.getLogger(__name__)
 
 OnNotice = Callable[[str], None]
 
-# Joe speaks at about 210 words a minute (pauses included) at piper's length_scale 1.0; the
-# length scale for a rate is this over the rate (tests/fixtures/synth.py measured the same).
-JOE_BASE_WPM = 210.0
-LENGTH_SCALE_RANGE = (0.5, 2.0)
+# Joe's time per word grows in a line with piper's length scale, but not from zero (sentence
+# edges do not stretch): seconds per word = FIXED + PER_SCALE x length scale, fitted on pack
+# questions by `bench/voices.py --rate` (about 225 words/min at 1.0, 167 at 1.5, 131 at 2.0).
+JOE_S_PER_WORD_FIXED = 0.076
+JOE_S_PER_WORD_PER_SCALE = 0.190
+LENGTH_SCALE_RANGE = (0.5, 3.0)
 
 
 class NeuralVoice(Protocol):
@@ -75,8 +77,10 @@ def load_piper_voice(voice_id: str = JOE) -> NeuralVoice:
 
 
 def length_scale_for(rate_wpm: float) -> float:
+    """piper's length scale for Joe to speak at about `rate_wpm` words a minute."""
     lo, hi = LENGTH_SCALE_RANGE
-    return min(max(JOE_BASE_WPM / max(rate_wpm, 1.0), lo), hi)
+    per_word_s = 60.0 / max(rate_wpm, 1.0)
+    return min(max((per_word_s - JOE_S_PER_WORD_FIXED) / JOE_S_PER_WORD_PER_SCALE, lo), hi)
 
 
 def _one_line(text: str) -> str:

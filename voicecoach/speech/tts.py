@@ -16,6 +16,9 @@ When the engine cannot start (no espeak-ng, no output device) `available` is Fal
 
 `on_done(text, completed)` is called once per accepted `say` (completed=False when stopped or
 failed) from a worker thread; the Qt layer must hand it to the GUI thread.
+
+The optional natural voice (piper, `neural_tts.py`) has the same contract; `make_speaker` picks
+it for a `piper:` voice id, with a pyttsx3 speaker behind it for when it fails.
 """
 
 from __future__ import annotations
