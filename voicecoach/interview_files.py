@@ -73,10 +73,11 @@ def check_files(plan: InterviewPlan, files: Sequence[Path]) -> list[Slot]:
     if len(files) != len(want):
         order = ", ".join(s.label for s in want[:4]) + (", ..." if len(want) > 4 else "")
         with_fu = " with follow-ups" if any(s.kind == "follow_up" for s in want) else ""
+        hint = ", or --no-follow-ups for one file a question" if with_fu else ""
         raise VoiceCoachError(
             f"This interview of {len(plan.items)} questions{with_fu} needs {len(want)} audio "
             f"files, one per answer in the order spoken ({order}); {len(files)} given. "
-            "Run with --plan to see the questions, or --no-follow-ups for one file a question."
+            f"Run with --plan to see what each file should answer{hint}."
         )
     for f in files:
         audio_duration_s(Path(f))  # AudioError names a missing, empty or unreadable file
