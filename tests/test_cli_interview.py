@@ -250,3 +250,27 @@ def test_interview_on_synthesized_speech_with_the_bundled_model(tmp_path, data, 
     with History(AppPaths.default().db_path) as h:
         [run] = InterviewStore(h).list()
         assert run.status == "finished"
+
+
+def test_a_model_failure_mid_run_keeps_what_was_said(tmp_path, data, monkeypatch, capsys):
+    """The model fails on answer 2: one clear line, answer 1 stays saved in a run ended early."""
+    from voicecoach.domain import ModelError
+
+    fake = use(monkeypatch, [spoken(ANSWER, 1.0)])
+    real = fake.transcribe
+
+    def second_fails(audio, **kw):
+        if len(fake.calls) == 1:
+            fake.calls.append(audio)
+            raise ModelError("The speech model could not be loaded.")
+        return real(audio, **kw)
+
+    monkeypatch.setattr(fake, "transcribe", second_fails)
+    assert cli.main([*ARGS, "--no-follow-ups", *map(str, wavs(tmp_path, 3))]) == 1
+    assert "speech model could not be loaded" in capsys.readouterr().err
+    with History(AppPaths.default().db_path) as h:
+        store = InterviewStore(h)
+        [run] = store.list()
+        assert run.status == "ended_early" and store.unfinished() == []
+        assert summary_from_json(run.summary).totals.answered == 1
+        assert [t.take.status for t in store.get(run.id).takes] == ["analysed", "failed"]
