@@ -15,8 +15,9 @@ placed between words by its time) is a hit when it lands on a reference one: in 
 of the alignment, or inside the same replaced stretch. Word recall: reference words (filled
 pauses aside) that the alignment matches.
 
-Transcripts are cached in bench/out/real_speech/ keyed by the channel audio, the transcriber
-settings and the transcriber's source; --fresh ignores the cache.
+Whisper's raw output per channel is recorded once in bench/out/real_speech/raw/ (keyed by the
+channel audio, the transcriber settings and the transcriber's source) and the current clean-up,
+voicing search and filler rules are replayed on it (bench/raw_whisper.py); --fresh records again.
 """
 
 from __future__ import annotations
@@ -24,11 +25,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import difflib
-import hashlib
 import json
 import re
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +35,6 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.accuracy import transcript_from_json, transcript_to_json  # noqa: E402
 from voicecoach.domain import Report, Transcript  # noqa: E402
 from voicecoach.settings import Settings  # noqa: E402
 
@@ -114,7 +112,7 @@ class Score:
     words_hit: int = 0
     audio_s: float = 0.0
     seconds: float = 0.0
-    stale: int = 0
+    shas: dict[str, int] = field(default_factory=dict)
     misses: list[str] = field(default_factory=list)
     false_alarms: list[str] = field(default_factory=list)
 
@@ -213,57 +211,34 @@ def channel_wav(call: str, channel: int, data_dir: Path = DATA_DIR) -> Path:
 
 
 class Engine:
-    """The app's transcriber for one model, loaded on first use, with a JSON cache."""
+    """The app's transcriber for one model: Whisper's raw output recorded once per channel
+    (bench/raw_whisper.py), the current clean-up replayed on it."""
 
     def __init__(self, model: str, fresh: bool = False) -> None:
+        from bench.raw_whisper import RawWhisper
+
         s = Settings()
         self.settings = dataclasses.replace(
             s, transcriber=dataclasses.replace(s.transcriber, model=model)
         )
-        self.fresh = fresh
-        self._t = None
-        self.seconds = 0.0
-        self.stale = 0  # cached transcripts made by other transcriber code (--fresh redoes them)
+        self._raw = RawWhisper(self.settings, OUT_DIR / "raw", fresh)
 
-    def _key(self, wav: Path) -> str:
-        """The audio and the transcriber settings (as bench/accuracy.py keys its cache)."""
-        h = hashlib.sha256(wav.read_bytes())
-        h.update(json.dumps(dataclasses.asdict(self.settings.transcriber), sort_keys=True).encode())
-        return h.hexdigest()[:12]
+    @property
+    def seconds(self) -> float:
+        return self._raw.seconds
+
+    @property
+    def shas(self) -> dict[str, int]:
+        return self._raw.shas
 
     def transcript(self, wav: Path) -> Transcript:
-        path = OUT_DIR / "transcripts" / f"{wav.stem}-{self._key(wav)}.json"
-        if path.exists() and not self.fresh:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("transcriber_sha") != _code_sha():
-                self.stale += 1
-            return transcript_from_json(data)
-        from voicecoach.pipeline import transcribe_file
-        from voicecoach.speech.transcriber import WhisperTranscriber
-
-        if self._t is None:
-            self._t = WhisperTranscriber(
-                self.settings.transcriber,
-                min_voiced_gap_s=self.settings.analysis.min_voiced_gap_s,
-            )
-        t0 = time.perf_counter()
-        t = transcribe_file(wav, self._t)
-        self.seconds += time.perf_counter() - t0
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = transcript_to_json(t) | {"transcriber_sha": _code_sha()}
-        path.write_text(json.dumps(data), encoding="utf-8")
-        return t
+        return self._raw.transcript(wav)
 
 
 def _code_sha() -> str:
-    """The transcriber's and voicing's source, stored with each transcript to flag stale reuse."""
-    import voicecoach.analysis.voicing as voicing
-    import voicecoach.speech.transcriber as tr
+    from bench.raw_whisper import _code_sha
 
-    h = hashlib.sha256()
-    for mod in (tr, voicing):
-        h.update(Path(mod.__file__).read_bytes())
-    return h.hexdigest()[:12]
+    return _code_sha()
 
 
 def run_model(model: str, calls: list[str], fresh: bool, data_dir: Path = DATA_DIR) -> Score:
@@ -292,7 +267,7 @@ def run_model(model: str, calls: list[str], fresh: bool, data_dir: Path = DATA_D
             )
             total.add(s)
     total.seconds = eng.seconds
-    total.stale = eng.stale
+    total.shas = dict(eng.shas)
     return total
 
 
@@ -334,11 +309,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{s.precision:>12.2f} {s.word_recall:>11.3f} {s.audio_s:>6.0f}s {secs:>12}"
         )
     for m, s in rows:
-        if s.stale:
-            print(
-                f"note: {s.stale} cached {m} transcripts were made by an older transcriber; "
-                "--fresh transcribes them again"
-            )
+        made = ", ".join(f"{n} by {sha}" for sha, n in s.shas.items())
+        print(f"{m}: Whisper output recorded by transcriber {made}; current {_code_sha()}")
     if args.details:
         for m, s in rows:
             print(f"\n{m}: missed filled pauses ({len(s.misses)})")
