@@ -66,3 +66,30 @@ def test_a_said_i_mean_is_kept():
         Word("it", 2.0, 2.1, 0.9),
     )
     assert _drop_prompt_echoes(words) == words
+
+
+def test_prompt_phrase_stacked_on_one_instant_is_dropped_whatever_its_probability():
+    """'I mean, I' with no length between two sentences (p 0.67/0.62/0.92, as tiny.en wrote it
+    in six dev answers) is the prompt read into the pause, not a said 'I mean': it goes, so it
+    is neither a discourse filler nor a stutter in the transcript."""
+    words = (
+        Word("see?", 126.94, 127.2, 1.0),
+        Word("I", 127.42, 127.42, 0.69),
+        Word("mean,", 127.42, 127.42, 0.62),
+        Word("I", 127.42, 127.42, 0.92),
+        Word("What", 127.71, 127.94, 0.69),
+        Word("happened?", 127.94, 128.4, 0.99),
+    )
+    assert [w.text for w in _drop_prompt_echoes(words)] == ["see?", "What", "happened?"]
+
+
+def test_lengthless_so_before_a_real_uh_is_not_a_stacked_phrase():
+    """'So, uh,' both written with no length but half a second apart is no prompt phrase: the
+    lone 'uh' stays (it was a real one in a dev answer)."""
+    words = (
+        Word("too.", 113.8, 114.1, 0.99),
+        Word("So,", 114.12, 114.12, 0.92),
+        Word("uh,", 114.68, 114.68, 0.40),
+        Word("after", 114.9, 115.1, 0.99),
+    )
+    assert _drop_prompt_echoes(words) == words
