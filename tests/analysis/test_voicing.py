@@ -292,3 +292,27 @@ def test_piper_hesitations_found_breath_and_hiss_not(piper_take):
         else:
             assert not found, f"{kind} at {a:.2f}-{b:.2f} s taken for a hesitation"
     assert len(gaps) == 3
+
+
+def test_a_dropped_sure_is_not_a_hesitation(piper_take):
+    """A slow "Sure." (or "Yes.") Whisper dropped is a steady vowel too, but it opens or closes
+    on a hiss ("sh", "s"): it is a word, not an "(hmm?)". The piper um/uh/hmm beside it stay."""
+    v = _voice()
+    rng = np.random.default_rng(11)
+    sil = np.zeros(RATE // 2, np.float32)
+    first, last = _say("We shipped the release two weeks late."), _say("Then we cut the scope.")
+    for text, speed in (("Sure.", 2.5), ("Yes.", 1.5)):
+        a = np.concatenate(
+            [c.audio_float_array for c in v.synthesize(text, syn_config=_fixed(length_scale=speed))]
+        )
+        y = _to_16k(a, v.config.sample_rate)
+        loud = np.flatnonzero(np.abs(y) > 0.002)  # keep the quiet hiss _trim would cut
+        word = y[loud[0] : loud[-1] + 1]
+        x = np.concatenate([sil, first, sil, word, sil, last, sil])
+        x = x + (0.001 * rng.standard_normal(len(x))).astype(np.float32)
+        t1 = 0.5 + len(first) / RATE
+        t2 = t1 + 1.0 + len(word) / RATE
+        words = [Word("late.", 0.5, t1), Word("Then", t2, t2 + len(last) / RATE)]
+        assert find_voiced_gaps(x, RATE, words) == (), text
+    x, words, _events = piper_take
+    assert len(find_voiced_gaps(x, RATE, words)) == 3

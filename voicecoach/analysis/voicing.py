@@ -67,6 +67,11 @@ FLUX_SMOOTH_FRAMES = 7  # 70 ms
 N_BANDS = 24
 N_CEPS = 12
 BAND_LO_HZ, BAND_HI_HZ = 100.0, 4000.0
+CONSONANT_LOOK_S = 0.12  # look this far either side of a run, inside its gap, for consonants
+CONSONANT_MIN_FRAMES = 3  # 30 ms of hiss (a fricative) beside the run: a word's syllable
+FRICATIVE_LO_HZ = (100.0, 1000.0)  # a fricative has more energy in the high band ...
+FRICATIVE_HI_HZ = (2000.0, 4000.0)  # ... than in the low one (a vowel the other way round)
+SPEECH_BOTH_SIDES_FRAMES = 4  # loud sound this long on both sides: the run sits inside speech
 STRETCHED_WORD_S = 0.7  # a word this long may hide a hesitation
 WORD_HEAD_S = 0.25  # ... after this much of it, which the word itself may need
 STRETCHED_WORD_MAX_PROB = 0.5  # ... when Whisper is unsure of it
@@ -87,30 +92,79 @@ def find_voiced_gaps(
     floor_db, speech_db = _levels(x, rate_hz)
     min_db = max(floor_db + LOUD_DB_OVER_FLOOR, speech_db - MAX_DB_UNDER_SPEECH)
     out: list[VoicedGap] = []
-    for start_s, end_s in _search_regions(words, duration_s, min_gap_s):
+    for start_s, end_s, between in _search_regions(words, duration_s, min_gap_s):
         for run in _voiced_runs(x, rate_hz, start_s, end_s, min_db, min_gap_s):
-            if steadiness(x, rate_hz, run.start_s, run.end_s) <= MAX_STEADY_FLUX:
-                out.append(run)
+            if steadiness(x, rate_hz, run.start_s, run.end_s) > MAX_STEADY_FLUX:
+                continue
+            if between and _part_of_a_word(x, rate_hz, run, start_s, end_s, min_db):
+                continue
+            out.append(run)
     return tuple(sorted(out, key=lambda g: g.start_s))
+
+
+def _part_of_a_word(
+    x: np.ndarray, rate_hz: int, run: VoicedGap, lo_s: float, hi_s: float, min_db: float
+) -> bool:
+    """True when the run has a word's consonants beside it, inside the same gap between words.
+
+    A hesitation is a vowel or a hum on its own: what lies beside it is pause (or the edge of
+    a written word). A short word Whisper dropped ("Sure." "Fine.") is a steady vowel too, but it
+    opens or closes on a consonant: a fricative (hiss with more energy at 2-4 kHz than at
+    0.1-1 kHz) right before or after the vowel; and a dropped phrase has loud sound on both
+    sides of each vowel.
+    """
+    before = _frames(x, rate_hz, max(lo_s, run.start_s - CONSONANT_LOOK_S), run.start_s)
+    after = _frames(x, rate_hz, run.end_s, min(hi_s, run.end_s + CONSONANT_LOOK_S))
+    loud_sides = []
+    for frames in (before, after):
+        if frames is None:
+            loud_sides.append(0)
+            continue
+        power = np.mean(frames * frames, axis=1)
+        loud = _db(power) >= min_db
+        spec = np.abs(np.fft.rfft(frames * np.hanning(frames.shape[1]), axis=1)) ** 2
+        freqs = np.fft.rfftfreq(frames.shape[1], 1 / rate_hz)
+        low = spec[:, (freqs >= FRICATIVE_LO_HZ[0]) & (freqs < FRICATIVE_LO_HZ[1])].sum(axis=1)
+        high = spec[:, (freqs >= FRICATIVE_HI_HZ[0]) & (freqs < FRICATIVE_HI_HZ[1])].sum(axis=1)
+        if int(np.sum(loud & (high > low))) >= CONSONANT_MIN_FRAMES:
+            return True
+        loud_sides.append(int(loud.sum()))
+    return min(loud_sides) >= SPEECH_BOTH_SIDES_FRAMES
+
+
+def _frames(x: np.ndarray, rate_hz: int, start_s: float, end_s: float) -> np.ndarray | None:
+    """The 30 ms frames every 10 ms that start in [start_s, end_s), as float64 rows."""
+    win = int(FRAME_S * rate_hz)
+    hop = int(HOP_S * rate_hz)
+    a = max(int(start_s * rate_hz), 0)
+    b = int(end_s * rate_hz)
+    seg = np.asarray(x[a : b + win], dtype=np.float64)
+    n = min((b - a) // hop, (len(seg) - win) // hop + 1) if len(seg) >= win else 0
+    if n <= 0:
+        return None
+    frames = np.lib.stride_tricks.sliding_window_view(seg, win)[::hop][:n]
+    return frames - frames.mean(axis=1, keepdims=True)
 
 
 def _search_regions(
     words: Sequence[Word], duration_s: float, min_gap_s: float
-) -> list[tuple[float, float]]:
+) -> list[tuple[float, float, bool]]:
     """Gaps between words, shrunk by the edge margin, that could hold a long enough run, and
-    the tails of stretched words."""
-    regions: list[tuple[float, float]] = []
+    the tails of stretched words: (start, end, is a gap between words)."""
+    regions: list[tuple[float, float, bool]] = []
     prev_end = None
     for w in sorted(words, key=lambda w: w.start_s):
         lo = 0.0 if prev_end is None else prev_end + EDGE_MARGIN_S
-        regions.append((lo, w.start_s - EDGE_MARGIN_S))
+        regions.append((lo, w.start_s - EDGE_MARGIN_S, True))
         if _lookalike(w, min_gap_s):
-            regions.append((w.start_s, w.end_s))
+            regions.append((w.start_s, w.end_s, False))
         elif _may_hide_hesitation(w):
-            regions.append((w.start_s + WORD_HEAD_S, w.end_s))
+            regions.append((w.start_s + WORD_HEAD_S, w.end_s, False))
         prev_end = w.end_s if prev_end is None else max(prev_end, w.end_s)
-    regions.append((0.0 if prev_end is None else prev_end + EDGE_MARGIN_S, duration_s))
-    return [(a, min(b, duration_s)) for a, b in regions if min(b, duration_s) - a >= min_gap_s]
+    regions.append((0.0 if prev_end is None else prev_end + EDGE_MARGIN_S, duration_s, True))
+    return [
+        (a, min(b, duration_s), gap) for a, b, gap in regions if min(b, duration_s) - a >= min_gap_s
+    ]
 
 
 def _lookalike(w: Word, min_gap_s: float) -> bool:
