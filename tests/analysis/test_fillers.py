@@ -271,6 +271,22 @@ def test_i_mean(text, expected):
     assert _texts(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I mean, I My job was to fix it.", []),
+        ("It broke. I mean, I We rolled back.", []),
+        ("You know, you The team knew.", []),
+        ("I mean, I think it worked.", [("i mean", 0, 2)]),
+        ("I mean, I I think it worked.", [("i mean", 0, 2)]),
+    ],
+)
+def test_a_stutter_before_a_fresh_start_is_not_i_mean(text, expected):
+    """'I mean, I My job was' is a restart Whisper wrote with the prompt's words (issue 11), not
+    the filler 'I mean'; 'I mean, I think' and a doubled 'I' still count."""
+    assert _texts(text) == expected
+
+
 # --- single-word and hedge fillers ------------------------------------------------------------
 
 

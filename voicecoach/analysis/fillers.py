@@ -232,6 +232,8 @@ class _Context:
         return None
 
     def _counts(self, rule: DiscourseRule, i: int, j: int) -> bool:
+        if self._restart(i, j):
+            return False
         prev = self._prev(i)
         nxt = self._next(j)
         if prev is not None and not self._pause(prev, i) and self.norms[prev] in rule.not_after:
@@ -272,6 +274,20 @@ class _Context:
         if cond == "before_number":
             return nxt is not None and (self._number(nxt) or self._a_unit(nxt))
         return False
+
+    def _restart(self, i: int, j: int) -> bool:
+        """The phrase is a stutter before a fresh start, not a filler: "I mean, I My job was"
+        (the speaker began "I", stopped and restarted). It is followed by its own first word,
+        cut off: the word after that opens a new sentence (a capital, not "I") with nothing
+        between them."""
+        k = j + 1
+        if k + 1 >= len(self.words) or self.norms[k] != self.norms[i]:
+            return False
+        cut = self.words[k].text.strip()
+        if not cut or not cut[-1].isalnum():
+            return False  # "I mean, I." / "I mean, I -": punctuation, not a restart we can see
+        fresh = self.words[k + 1].text.strip()
+        return fresh[:1].isupper() and self.norms[k + 1] != "i"
 
     def _number(self, x: int) -> bool:
         return bool(_DIGIT.search(self.norms[x])) or self.norms[x] in self.lex.numbers
