@@ -18,7 +18,6 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -278,8 +277,8 @@ def _tags(text: str) -> tuple[str, ...]:
 
 
 def _story(row: sqlite3.Row, question_ids: list[str]) -> Story:
-    return replace(
-        Story(title=row["title"]),
+    return Story(
+        title=row["title"],
         situation=row["situation"],
         task=row["task"],
         action=row["action"],

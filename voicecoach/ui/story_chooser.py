@@ -46,16 +46,24 @@ class StoryChooser(QDialog):
         self.list = QListWidget()
         self.list.setObjectName("storyChoices")
         self.list.setWordWrap(True)
+        self.list.setSpacing(3)
         for i, c in enumerate(choices):
             text = c.title
             if i == 0 and suggested:
                 text = f"Suggested: {c.title}\n{c.reason}"
             item = QListWidgetItem(text)
+            if i == 0 and suggested:
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
             item.setData(ID_ROLE, c.story_id)
             item.setToolTip(c.reason or c.title)
             self.list.addItem(item)
         none = QListWidgetItem("No story from my bank")
         none.setData(ID_ROLE, NO_STORY)
+        italic = none.font()
+        italic.setItalic(True)
+        none.setFont(italic)
         self.list.addItem(none)
         self.note = QLabel(
             ""
