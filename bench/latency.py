@@ -12,7 +12,11 @@ point also checks that the final transcript equals the batch (file) transcript o
     .venv/bin/python bench/latency.py                    # 120 s and 300 s answers, 12 stops each
     .venv/bin/python bench/latency.py --lengths 120 --stops 10
 
-Last line: `worst_stop_to_review_s=<s> median=<s> busy=<fraction>` over all lengths.
+Last line: `worst_stop_to_review_s=<s> median=<s> busy=<fraction> rss_mb=<MB>` over all lengths.
+`busy` is the share of the answer's time the worker spent transcribing before the stop (the
+largest over the stop points); `rss_mb` is this process's peak resident memory (the model,
+the stream and the bench's own caches of audio and transcripts: an upper bound for what
+recording and transcribing need).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import resource
 import statistics
 import sys
 import time
@@ -167,9 +172,10 @@ def main() -> int:
         all_busy.append(busy)
     load = os.getloadavg()
     print(f"load average during the run (2 cores): {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kB
     print(
         f"worst_stop_to_review_s={max(all_review):.2f} median={statistics.median(all_review):.2f} "
-        f"busy={max(all_busy):.3f}"
+        f"busy={max(all_busy):.3f} rss_mb={rss_mb:.0f}"
     )
     return 0
 

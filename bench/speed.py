@@ -1,10 +1,23 @@
-"""How long does analysing a ~2-minute answer take? Prints figures; asserts nothing.
+"""How long does analysing an answer take, against plain faster-whisper? Prints figures only.
 
-    .venv/bin/python -m bench.speed            # synthesizes the answer once, then reuses it
-    .venv/bin/python -m bench.speed --runs 3   # repeat the transcription, report each run
+    .venv/bin/python -m bench.speed               # the synthesized ~2-minute answer (made once)
+    .venv/bin/python -m bench.speed --runs 3      # alternate the two paths three times each
+    .venv/bin/python -m bench.speed --file take.wav --model bundled:base
 
-Target: model load + transcription + analysis under 0.15 x the audio length on 2 threads.
-The machine's load average is printed too: other work on the same cores slows every figure.
+Two paths on the same file with the same loaded model, alternated in one run so that a busy
+machine slows both alike:
+
+- **analyze**: what `voicecoach analyze FILE` does once the model is loaded
+  (`pipeline.analyze_file`: decode, cut at pauses, transcribe stretch by stretch, clean-up,
+  voiced gaps, `analyze()`);
+- **plain**: one `WhisperModel.transcribe(FILE)` call with the same decoding options (beam,
+  word timestamps, filler prompt as hotwords, VAD, no conditioning, temperature 0), every
+  segment consumed. `plain-default` (faster-whisper's own defaults, beam and word timestamps
+  set) is timed once for reference.
+
+Target (issue 11): analyze <= 1.2 x plain, best run against best run; CPU seconds are printed
+beside wall seconds because on a loaded machine they are the steadier figure.
+The last line is `analyze_over_plain=<wall ratio> cpu=<cpu ratio>`.
 """
 
 from __future__ import annotations
@@ -77,20 +90,31 @@ def answer_path() -> Path:
     return Path(tempfile.gettempdir()) / "voicecoach-bench" / f"speed-answer-{key}.wav"
 
 
+def _timed(fn) -> tuple[float, float, object]:  # noqa: ANN001
+    t0, c0 = time.perf_counter(), time.process_time()
+    out = fn()
+    return time.perf_counter() - t0, time.process_time() - c0, out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=1, help="transcription runs (default 1)")
+    ap.add_argument("--runs", type=int, default=1, help="runs of each path (default 1)")
     ap.add_argument("--model", default=None, help="model setting (default: bundled:tiny.en)")
+    ap.add_argument("--file", type=Path, default=None, help="an audio file (default: synthesized)")
     args = ap.parse_args(argv)
 
     from dataclasses import replace
 
     from voicecoach.audio.decode import load_audio
+    from voicecoach.pipeline import analyze_file
     from voicecoach.settings import TranscriberSettings
     from voicecoach.speech.transcriber import WhisperTranscriber
 
-    path = answer_path()
+    path = args.file or answer_path()
     if not path.exists():
+        if args.file:
+            print(f"No such file: {path}")
+            return 2
         t0 = time.perf_counter()
         synthesize_answer(path)
         print(f"synthesized answer ........ {time.perf_counter() - t0:6.2f} s  -> {path}")
@@ -101,67 +125,74 @@ def main(argv: list[str] | None = None) -> int:
         f"model ..................... {settings.model}  ({settings.cpu_threads} threads, "
         f"{settings.compute_type}, beam {settings.beam_size}, vad {settings.vad_filter})"
     )
-    print(f"load average (1 min) ...... {os.getloadavg()[0]:6.2f}  on {os.cpu_count()} cores")
+    load_before = os.getloadavg()[0]
+    print(f"load average (1 min) ...... {load_before:6.2f}  on {os.cpu_count()} cores")
 
-    t0 = time.perf_counter()
-    samples = load_audio(path)
-    decode_s = time.perf_counter() - t0
+    decode_s, _, samples = _timed(lambda: load_audio(path))
     audio_s = len(samples) / RATE_HZ
-    print(f"audio length .............. {audio_s:6.1f} s  ({len(ANSWER)} sentences)")
-    print(f"decode file ............... {decode_s:6.2f} s")
+    print(f"file ...................... {path.name}: {audio_s:.1f} s, decoded in {decode_s:.2f} s")
 
     transcriber = WhisperTranscriber(settings)
-    t0 = time.perf_counter()
-    transcriber.load()
-    load_s = time.perf_counter() - t0
+    load_s, _, _ = _timed(transcriber.load)
+    model = transcriber._model  # noqa: SLF001 - the same loaded model for the plain path
     print(f"model load ................ {load_s:6.2f} s")
 
-    runs = []
-    transcript = None
+    def plain(**options: object) -> int:
+        segments, _info = model.transcribe(
+            str(path), language="en", beam_size=settings.beam_size, word_timestamps=True,
+            **options,
+        )  # fmt: skip
+        return sum(len(s.words or ()) for s in segments)
+
+    same = {
+        "hotwords": settings.filler_prompt or None,
+        "vad_filter": settings.vad_filter,
+        "condition_on_previous_text": False,
+        "temperature": 0.0,
+    }
+    runs: dict[str, list[tuple[float, float]]] = {"analyze": [], "plain": []}
+    report = None
+    words = {}
     for i in range(max(1, args.runs)):
-        t0, c0 = time.perf_counter(), time.process_time()
-        transcript = transcriber.transcribe(path)  # from the file: decode + VAD + decode + voicing
-        runs.append(time.perf_counter() - t0)
-        cpu_s = time.process_time() - c0
-        # CPU seconds / threads is what the wall time would be on idle cores.
-        print(
-            f"transcribe run {i + 1} .......... {runs[-1]:6.2f} s  "
-            f"(real-time factor {runs[-1] / audio_s:.3f}; CPU {cpu_s:.1f} s = "
-            f"{cpu_s / settings.cpu_threads / audio_s:.3f} x audio per thread)"
-        )
-    transcribe_s = min(runs)
-    assert transcript is not None
-    print(f"words / voiced gaps ....... {len(transcript.words)} / {len(transcript.voiced_gaps)}")
-
-    from voicecoach.analysis.voicing import find_voiced_gaps
-
-    t0 = time.perf_counter()
-    find_voiced_gaps(samples, RATE_HZ, transcript.words)
-    print(f"  of which voicing ........ {time.perf_counter() - t0:6.3f} s")
-
-    analysis_s = 0.0
-    try:
-        from voicecoach.analysis import analyze
-    except ImportError:
-        print("analysis .................. skipped (voicecoach.analysis.analyze not found)")
-    else:
-        t0 = time.perf_counter()
-        report = analyze(transcript)
-        analysis_s = time.perf_counter() - t0
-        print(
-            f"analysis .................. {analysis_s:6.3f} s  "
-            f"({len(report.fillers)} fillers, {report.pace_wpm:.0f} wpm)"
-        )
-
-    total = load_s + transcribe_s + analysis_s
+        # Alternate, so a change in the machine's load hits both paths.
+        for name in ("plain", "analyze") if i % 2 == 0 else ("analyze", "plain"):
+            if name == "plain":
+                wall, cpu, n = _timed(lambda: plain(**same))
+            else:
+                wall, cpu, report = _timed(lambda: analyze_file(path, transcriber))
+                n = len(report.transcript.words)
+            words[name] = n
+            runs[name].append((wall, cpu))
+            print(
+                f"{name:<8} run {i + 1} ........... {wall:6.2f} s wall = {wall / audio_s:.3f} x "
+                f"audio; CPU {cpu:6.1f} s = {cpu / settings.cpu_threads / audio_s:.3f} x audio "
+                f"per thread  ({n} words)"
+            )
+    wall, cpu, n = _timed(lambda: plain())
+    print(f"plain-default (no prompt, no VAD, fallback on) {wall:6.2f} s wall, CPU {cpu:.1f} s")
+    assert report is not None
     print(
-        f"total (load+best run+analysis) {total:6.2f} s = {total / audio_s:.3f} x audio "
-        f"(target < 0.15)"
+        f"analysis result ........... {len(report.fillers)} fillers, {report.pace_wpm:.0f} wpm, "
+        f"{len(report.transcript.voiced_gaps)} voiced gaps"
+    )
+    best = {k: (min(w for w, _ in v), min(c for _, c in v)) for k, v in runs.items()}
+    ratio_wall = best["analyze"][0] / best["plain"][0]
+    ratio_cpu = best["analyze"][1] / best["plain"][1]
+    total = load_s + best["analyze"][0]
+    print(
+        f"total (load + best analyze) {total:6.2f} s = {total / audio_s:.3f} x audio "
+        f"(earlier target < 0.15)"
+    )
+    load_after = os.getloadavg()
+    print(
+        f"load average during the run: {load_before:.1f} at the start, "
+        f"{load_after[0]:.1f} {load_after[1]:.1f} {load_after[2]:.1f} at the end"
     )
     print(
-        f"without load (model preloaded) {transcribe_s + analysis_s:6.2f} s = "
-        f"{(transcribe_s + analysis_s) / audio_s:.3f} x audio"
+        f"analyze {best['analyze'][0]:.2f} s / plain {best['plain'][0]:.2f} s wall (best runs); "
+        f"CPU {best['analyze'][1]:.1f} s / {best['plain'][1]:.1f} s (target <= 1.2)"
     )
+    print(f"analyze_over_plain={ratio_wall:.2f} cpu={ratio_cpu:.2f}")
     return 0
 
 

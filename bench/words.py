@@ -5,7 +5,7 @@ shows it. For each scripted answer (synthesized with piper, cached) this prints 
 the script's words found in order in the transcript (difflib matching blocks), the longest run
 of script words missing, and the time taken.
 
-    .venv/bin/python bench/words.py [--split dev|heldout|all] [--whole-file]
+    .venv/bin/python bench/words.py [--split dev|heldout|all] [--limit N] [--whole-file]
 
 `--whole-file` decodes the file in one faster-whisper call (30 s windows, no pause cutting), to
 compare with the product's stretch-by-stretch decoding.
@@ -34,6 +34,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", default="all", choices=["dev", "heldout", "all"])
     ap.add_argument("--whole-file", action="store_true", help="no pause cutting (for comparison)")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N answers of the split")
     args = ap.parse_args()
     if args.whole_file:
         # One stretch per file: faster-whisper's own 30 s windowing decides everything.
@@ -46,9 +47,8 @@ def main() -> int:
     worst: list[tuple[int, str]] = []
     spent = audio_s = 0.0
     print(f"{'answer':<22} {'split':<8} {'recall':>6} {'longest gap':>12} {'time':>6}")
-    for sc in load_all():
-        if args.split != "all" and sc.split != args.split:
-            continue
+    chosen = [sc for sc in load_all() if args.split == "all" or sc.split == args.split]
+    for sc in chosen[: args.limit or None]:
         fx = synthesize(ROOT / "tests" / "fixtures" / "answers" / f"{sc.id}.toml")
         t0 = time.perf_counter()
         tx = tr.transcribe(fx.wav_path)

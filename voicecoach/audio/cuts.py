@@ -5,6 +5,11 @@ Whisper decodes 30 s windows and, at a window's seam, sometimes skips a whole st
 shorter than a window, avoids the seam, and lets the same cutting serve recordings in progress
 (`speech.streaming`) and files (`speech.transcriber`), so both paths hear the same stretches.
 
+Whisper pads every stretch to a full 30 s window and the window's encoding costs the same however
+little of it is speech, so stretches are long: at least `min_chunk_s` = 20 s, cut at the first
+good pause after that, before 28 s. Stretches of 8 s or more cost ~2.5x plain faster-whisper on
+a whole file; 20 s or more, about the same (docs/decisions/transcription.md, bench/speed.py).
+
 The last stretch of an answer is split once more, at a short pause a couple of seconds before
 the end (`PauseCutter.tail_split`). While recording, the stretch in progress is transcribed ahead
 of time up to such pauses (speculatively, `speech.streaming`), so at Stop only the last seconds are
@@ -24,7 +29,7 @@ FLOOR_MIN_DB = -70.0  # digital silence counts as this quiet, so real room noise
 
 @dataclass(frozen=True)
 class CutSettings:
-    min_chunk_s: float = 8.0  # never cut a stretch shorter than this (Whisper likes context)
+    min_chunk_s: float = 20.0  # never cut a stretch shorter than this (see the module doc)
     max_chunk_s: float = 28.0  # always cut before Whisper's 30 s window is full
     cut_silence_s: float = 0.45  # a silence this long is a safe place to cut
     silence_db_above_floor: float = 12.0  # a frame this close to the noise floor is silence
