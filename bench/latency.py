@@ -109,6 +109,7 @@ def one_stop(audio: np.ndarray, stop_s: float, tr: Timed, settings: Settings) ->
         now = (i + BLOCK) / RATE
         # The worker takes every job it can start before this block arrives.
         while free_at < now and (job := stream.next_job()) is not None:
+            tr.last_s = 0.0  # stays 0 when the job reuses a speculative result (no decode)
             stream.run_job(job)
             free_at = max(free_at, job.end / RATE) + tr.last_s  # a job exists once fed
             busy += tr.last_s
@@ -117,10 +118,12 @@ def one_stop(audio: np.ndarray, stop_s: float, tr: Timed, settings: Settings) ->
     in_flight = max(0.0, free_at - t_stop)
     busy -= in_flight  # only work done before the stop counts towards "busy while recording"
     stream.close()
-    rest = 0.0
+    rest, jobs = 0.0, 0
     while (job := stream.next_job()) is not None:
+        tr.last_s = 0.0
         stream.run_job(job)
         rest += tr.last_s
+        jobs += tr.last_s > 0
     transcript = stream.finish(tr.model_name)
     t0 = time.perf_counter()
     report = analyze(transcript, None, settings.analysis)
@@ -129,6 +132,8 @@ def one_stop(audio: np.ndarray, stop_s: float, tr: Timed, settings: Settings) ->
     return {
         "stop_s": t_stop,
         "review_s": in_flight + rest + analyse_s,
+        "in_flight_s": in_flight,
+        "jobs": jobs,
         "busy": busy / t_stop,
         "same": report.transcript.words == batch.transcript.words
         and report.sections == batch.sections,
@@ -168,6 +173,9 @@ def main() -> int:
         )
         print("   stop at s:  " + " ".join(f"{r['stop_s']:6.1f}" for r in rows))
         print("   review s:   " + " ".join(f"{r['review_s']:6.2f}" for r in rows))
+        # What the wait is made of: the job running at Stop, and the pieces decoded after it.
+        print("   in flight:  " + " ".join(f"{r['in_flight_s']:6.2f}" for r in rows))
+        print("   new pieces: " + " ".join(f"{r['jobs']:6d}" for r in rows))
         all_review += review
         all_busy.append(busy)
     load = os.getloadavg()

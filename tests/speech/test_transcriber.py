@@ -443,3 +443,10 @@ def test_e2e_silence_and_noise_give_no_words(whisper):
     assert whisper.transcribe(np.zeros(5 * RATE, np.float32)).words == ()
     hiss = (0.01 * rng.standard_normal(5 * RATE)).astype(np.float32)
     assert whisper.transcribe(hiss).words == ()
+
+
+def test_stretch_shorter_than_a_frame():
+    """A sliver of audio (shorter than one 20 ms level frame) is decoded without an error."""
+    t, stub = _with_stub([_Seg(0.005, [_W("a", 0.0, 0.005)])])
+    out = t.transcribe_stretch(np.full(80, 0.1, np.float32))
+    assert stub.audio is not None and len(out.words) <= 1

@@ -282,7 +282,8 @@ class _Audible:
     `silence_db_above_floor` over the stretch's noise floor, as `audio.cuts` tells pauses."""
 
     def __init__(self, speech: np.ndarray, stretch: np.ndarray) -> None:
-        floor_db = max(float(np.percentile(frame_levels_db(stretch, RATE_HZ), 10)), FLOOR_MIN_DB)
+        levels = frame_levels_db(stretch, RATE_HZ)
+        floor_db = max(float(np.percentile(levels, 10)) if len(levels) else -120.0, FLOOR_MIN_DB)
         loud = frame_levels_db(speech, RATE_HZ) >= floor_db + CutSettings().silence_db_above_floor
         # Frames from the end: how many audible frames lie at or after each frame.
         self._after = np.cumsum(loud[::-1])[::-1]
