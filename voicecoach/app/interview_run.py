@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,31 +30,14 @@ from voicecoach import interview as core
 from voicecoach.app.analyser import TakeAnalyser
 from voicecoach.app.context import AppContext, Phase
 from voicecoach.app.interview_answer import AnswerTaker, answers_of, measure_for
+from voicecoach.app.interview_cursor import RunCursor, Slot
 from voicecoach.app.library import TakeLibrary
 from voicecoach.app.practice import PracticeRound
 from voicecoach.app.questions import QuestionController
-from voicecoach.domain import PackError, Question, VoiceCoachError
+from voicecoach.domain import PackError, VoiceCoachError
 from voicecoach.store.interviews import InterviewStore
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Step:
-    """What the run is doing, for the interview page."""
-
-    position: int  # 0-based question number
-    count: int  # questions in the run
-    kind: str  # answer | follow_up
-    prompt: str
-    stage: str  # asking | answering | analysing | paused
-    target_s: float
-
-
-@dataclass(frozen=True)
-class Slot:
-    position: int
-    kind: str  # answer | follow_up
 
 
 class InterviewController(QObject):
@@ -80,10 +63,8 @@ class InterviewController(QObject):
         self.analyser = analyser
         self.library = library
         self.store = InterviewStore(ctx.history)
-        self._plan: core.InterviewPlan | None = None
+        self._cur: RunCursor | None = None  # the run's plan and the slot being asked
         self._run_id: int | None = None
-        self._slots: list[Slot] = []
-        self._i = 0  # the slot being asked or answered
         self._answers: list[core.InterviewAnswer] = []
         self._stage = ""  # "" (no run) | asking | answering | analysing | paused
         self._take_id: int | None = None
@@ -177,7 +158,7 @@ class InterviewController(QObject):
             self.ctx.speaker.stop()
         elif stage == "answering":
             self._drop_answer()
-        self._skip_slot()
+        self.cursor.skip_question()
         self._next()
 
     def stop_answer(self) -> None:
@@ -223,10 +204,8 @@ class InterviewController(QObject):
             return
         answers = answers_of(run)
         pending = [t for t in run.takes if t.take.status in ("recording", "recorded")]
-        slots = _slots(plan)
-        taken = {(t.position, t.kind) for t in run.takes}
-        last = max((k for k, s in enumerate(slots) if (s.position, s.kind) in taken), default=-1)
-        self._begin(plan, run_id, answers, last + 1, ask=False)
+        first = RunCursor(plan).first_after({(t.position, t.kind) for t in run.takes})
+        self._begin(plan, run_id, answers, first, ask=False)
         self._ending = end_now
         for t in pending:
             self._recover_take(t)
@@ -254,7 +233,7 @@ class InterviewController(QObject):
         self.analyser.analyse(
             t.take.id,
             path,
-            self._question_of(slot),
+            self.cursor.question_of(slot),
             show_review=False,
             measure=self._measure(slot),
         )
@@ -269,69 +248,38 @@ class InterviewController(QObject):
         first: int,
         ask: bool = True,
     ) -> None:
-        self._plan, self._run_id = plan, run_id
-        self._slots = _slots(plan)
+        self._cur, self._run_id = RunCursor(plan, first), run_id
         self._answers = answers
-        self._i = first
         self._ending = self._skip_next = False
         self._expect = {}
         self.runningChanged.emit(True)
         if ask:
-            self._next(advance=False)
+            self._next()
 
-    def _slot(self) -> Slot:
-        return self._slots[self._i]
-
-    def _item(self, slot: Slot) -> core.PlanItem:
-        assert self._plan is not None
-        return self._plan.items[slot.position]
-
-    def _question_of(self, slot: Slot) -> Question:
-        item = self._item(slot)
-        return item.question if slot.kind == "answer" else core.follow_up_question(item)
-
-    def _prompt(self, slot: Slot) -> str:
-        item = self._item(slot)
-        return item.question.prompt if slot.kind == "answer" else (item.follow_up or "")
-
-    def _step(self, stage: str) -> Step:
-        slot = self._slot()
-        assert self._plan is not None
-        return Step(
-            slot.position,
-            len(self._plan.items),
-            slot.kind,
-            self._prompt(slot),
-            stage,
-            self._question_of(slot).targets.total_s,
-        )
+    @property
+    def cursor(self) -> RunCursor:
+        assert self._cur is not None
+        return self._cur
 
     def _set_stage(self, stage: str) -> None:
         self._stage = stage
-        if stage and self._i < len(self._slots):
-            self.stepChanged.emit(self._step(stage))
+        if stage and not self.cursor.done:
+            self.stepChanged.emit(self.cursor.step(stage))
 
-    def _next(self, advance: bool = False) -> None:
-        if advance:
-            self._i += 1
-        if self._skip_next and self._i < len(self._slots):
+    def _next(self) -> None:
+        cur = self.cursor
+        if self._skip_next and not cur.done:
             self._skip_next = False
-            self._skip_slot()
-        if self._ending or self._i >= len(self._slots):
-            self._finish(ended_early=self._ending or self._i < len(self._slots))
+            cur.skip_question()
+        if self._ending or cur.done:
+            self._finish(ended_early=self._ending or not cur.done)
             return
         self._ask()
 
-    def _skip_slot(self) -> None:
-        """Move past the current slot; a skipped question takes its follow-up with it."""
-        pos = self._slot().position
-        self._i += 1
-        while self._i < len(self._slots) and self._slots[self._i].position == pos:
-            self._i += 1
-
     def _ask(self) -> None:
         self._stage = "reading"  # 'asking' once the speaker has taken the prompt
-        if self.questions.say(self._prompt(self._slot())):
+        cur = self.cursor
+        if self.questions.say(cur.prompt(cur.slot())):
             self._set_stage("asking")
         else:
             # no reading aloud (the banner says why): the prompt is on screen, answer at once
@@ -342,8 +290,9 @@ class InterviewController(QObject):
             self._answer()
 
     def _answer(self) -> None:
-        slot = self._slot()
-        item = self._item(slot)
+        cur = self.cursor
+        slot = cur.slot()
+        item = cur.item(slot)
         run_id = self._run_id
         assert run_id is not None
 
@@ -358,7 +307,7 @@ class InterviewController(QObject):
             )
 
         self._stage = "answering"  # before recording: the phase change is not a new question
-        take_id = self.taker.begin(self._question_of(slot), start_take, self._measure(slot))
+        take_id = self.taker.begin(cur.question_of(slot), start_take, self._measure(slot))
         if take_id is None:  # could not record (the message is shown): hold the run
             self._set_stage("paused")
             return
@@ -367,7 +316,7 @@ class InterviewController(QObject):
         self._set_stage("answering")
 
     def _measure(self, slot: Slot) -> Any:
-        return measure_for(self._item(slot), slot.kind, slot.position, self.ctx.settings)
+        return measure_for(self.cursor.item(slot), slot.kind, slot.position, self.ctx.settings)
 
     def _on_silence(self) -> None:
         if self._stage == "answering":
@@ -394,26 +343,21 @@ class InterviewController(QObject):
             ]
             self._answers.append(answer)
         elif slot.kind == "answer" and take_id == self._take_id:
-            self._skip_next_follow_up(slot)
+            self.cursor.skip_follow_up_of(slot)
         if self._expect:
             return  # more recovered answers are being analysed
         if take_id == self._take_id:
             self._take_id = None
-            self._i += 1
+            self.cursor.advance()
         if self._stage == "paused":
             self._set_stage("paused")  # the page shows what comes after the pause
             return
         self._next()
 
-    def _skip_next_follow_up(self, slot: Slot) -> None:
-        """Nothing was said: no follow-up to a missing answer."""
-        nxt = self._i + 1
-        if nxt < len(self._slots) and self._slots[nxt] == Slot(slot.position, "follow_up"):
-            self._i += 1
-
     def _finish(self, ended_early: bool) -> None:
-        assert self._plan is not None and self._run_id is not None
-        summary = core.summarise(self._plan, self._answers, self.ctx.settings, ended_early)
+        assert self._run_id is not None
+        plan = self.cursor.plan
+        summary = core.summarise(plan, self._answers, self.ctx.settings, ended_early)
         run_id = self._run_id
         try:
             self.store.finish(run_id, summary.to_json(), ended_early=ended_early)
@@ -428,15 +372,6 @@ class InterviewController(QObject):
     def shutdown(self) -> None:
         """Nothing to drop: an answer being recorded is kept by the round, the run stays
         'running' and is offered back on the next start."""
-
-
-def _slots(plan: core.InterviewPlan) -> list[Slot]:
-    out: list[Slot] = []
-    for pos, item in enumerate(plan.items):
-        out.append(Slot(pos, "answer"))
-        if item.follow_up is not None:
-            out.append(Slot(pos, "follow_up"))
-    return out
 
 
 def _settings_json(settings: Any) -> dict[str, Any]:

@@ -55,11 +55,12 @@ def wire(session: Any, window: Any, app: QApplication | None = None) -> None:
 
     def on_state(state: str) -> None:
         rp.set_state(state)
-        qp.set_busy(state in ("recording", "analysing"))
-        window.analyse_action.setEnabled(state not in ("recording", "analysing"))
+        interview = session.interview.running  # the interview page shows the run
+        qp.set_busy(interview or state in ("recording", "analysing"))
+        window.analyse_action.setEnabled(not interview and state not in ("recording", "analysing"))
         window.export_review_action.setEnabled(state == "review")
-        if session.interview.running:
-            return  # the interview page shows the run
+        if interview:
+            return
         if state in ("asking", "recording", "analysing"):
             window.show_page("practice")
         if state == "recording":
@@ -69,6 +70,8 @@ def wire(session: Any, window: Any, app: QApplication | None = None) -> None:
 
     questions.questionChanged.connect(on_question)
     phase.stateChanged.connect(on_state)
+    # no other question or file while an interview runs (its page steers the round)
+    session.interview.runningChanged.connect(lambda _on: on_state(phase.state))
     questions.ttsChanged.connect(qp.set_tts_available)
     session.microphone.inputChanged.connect(rp.set_input_available)
     from voicecoach.app.device_watch import DeviceWatch
@@ -194,6 +197,7 @@ def wire_interview(session: Any, window: Any) -> None:
         window.interview_history,
     )
     page.set_choices(run.pack_choices(), session.ctx.settings.interview)
+    page.set_level_source(session.practice.level)
     session.prefs.settingsChanged.connect(
         lambda s: page.set_choices(run.pack_choices(), s.interview)
     )

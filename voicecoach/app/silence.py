@@ -61,14 +61,16 @@ class SilenceStop:
                 return False
             frames = x[: n * frame].reshape(n, frame)
             db = 10 * np.log10(np.mean(frames * frames, axis=1) + 1e-12)
+            self._db.extend(db.tolist())
+            if len(self._db) > FLOOR_FRAMES:
+                del self._db[: len(self._db) - FLOOR_FRAMES]
+            # the floor moves slowly: once a block is enough
+            floor = float(np.percentile(self._db, 10)) if len(self._db) >= 10 else -90.0
+            threshold = max(floor + ABOVE_FLOOR_DB, MIN_SPEECH_DBFS)
             fired = False
             for d in db:
-                self._db.append(float(d))
-                if len(self._db) > FLOOR_FRAMES:
-                    del self._db[0]
                 self._t_s += frame / rate_hz
-                floor = float(np.percentile(self._db, 10)) if len(self._db) >= 10 else -90.0
-                loud = d > max(floor + ABOVE_FLOOR_DB, MIN_SPEECH_DBFS)
+                loud = d > threshold
                 self._run = self._run + 1 if loud else 0
                 if self._run >= ONSET_FRAMES:
                     if self._onset_s is None:

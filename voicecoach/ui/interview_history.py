@@ -46,7 +46,10 @@ class InterviewHistory(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        head = self.table.horizontalHeader()
+        head.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for c in (0, 2, 3):
+            head.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemActivated.connect(lambda _i: self._open())
         lay.addWidget(self.table, 1)
         row = QHBoxLayout()
@@ -84,6 +87,7 @@ class InterviewHistory(QWidget):
         self.delete.setEnabled(bool(runs))
         if runs:
             self.table.selectRow(0)
+            self.table.setCurrentCell(0, 1)
 
     def run_ids(self) -> list[int]:
         return [

@@ -8,7 +8,10 @@ the work.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,6 +31,7 @@ from voicecoach.interview import MAX_QUESTIONS, MIN_QUESTIONS
 from voicecoach.report import fmt_time
 from voicecoach.settings import InterviewSettings
 from voicecoach.ui.interview_summary import InterviewSummaryView, open_button
+from voicecoach.ui.level_meter import LevelMeter
 from voicecoach.ui.style import set_role
 
 STAGE_TEXT = {
@@ -105,7 +109,7 @@ class InterviewPage(QWidget):
         lay.addLayout(form)
         self.start = QPushButton("Start the interview")
         self.start.setObjectName("interviewStart")
-        set_role(self.start, "primary")
+        self.start.setProperty("kind", "primary")
         self.start.clicked.connect(self._start)
         row = QHBoxLayout()
         row.addWidget(self.start)
@@ -126,7 +130,7 @@ class InterviewPage(QWidget):
         self.prompt = QLabel("")
         self.prompt.setObjectName("interviewPrompt")
         self.prompt.setWordWrap(True)
-        set_role(self.prompt, "title")
+        set_role(self.prompt, "question")
         lay.addWidget(self.prompt)
         self.stage = QLabel("")
         self.stage.setObjectName("interviewStage")
@@ -134,11 +138,23 @@ class InterviewPage(QWidget):
         lay.addWidget(self.stage)
         self.clock = QLabel("")
         self.clock.setObjectName("interviewClock")
-        lay.addWidget(self.clock)
+        set_role(self.clock, "title")
+        meter_row = QHBoxLayout()
+        meter_row.addWidget(self.clock)
+        meter_row.addStretch(1)
+        self.meter = LevelMeter()
+        self.meter.setObjectName("interviewMeter")
+        self.meter.setFixedSize(180, 8)
+        meter_row.addWidget(self.meter, 0, Qt.AlignmentFlag.AlignVCenter)
+        lay.addLayout(meter_row)
+        self._level_fn: Callable[[], Any] | None = None
+        self._meter_timer = QTimer(self)
+        self._meter_timer.setInterval(50)
+        self._meter_timer.timeout.connect(self._poll_level)
         buttons = QHBoxLayout()
         self.stop = QPushButton("Stop: I'm done")
         self.stop.setObjectName("interviewStop")
-        set_role(self.stop, "primary")
+        self.stop.setProperty("kind", "primary")
         self.stop.clicked.connect(self.stopClicked)
         self.pause = QPushButton("Pause")
         self.pause.setObjectName("interviewPause")
@@ -231,15 +247,35 @@ class InterviewPage(QWidget):
         self.views.setCurrentWidget(self.run)
         self._stage = step.stage
         what = "Follow-up to question" if step.kind == "follow_up" else "Question"
+        dots = "".join(
+            "●" if i < step.position else ("◉" if i == step.position else "○")
+            for i in range(step.count)
+        )
         self.progress.setText(
-            f"{what} {step.position + 1} of {step.count}  ·  target {fmt_time(step.target_s)}"
+            f"{dots}   {what} {step.position + 1} of {step.count}  ·  "
+            f"target {fmt_time(step.target_s)}"
         )
         self.prompt.setText(step.prompt)
         self.stage.setText(STAGE_TEXT.get(step.stage, "").format(silence=self._silence_s))
         self.stop.setEnabled(step.stage == "answering")
         self.pause.setText("Resume" if step.stage == "paused" else "Pause")
-        if step.stage != "answering":
+        if step.stage == "answering":
+            self._meter_timer.start()
+        else:
             self.clock.setText("")
+            self._meter_timer.stop()
+            self.meter.set_level(0.0)
+
+    def set_level_source(self, level: Callable[[], Any]) -> None:
+        """Polled while an answer is recorded: the latest level (a Level or 0..1)."""
+        self._level_fn = level
+
+    def _poll_level(self) -> None:
+        lvl = self._level_fn() if self._level_fn is not None else 0.0
+        if hasattr(lvl, "rms"):
+            self.meter.set_level(float(lvl.rms), float(getattr(lvl, "peak", lvl.rms)))
+        else:
+            self.meter.set_level(float(lvl or 0.0))
 
     def set_clock(self, thinking_s: float, answer_s: float, speaking: bool) -> None:
         if speaking:
@@ -250,6 +286,7 @@ class InterviewPage(QWidget):
             self.clock.setText(f"Thinking… {thinking_s:.0f} s")
 
     def show_summary(self, summary, _run_id: int = 0) -> None:
+        self._meter_timer.stop()
         self.summary.set_summary(summary)
         self.views.setCurrentWidget(self.summary_box)
         self._stage = ""

@@ -107,15 +107,25 @@ class InterviewSummaryView(QWidget):
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("interviewRows")
         self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.horizontalHeaderItem(2).setToolTip(
+            "Each STAR section: the solid bar is how long you spoke, the faint bar its target; "
+            "a red line marks a section over its target"
+        )
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for c in (0, 2, 3, 4, 5, 6, 7):
+        for c in (0, 3, 4, 5, 6):
             head.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        for c, width in ((2, 220), (7, 230)):
+            head.setSectionResizeMode(c, QHeaderView.ResizeMode.Fixed)
+            self.table.setColumnWidth(c, width)
+        # wrapped text needs the final column widths: fit the rows again when they change
+        head.sectionResized.connect(lambda *_a: self.table.resizeRowsToContents())
         self.table.itemActivated.connect(self._activated)
         lay.addWidget(self.table, 1)
         self.summary: InterviewSummary | None = None
@@ -143,6 +153,18 @@ class InterviewSummaryView(QWidget):
             if row.follow_up is not None:
                 self._add_follow_up(row)
         self.table.resizeRowsToContents()
+        first = next((r for r in range(self.table.rowCount()) if self._take_at(r)), None)
+        if first is not None:
+            self.table.selectRow(first)
+            self.table.setCurrentCell(first, 1)
+
+    def showEvent(self, e) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(e)
+        self.table.resizeRowsToContents()
+
+    def resizeEvent(self, e) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(e)
+        self.table.resizeRowsToContents()
 
     def take_ids(self) -> list[int]:
         """The answers the rows open, top to bottom (rows without one are left out)."""
@@ -161,7 +183,7 @@ class InterviewSummaryView(QWidget):
         if f is not None and row.sections:
             self.table.setCellWidget(r, 2, MiniStarBar(row))
         elif f is not None:
-            self.table.setItem(r, 2, QTableWidgetItem("timed as a whole"))
+            self.table.setItem(r, 2, _muted("timed as a whole"))
         missed = [check_label(c) for c in f.failed_checks] if f else []
         missed += [f"no {m.title()}" for m in row.missing_sections]
         self.table.setItem(r, 7, QTableWidgetItem(", ".join(missed) if f else ""))
@@ -173,6 +195,7 @@ class InterviewSummaryView(QWidget):
         self.table.insertRow(r)
         self._cells(r, "", f"↳ Follow-up: {fu.prompt}", fu.figures)
         if fu.figures is not None:
+            self.table.setItem(r, 2, _muted("timed as a whole"))
             missed = ", ".join(check_label(c) for c in fu.figures.failed_checks)
             self.table.setItem(r, 7, QTableWidgetItem(missed))
 
@@ -195,15 +218,26 @@ class InterviewSummaryView(QWidget):
         self.table.setItem(r, 5, QTableWidgetItem(f"{f.fillers_per_min:.1f}/min"))
         self.table.setItem(r, 6, QTableWidgetItem(f"{f.pace_wpm} wpm"))
 
+    def _take_at(self, row: int) -> int | None:
+        item = self.table.item(row, 1)
+        take = item.data(TAKE_ROLE) if item is not None else None
+        return None if take is None else int(take)
+
     def _activated(self, item: QTableWidgetItem) -> None:
-        take = self.table.item(item.row(), 1).data(TAKE_ROLE)
+        take = self._take_at(item.row())
         if take is not None:
-            self.openRequested.emit(int(take))
+            self.openRequested.emit(take)
 
     def open_selected(self) -> None:
         items = self.table.selectedItems()
         if items:
             self._activated(items[0])
+
+
+def _muted(text: str) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setForeground(current_theme().color("muted"))
+    return item
 
 
 def _esc(text: str) -> str:
