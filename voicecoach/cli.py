@@ -36,8 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--json", action="store_true", help="print JSON")
     e = sub.add_parser(
         "export",
-        help="write a take as HTML or PDF, or the history as CSV or JSON",
+        help="write a take or an interview as HTML or PDF, or the history as CSV or JSON",
         description="voicecoach export TAKE_ID --html FILE [--audio embed|beside] [--pdf FILE]"
+        "  |  voicecoach export --interview RUN_ID --html FILE [--audio embed|beside] [--pdf FILE]"
         "  |  voicecoach export --history --csv FILE | --json FILE",
     )
     e.add_argument("take_id", nargs="?", type=int, metavar="TAKE_ID", help="the take's number")
@@ -47,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
         "--audio",
         choices=("embed", "beside"),
         help="with --html: the recording inside the page, or copied beside it",
+    )
+    e.add_argument(
+        "--interview",
+        metavar="RUN_ID",
+        type=int,
+        help="a mock interview run, question by question (its number in History → Interviews)",
     )
     e.add_argument("--history", action="store_true", help="every analysed take")
     e.add_argument("--csv", metavar="FILE", type=Path, help="with --history: one row per take")
@@ -266,15 +273,23 @@ def _stderr_progress():
 
 def _cmd_export(args: argparse.Namespace) -> int:
     if args.history:
-        if args.take_id is not None or args.html or args.pdf or args.audio:
+        taken = (args.take_id, args.interview, args.html, args.pdf, args.audio)
+        if any(x is not None and x is not False for x in taken):
             raise VoiceCoachError("--history takes --csv FILE or --json FILE, not a take.")
         if not (args.csv or args.json):
             raise VoiceCoachError("Say where: --history --csv FILE or --history --json FILE.")
     else:
         if args.csv or args.json:
             raise VoiceCoachError("--csv and --json export the history: add --history.")
-        if args.take_id is None:
-            raise VoiceCoachError("Which take? `voicecoach export TAKE_ID --html FILE`.")
+        if args.take_id is not None and args.interview is not None:
+            raise VoiceCoachError(
+                "One at a time: a take (TAKE_ID) or an interview (--interview RUN_ID)."
+            )
+        if args.take_id is None and args.interview is None:
+            raise VoiceCoachError(
+                "Which take? `voicecoach export TAKE_ID --html FILE`, or an interview: "
+                "`voicecoach export --interview RUN_ID --html FILE`."
+            )
         if not (args.html or args.pdf):
             raise VoiceCoachError("Say where: --html FILE and/or --pdf FILE.")
         if args.audio and not args.html:
@@ -302,13 +317,31 @@ def _cmd_export(args: argparse.Namespace) -> int:
             _app = QGuiApplication.instance() or QGuiApplication(
                 ["voicecoach", "-platform", "offscreen"]
             )
-        from voicecoach.app.export import export_take
+        from voicecoach.app.export import export_interview, export_take
 
         for out, audio in ((args.html, args.audio), (args.pdf, None)):
-            if out is not None:
+            if out is None:
+                continue
+            if args.interview is not None:
+                export_interview(
+                    history,
+                    args.interview,
+                    out,
+                    settings=settings,
+                    audio=audio,
+                    pack_titles=_pack_titles(),
+                )
+            else:
                 export_take(history, args.take_id, out, settings=settings.analysis, audio=audio)
-                print(f"Wrote {out}")
+            print(f"Wrote {out}")
     return 0
+
+
+def _pack_titles() -> dict[str, str]:
+    """Each loaded pack's title by its name (a pack that fails to load keeps its name)."""
+    from voicecoach.packs import load_packs
+
+    return {name: getattr(p, "title", name) or name for name, p in load_packs().packs.items()}
 
 
 def _cmd_questions(args: argparse.Namespace) -> int:

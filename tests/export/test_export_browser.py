@@ -73,3 +73,32 @@ def test_chromium_renders_the_page_offline(tmp_path: Path):
     assert 'id="timeline"' in dom and "<svg" in dom
     assert f"{report.pace_wpm:.0f} wpm" in dom
     assert 'class="filler"' in dom and "Spark" in dom
+
+
+@pytest.mark.skipif(BROWSER is None, reason="Chromium is not installed (apt-get install chromium)")
+def test_chromium_renders_the_interview_page_offline(tmp_path: Path):
+    """Chromium draws the run's page: each answer's timeline, transcripts, figures, follow-ups."""
+    from tests.export.interviews import FOLLOW_UP, answers, plan
+    from voicecoach.export.interview import AnswerPage, RunInfo, interview_html
+    from voicecoach.interview import summarise
+
+    ans = answers()
+    summary = summarise(plan(), ans)
+    pages = [AnswerPage(a.position, a.kind, a.report) for a in ans]
+    page = tmp_path / "run.html"
+    page.write_text(interview_html(summary, pages, RunInfo(3, None, "Core")), encoding="utf-8")
+    shot = tmp_path / "shot.png"
+    r = chromium(tmp_path, f"--screenshot={shot}", "--window-size=1000,2400", page.as_uri())
+    assert shot.is_file(), r.stderr[-2000:]
+    px = _pixels(QImage(str(shot)))
+    assert px.std() > 10
+    # the first answer's timeline is on screen: a row of pixels crosses all four sections
+    rows = [_rows_with(px, color) for color in SECTION_COLORS.values()]
+    assert set.intersection(*rows), "no row crosses the four sections of a timeline"
+    pal = light_palette()
+    assert _count(px, pal["filler"]) > 80  # marked fillers in the transcripts
+    assert _count(px, pal["text"]) > 2000
+    dom = chromium(tmp_path, "--dump-dom", page.as_uri()).stdout
+    assert dom.count("<svg") == 3 and dom.count('class="filler"') > 20
+    assert dom.count(FOLLOW_UP) == 3 and summary.focus.text[:40] in dom
+    assert f"{summary.totals.pace_wpm} wpm" in dom and 'data-figure="fillers"' in dom

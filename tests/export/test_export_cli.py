@@ -77,3 +77,44 @@ def test_errors_are_one_line_and_nonzero(tmp_path: Path):
         assert r.returncode == 1, (args, r.stderr)
         assert r.stderr.strip().count("\n") == 0 and "Traceback" not in r.stderr, r.stderr
         assert r.stderr.startswith("voicecoach: ") and words in r.stderr, r.stderr
+
+
+def test_interview_to_html_and_pdf(tmp_path: Path):
+    """`export --interview RUN --html F --audio beside --pdf G` writes the run's page and PDF."""
+    from tests.export.interviews import make_interview
+
+    _paths, run_id, _ids = make_interview(tmp_path / "data")
+    out = tmp_path / "out"
+    out.mkdir()
+    r = run(
+        tmp_path / "data",
+        "--interview",
+        str(run_id),
+        "--html",
+        str(out / "run.html"),
+        "--audio",
+        "beside",
+        "--pdf",
+        str(out / "run.pdf"),
+    )
+    assert r.returncode == 0, r.stderr
+    page = (out / "run.html").read_text(encoding="utf-8")
+    assert "VoiceCoach mock interview" in page and page.count('<section class="row"') == 3
+    assert 'src="run-q2-follow-up.wav"' in page and (out / "run-q2-follow-up.wav").is_file()
+    assert (out / "run.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_interview_errors_are_one_line(tmp_path: Path):
+    """An unknown run, or a take and a run together, fail with one clear line."""
+    from tests.export.interviews import make_interview
+
+    _paths, run_id, ids = make_interview(tmp_path / "data")
+    for args, words in (
+        (["--interview", "99", "--html", str(tmp_path / "x.html")], "Interview 99"),
+        ([str(ids[0]), "--interview", str(run_id), "--html", "x.html"], "One at a time"),
+        (["--history", "--interview", str(run_id), "--csv", "x.csv"], "--history"),
+    ):
+        r = run(tmp_path / "data", *args)
+        assert r.returncode == 1, (args, r.stderr)
+        assert r.stderr.strip().count("\n") == 0 and "Traceback" not in r.stderr, r.stderr
+        assert r.stderr.startswith("voicecoach: ") and words in r.stderr, r.stderr

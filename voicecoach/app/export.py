@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -30,6 +31,8 @@ from PySide6.QtSvg import QSvgRenderer
 from voicecoach.domain import Report, VoiceCoachError
 from voicecoach.export import TakeInfo, history_csv, history_json, take_html, timeline_svg
 from voicecoach.export.html import SVG_H, SVG_W, audio_data_uri
+from voicecoach.export.interview import AnswerPage, RunInfo, interview_html, timeline_name
+from voicecoach.interview import InterviewSummary
 from voicecoach.report import report_from_json
 from voicecoach.settings import AnalysisSettings
 
@@ -88,20 +91,8 @@ def export_take(
         write_pdf(report, info, path, settings)
         return path
     if audio is not None:
-        src = Path(record.audio_path)
-        if not src.is_file():
-            raise ExportError(
-                f"The recording of take {take_id} is missing ({src}); export without the audio."
-            )
-        if audio == "embed":
-            info = TakeInfo(info.question, info.when, take_id, audio_data_uri(src))
-        else:
-            beside = path.with_name(path.stem + src.suffix.lower())
-            try:
-                shutil.copyfile(src, beside)
-            except OSError as exc:
-                raise ExportError(f"Cannot write {beside}: {exc.strerror or exc}.") from exc
-            info = TakeInfo(info.question, info.when, take_id, beside.name)
+        src = _audio_src(Path(record.audio_path), path, audio, f"take {take_id}")
+        info = replace(info, audio_src=src)
     _write_text(path, take_html(report, info, settings))
     return path
 
@@ -123,17 +114,34 @@ def write_pdf(
     report: Report, info: TakeInfo, path: Path, settings: AnalysisSettings | None = None
 ) -> None:
     """The same page as PDF, through QTextDocument and QPdfWriter (A4, 15 mm margins)."""
+    print_pdf(
+        take_html(report, info, settings, pdf=True, timeline_src=TIMELINE_URL),
+        {TIMELINE_URL: report},
+        path,
+        "VoiceCoach review",
+        settings,
+    )
+
+
+def print_pdf(
+    page: str,
+    timelines: dict[str, Report],
+    path: Path,
+    title: str,
+    settings: AnalysisSettings | None = None,
+) -> None:
+    """Lay out `page` (a `pdf=True` variant) as A4 PDF; each `timelines` URL becomes the image
+    of that Report's timeline."""
     if QGuiApplication.instance() is None:
         raise ExportError("PDF export needs the Qt GUI (start it with a QGuiApplication).")
     doc = QTextDocument()
-    doc.addResource(
-        QTextDocument.ResourceType.ImageResource,
-        QUrl(TIMELINE_URL),
-        timeline_image(report, settings),
-    )
-    doc.setHtml(take_html(report, info, settings, pdf=True, timeline_src=TIMELINE_URL))
+    for url, report in timelines.items():
+        doc.addResource(
+            QTextDocument.ResourceType.ImageResource, QUrl(url), timeline_image(report, settings)
+        )
+    doc.setHtml(page)
     writer = QPdfWriter(str(path))
-    writer.setTitle("VoiceCoach review")
+    writer.setTitle(title)
     writer.setCreator("VoiceCoach")
     writer.setPageLayout(
         QPageLayout(
@@ -147,6 +155,119 @@ def write_pdf(
     del writer  # finishes the file
     if not path.is_file() or path.stat().st_size == 0:
         raise ExportError(f"Cannot write {path}.")
+
+
+def _audio_src(src: Path, page: Path, audio: AudioMode, what: str, suffix: str = "") -> str:
+    """The recording embedded (a data: URI) or copied beside `page`; the name the page uses."""
+    if not src.is_file():
+        raise ExportError(f"The recording of {what} is missing ({src}); export without the audio.")
+    if audio == "embed":
+        return audio_data_uri(src)
+    beside = page.with_name(page.stem + suffix + src.suffix.lower())
+    try:
+        shutil.copyfile(src, beside)
+    except OSError as exc:
+        raise ExportError(f"Cannot write {beside}: {exc.strerror or exc}.") from exc
+    return beside.name
+
+
+# --- an interview run ----------------------------------------------------------------------------
+
+
+def interview_pages(
+    history: Any, run_id: int, settings: Any = None
+) -> tuple[InterviewSummary, list[AnswerPage], RunInfo, list[Any]]:
+    """A stored run read for its page: the summary, each take's Report as reviewed, the run's
+    facts, and the takes (for their recordings). `settings` is the app's `Settings` (or None).
+
+    A run without a saved summary (left running by a crash) is summed up from the answers it
+    has, with its plan's questions, and shown as ended early."""
+    from voicecoach.interview import InterviewAnswer, plan_from_json, summarise, summary_from_json
+    from voicecoach.store.interviews import InterviewStore
+
+    analysis = getattr(settings, "analysis", None)
+    run = InterviewStore(history).get(run_id)
+    pages, answers = [], []
+    for t in run.takes:
+        report = take_report(t.take, analysis) if t.take.status == "analysed" else None
+        pages.append(AnswerPage(t.position, t.kind, report))
+        if report is not None:
+            answers.append(
+                InterviewAnswer(
+                    t.position,
+                    t.kind,
+                    t.take.question_id,
+                    t.take.question_text,
+                    float(t.thinking_s or 0.0),
+                    report,
+                    t.take.id,
+                )
+            )
+    rec = run.record
+    try:
+        if rec.summary is not None:
+            summary = summary_from_json(rec.summary)
+        else:
+            from voicecoach.packs import load_packs
+
+            plan = plan_from_json(rec.plan, load_packs())
+            summary = summarise(plan, answers, settings, ended_early=True)
+    except (KeyError, TypeError, ValueError, VoiceCoachError) as exc:
+        raise ExportError(f"The summary of interview {run_id} cannot be read ({exc}).") from exc
+    if not any(r.figures is not None for r in summary.rows):
+        raise ExportError(f"Interview {run_id} has no analysed answer yet: nothing to export.")
+    info = RunInfo(run_id, rec.created_at.astimezone(), rec.pack, rec.topics)
+    return summary, pages, info, [t.take for t in run.takes]
+
+
+def export_interview(
+    history: Any,
+    run_id: int,
+    path: Path,
+    *,
+    settings: Any = None,
+    audio: AudioMode = None,
+    pack_titles: dict[str, str] | None = None,
+) -> Path:
+    """Write interview run `run_id` as one HTML page, or as PDF when `path` ends in .pdf.
+
+    `audio` embeds each answer's recording, or copies it beside the page as
+    `<page>-q<N>[-follow-up].<ext>`. `settings` is the app's `Settings` (or None)."""
+    path = Path(path)
+    summary, pages, info, takes = interview_pages(history, run_id, settings)
+    if pack_titles and info.pack in pack_titles:
+        info = replace(info, pack=pack_titles[info.pack])
+    analysis = getattr(settings, "analysis", None)
+    if path.suffix.lower() == ".pdf":
+        stars = {r.position for r in summary.rows if r.kind == "star"}
+        timelines = {
+            timeline_name(p.position): p.report
+            for p in pages
+            if p.kind == "answer" and p.report is not None and p.position in stars
+        }
+        print_pdf(
+            interview_html(summary, pages, info, analysis, pdf=True),
+            timelines,
+            path,
+            "VoiceCoach mock interview",
+            analysis,
+        )
+        return path
+    if audio is not None:
+        with_audio = []
+        for page, take in zip(pages, takes, strict=True):
+            fu = "-follow-up" if page.kind == "follow_up" else ""
+            src = _audio_src(
+                Path(take.audio_path),
+                path,
+                audio,
+                f"take {take.id} (question {page.position + 1})",
+                f"-q{page.position + 1}{fu}",
+            )
+            with_audio.append(replace(page, audio_src=src))
+        pages = with_audio
+    _write_text(path, interview_html(summary, pages, info, analysis))
+    return path
 
 
 def export_history(history: Any, path: Path, settings: AnalysisSettings | None = None) -> int:
@@ -171,7 +292,8 @@ HISTORY_FILTERS = ("Spreadsheet, CSV (*.csv)", "JSON (*.json)")
 
 
 class ExportController(QObject):
-    """File → Export this review… and History → Export history…: ask where, write, say so.
+    """File → Export this review…, History → Export history… and the interview summary's
+    Export… (`export_interview(run_id)`): ask where, write, say so.
 
     `ask_path(title, suggested, filters) -> (path, chosen filter)` is a file dialog; tests
     replace it. Writing is quick (well under a second), so it runs on the GUI thread."""
@@ -215,6 +337,33 @@ class ExportController(QObject):
                 settings=self._session.settings.analysis,
                 audio=REVIEW_FILTERS.get(chosen),
                 report=report,
+            ),
+            path,
+        )
+
+    def export_interview(self, run_id: int | None) -> None:
+        """The interview summary's Export…: the same dialog and formats as a review's."""
+        if run_id is None:
+            self._window.show_notice("Finish or open an interview first: nothing to export yet.")
+            return
+        name, chosen = self.ask_path(
+            "Export this interview", f"voicecoach-interview-{run_id}.html", list(REVIEW_FILTERS)
+        )
+        if not name:
+            return
+        path = Path(name)
+        pdf = chosen.startswith("PDF")
+        if path.suffix.lower() not in (".html", ".htm", ".pdf"):
+            path = path.with_name(path.name + (".pdf" if pdf else ".html"))
+        titles = getattr(self._session, "pack_titles", dict)
+        self._write(
+            lambda: export_interview(
+                self._session.history,
+                run_id,
+                path,
+                settings=self._session.settings,
+                audio=REVIEW_FILTERS.get(chosen),
+                pack_titles=titles(),
             ),
             path,
         )

@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from voicecoach.analysis.timing import timing_ok
-from voicecoach.domain import SECTION_NAMES, Report
+from voicecoach.domain import SECTION_NAMES, Check, Report
 from voicecoach.export.figures import (
     SECTION_COLORS,
     SECTION_LABELS,
+    Tile,
     captions,
     check_label,
     figure_tiles,
@@ -220,8 +222,9 @@ def _hatch(x0: float, x1: float, color: str) -> list[str]:
 # --- transcript --------------------------------------------------------------------------------
 
 
-def transcript_html(report: Report, pdf: bool = False) -> str:
-    """Sentences grouped in runs of one section, each run tinted; fillers in <mark>."""
+def transcript_html(report: Report, pdf: bool = False, by_section: bool = True) -> str:
+    """Sentences grouped in runs of one section, each run tinted; fillers in <mark>.
+    Without `by_section` (a follow-up, not split into STAR) the words are one run."""
     pal = light_palette()
     words = report.transcript.words
     filler_of: dict[int, str] = {}
@@ -233,7 +236,7 @@ def transcript_html(report: Report, pdf: bool = False) -> str:
     gi = 0
     runs: list[tuple[str | None, list[str]]] = []
     for s in report.sentences:
-        section = s.section if s.first_word < len(words) else None
+        section = s.section if s.first_word < len(words) and by_section else None
         if not runs or runs[-1][0] != section:
             runs.append((section, []))
         parts = runs[-1][1]
@@ -277,7 +280,8 @@ def transcript_html(report: Report, pdf: bool = False) -> str:
 # --- the page ----------------------------------------------------------------------------------
 
 
-def _css(pal: dict[str, str]) -> str:
+def page_css(pal: dict[str, str]) -> str:
+    """The page's style sheet (the PDF variant uses none: QTextDocument knows little CSS)."""
     return f"""
 body {{ margin: 0; background: {pal["window"]}; color: {pal["text"]};
   font-family: "DejaVu Sans", "Segoe UI", Helvetica, Arial, sans-serif; font-size: 15px; }}
@@ -315,6 +319,61 @@ footer {{ color: {pal["muted"]}; font-size: 12px; margin-top: 30px; }}
 """
 
 
+def tiles_html(tiles: Sequence[Tile], pdf: bool = False) -> str:
+    """The figure tiles: cards in a grid, or one table row for the PDF."""
+    pal = light_palette()
+    if pdf:
+        return (
+            '<table width="100%" cellspacing="6" cellpadding="8"><tr>'
+            + "".join(
+                f'<td style="background-color:{pal["surface_alt"]}">'
+                f'<span style="color:{pal["muted"]}; font-size:small">{_e(t.heading.upper())}'
+                f"</span><br><b>{_e(t.value)}</b><br>"
+                f'<span style="color:{pal["muted"]}">{_e(t.hint)}</span></td>'
+                for t in tiles
+            )
+            + "</tr></table>"
+        )
+    return (
+        '<div class="tiles">'
+        + "".join(
+            f'<div class="card tile" data-figure="{t.key}"><div class="head">'
+            f'{_e(t.heading)}</div><div class="value">{_e(t.value)}</div>'
+            f'<div class="hint">{_e(t.hint)}</div></div>'
+            for t in tiles
+        )
+        + "</div>"
+    )
+
+
+def checks_html(checks: Sequence[Check], pdf: bool = False, empty: str = "") -> str:
+    """Content checks, a tick or a cross each with its detail and time."""
+    pal = light_palette()
+    out = []
+    for c in checks:
+        where = f" [{fmt_time(c.at_s)}]" if c.at_s is not None else ""
+        mark = "✓" if c.passed else "✗"
+        if pdf:
+            color = pal["good"] if c.passed else pal["bad"]
+            out.append(
+                f'<tr><td width="24" style="color:{color}"><b>{mark}</b></td>'
+                f"<td><b>{_e(check_label(c.name))}</b><br>"
+                f'<span style="color:{pal["muted"]}">{_e(c.detail)}{where}</span></td></tr>'
+            )
+        else:
+            out.append(
+                f'<div class="check {"passed" if c.passed else "failed"}" '
+                f'data-check="{_e(c.name)}"><span class="mark">{mark}</span><span>'
+                f"<b>{_e(check_label(c.name))}</b><br>"
+                f'<span class="detail">{_e(c.detail)}{where}</span></span></div>'
+            )
+    if not out:
+        return f"<p>{_e(empty or 'No content checks for this answer.')}</p>"
+    if pdf:
+        return f'<table cellpadding="3">{"".join(out)}</table>'
+    return f'<div class="card checks">{"".join(out)}</div>'
+
+
 def take_html(
     report: Report,
     info: TakeInfo = TakeInfo(),  # noqa: B008 (frozen, never mutated)
@@ -342,64 +401,21 @@ def take_html(
     vclass = "good" if ok else "warn"
     vtitle = "Timing ✓" if ok else "Timing"
 
-    tiles = figure_tiles(report, cfg)
-    checks = []
-    for c in report.checks:
-        where = f" [{fmt_time(c.at_s)}]" if c.at_s is not None else ""
-        mark = "✓" if c.passed else "✗"
-        if pdf:
-            color = pal["good"] if c.passed else pal["bad"]
-            checks.append(
-                f'<tr><td width="24" style="color:{color}"><b>{mark}</b></td>'
-                f"<td><b>{_e(check_label(c.name))}</b><br>"
-                f'<span style="color:{pal["muted"]}">{_e(c.detail)}{where}</span></td></tr>'
-            )
-        else:
-            checks.append(
-                f'<div class="check {"passed" if c.passed else "failed"}" '
-                f'data-check="{_e(c.name)}"><span class="mark">{mark}</span><span>'
-                f"<b>{_e(check_label(c.name))}</b><br>"
-                f'<span class="detail">{_e(c.detail)}{where}</span></span></div>'
-            )
-    if not checks:
-        checks.append("<p>No content checks for this answer.</p>")
-
+    tiles = tiles_html(figure_tiles(report, cfg), pdf)
+    checks = checks_html(report.checks, pdf)
     if pdf:
         timeline = f'<img src="{_e(timeline_src)}" width="{PDF_TIMELINE_W}">'
-        tiles_html = (
-            '<table width="100%" cellspacing="6" cellpadding="8"><tr>'
-            + "".join(
-                f'<td style="background-color:{pal["surface_alt"]}">'
-                f'<span style="color:{pal["muted"]}; font-size:small">{_e(t.heading.upper())}'
-                f"</span><br><b>{_e(t.value)}</b><br>"
-                f'<span style="color:{pal["muted"]}">{_e(t.hint)}</span></td>'
-                for t in tiles
-            )
-            + "</tr></table>"
-        )
         vbg = pal["good_bg"] if ok else pal["warn_bg"]
         vfg = pal["good_text"] if ok else pal["warn_text"]
         verdict_box = (
             f'<table width="100%" cellpadding="8" style="background-color:{vbg}; color:{vfg}">'
             f"<tr><td><b>{vtitle}</b>{verdicts}</td></tr></table>"
         )
-        checks_html = f'<table cellpadding="3">{"".join(checks)}</table>'
     else:
         timeline = timeline_svg(report, cfg)
-        tiles_html = (
-            '<div class="tiles">'
-            + "".join(
-                f'<div class="card tile" data-figure="{t.key}"><div class="head">'
-                f'{_e(t.heading)}</div><div class="value">{_e(t.value)}</div>'
-                f'<div class="hint">{_e(t.hint)}</div></div>'
-                for t in tiles
-            )
-            + "</div>"
-        )
         verdict_box = (
             f'<div class="verdicts {vclass}" id="verdicts"><b>{vtitle}</b>{verdicts}</div>'
         )
-        checks_html = f'<div class="card" id="checks">{"".join(checks)}</div>'
 
     audio = ""
     if info.audio_src and not pdf:
@@ -411,7 +427,7 @@ def take_html(
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>VoiceCoach review — {_e(title[:80])}</title>
-<style>{_css(pal) if not pdf else ""}</style></head>
+<style>{page_css(pal) if not pdf else ""}</style></head>
 <body><main>
 <h1>VoiceCoach review</h1>
 <p class="meta" style="color:{pal["muted"]}">{_e("  ·  ".join(meta))}</p>
@@ -422,9 +438,9 @@ def take_html(
 <h2>Timing</h2>
 {verdict_box}
 <h2>Figures</h2>
-{tiles_html}
+{tiles}
 <h2>Content checks</h2>
-{checks_html}
+<div id="checks">{checks}</div>
 <h2>Transcript</h2>
 <div id="transcript">{transcript_html(report, pdf)}</div>
 {audio}
