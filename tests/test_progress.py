@@ -132,7 +132,7 @@ def test_controller_reads_history_only_when_the_page_is_shown():
         loads.append(1)
         return recs
 
-    view = SimpleNamespace(set_points=lambda pts, titles: shown.append(pts))
+    view = SimpleNamespace(set_points=lambda pts, titles, runs: shown.append(pts))
     ctl = ProgressController(view, load, report_of=lambda rec: sample_report())
     ctl.history_changed([])
     assert loads == [] and shown == []
@@ -142,3 +142,94 @@ def test_controller_reads_history_only_when_the_page_is_shown():
     assert len(loads) == 1
     ctl.history_changed([])
     assert len(loads) == 2
+
+
+# --- mock interview runs ------------------------------------------------------------------------
+
+
+def _run_history(tmp_path):
+    from tests.export.interviews import make_interview
+
+    paths, run, ids = make_interview(tmp_path / "data")
+    h = History(paths.db_path)
+    return h, run, ids
+
+
+def test_follow_ups_never_reach_the_per_question_trends(tmp_path):
+    """list_figures gives the run's three answers but none of its three follow-ups, so a
+    follow-up is never a point on its question's trend."""
+    h, _run, ids = _run_history(tmp_path)
+    with h:
+        got = sorted(rec.id for rec in h.list_figures())
+    assert got == ids[0::2]  # answers are spoken first, each follow-up after its answer
+
+
+def test_run_point_is_the_summary_totals(tmp_path):
+    """A run's point: lengths and targets of every answer and follow-up added up, the run's
+    fillers/min and pace as the summary says, checks passed over its main answers."""
+    from voicecoach.interview import summary_from_json
+    from voicecoach.progress import fmt_run, run_point, run_points
+    from voicecoach.store.interviews import InterviewStore
+
+    h, run, ids = _run_history(tmp_path)
+    with h:
+        rec = InterviewStore(h).get(run).record
+        points = [take_point(r, take_report(r)) for r in h.list_figures()]
+    summary = summary_from_json(rec.summary)
+    rp = run_point(rec, {p.take_id: p for p in points})
+    assert rp is not None and rp.run_id == run
+    t = summary.totals
+    assert rp.length_s == t.answer_s + t.follow_up_s
+    targets = [r.figures.target_s for r in summary.rows] + [
+        r.follow_up.figures.target_s for r in summary.rows
+    ]
+    assert rp.target_s == sum(targets) == 3 * 120 + 3 * 45
+    assert (rp.fillers_per_min, rp.pace_wpm) == (t.fillers_per_min, t.pace_wpm)
+    assert (rp.checks_passed, rp.checks_total) == (
+        sum(p.checks_passed for p in points),
+        sum(p.checks_total for p in points),
+    )
+    assert [(a.position, a.kind) for a in rp.answers][:2] == [(0, "answer"), (0, "follow_up")]
+    assert rp.question_ids == tuple(r.question_id for r in summary.rows)
+    words = fmt_run(rp)
+    assert rp.over_s == -44 and "3 of 3 answered · 7:31, 44 s under target" in words
+    assert f"{rp.checks_passed} of {rp.checks_total} checks" in words
+    # a run still running has no summary, so no point yet
+    assert run_points([replace(rec, summary=None)], points) == []
+
+
+def test_runs_follow_the_scope(tmp_path):
+    """A pack scope keeps that pack's runs; a topic or question scope keeps runs with an
+    answer on it."""
+    from voicecoach.progress import run_point, runs_in_scope
+    from voicecoach.store.interviews import InterviewStore
+
+    h, run, _ids = _run_history(tmp_path)
+    with h:
+        rp = run_point(InterviewStore(h).get(run).record)
+    assert rp is not None
+    assert runs_in_scope([rp], Scope("all")) == [rp]
+    assert runs_in_scope([rp], Scope("pack", "core_senior")) == [rp]
+    assert runs_in_scope([rp], Scope("pack", "drills")) == []
+    assert runs_in_scope([rp], Scope("topic", rp.topics[1])) == [rp]
+    assert runs_in_scope([rp], Scope("topic", "Nothing like it")) == []
+    assert runs_in_scope([rp], Scope("question", rp.question_ids[2])) == [rp]
+    assert runs_in_scope([rp], Scope("question", "nope")) == []
+
+
+def test_controller_hands_runs_to_the_page_and_skips_a_damaged_one(tmp_path):
+    """The page gets the runs beside the takes; a run whose summary cannot be read is left
+    out, not the page."""
+    from voicecoach.store.interviews import InterviewStore
+
+    h, run, _ids = _run_history(tmp_path)
+    shown: list[tuple] = []
+    with h:
+        store = InterviewStore(h)
+        good = store.get(run).record
+        bad = replace(good, id=99, summary={"rows": "not rows"})
+        view = SimpleNamespace(set_points=lambda pts, titles, runs: shown.append((pts, runs)))
+        ctl = ProgressController(view, h.list_figures, load_runs=lambda: [bad, good])
+        ctl.set_active(True)
+    pts, runs = shown[-1]
+    assert len(pts) == 3 and [r.run_id for r in runs] == [run]

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from voicecoach.analysis.timing import total_status, whole_s
 from voicecoach.domain import Report
-from voicecoach.report import COMFORTABLE_WPM, take_figures
+from voicecoach.report import COMFORTABLE_WPM, fmt_time, take_figures
 
 # Below this many analysed takes a trend says nothing: the page explains what will appear.
 MIN_TAKES = 3
@@ -259,3 +259,130 @@ def question_summary(points: Sequence[TakePoint], question_id: str) -> QuestionS
         best=max(takes, key=overall_score),
         latest=takes[-1],
     )
+
+
+# --- mock interview runs ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunAnswer:
+    """One answered slot of a run, for the run's bar: its shown length against its target."""
+
+    position: int
+    kind: str  # answer | follow_up
+    length_s: int
+    target_s: int
+    status: str  # over | under | ok
+
+
+@dataclass(frozen=True)
+class RunPoint:
+    """A mock interview run as one point: the run's totals, as its summary shows them.
+
+    Follow-ups count in the run's time (they were spoken in it) but never in a question's
+    trend: `History.list_figures` leaves follow-up takes out of the TakePoints."""
+
+    run_id: int
+    created_at: datetime
+    pack: str
+    status: str  # finished | ended_early
+    questions: int
+    answered: int
+    follow_ups_answered: int
+    length_s: int  # shown lengths of every answer and follow-up, added up
+    target_s: int  # their targets, added up
+    over_target: int  # answers and follow-ups over their target
+    fillers_per_min: float  # over the whole run
+    pace_wpm: int
+    checks_passed: int  # over the main answers
+    checks_total: int
+    thinking_s: float
+    question_ids: tuple[str, ...]
+    topics: tuple[str, ...]
+    answers: tuple[RunAnswer, ...]  # spoken order
+
+    @property
+    def over_s(self) -> int:
+        """Seconds over (+) or under (−) the run's added-up targets."""
+        return self.length_s - self.target_s
+
+
+def run_point(record: Any, points_by_take: dict[int, TakePoint] | None = None) -> RunPoint | None:
+    """A stored run (an `InterviewRecord`) as a point; None while it has no summary or no
+    answered question. Checks come from the answers' TakePoints (`points_by_take`), so they
+    count as the per-take trends count them."""
+    from voicecoach.interview import summary_from_json
+
+    if not record.summary:
+        return None
+    summary = summary_from_json(record.summary)
+    t = summary.totals
+    if t.answered == 0:
+        return None
+    by_take = points_by_take or {}
+    answers: list[RunAnswer] = []
+    passed = total = 0
+    for row in summary.rows:
+        for kind, f in (("answer", row.figures), ("follow_up", _fu_figures(row))):
+            if f is None:
+                continue
+            answers.append(RunAnswer(row.position, kind, f.length_s, f.target_s, f.total_status))
+            if kind == "answer" and f.take_id in by_take:
+                p = by_take[f.take_id]
+                passed, total = passed + p.checks_passed, total + p.checks_total
+    answered_rows = [r for r in summary.rows if r.figures is not None]
+    return RunPoint(
+        run_id=record.id,
+        created_at=record.created_at,
+        pack=record.pack,
+        status=summary.status,
+        questions=t.questions,
+        answered=t.answered,
+        follow_ups_answered=t.follow_ups_answered,
+        length_s=t.answer_s + t.follow_up_s,
+        target_s=sum(a.target_s for a in answers),
+        over_target=t.over_target,
+        fillers_per_min=t.fillers_per_min,
+        pace_wpm=t.pace_wpm,
+        checks_passed=passed,
+        checks_total=total,
+        thinking_s=t.thinking_s,
+        question_ids=tuple(r.question_id for r in answered_rows),
+        topics=tuple(dict.fromkeys(r.topic for r in answered_rows)),
+        answers=tuple(answers),
+    )
+
+
+def _fu_figures(row: Any) -> Any:
+    return row.follow_up.figures if row.follow_up is not None else None
+
+
+def run_points(records: Sequence[Any], points: Sequence[TakePoint]) -> list[RunPoint]:
+    """Finished (or ended early) runs with an answer, oldest first."""
+    by_take = {p.take_id: p for p in points}
+    out = [rp for rec in records if (rp := run_point(rec, by_take)) is not None]
+    return sorted(out, key=lambda r: (r.created_at, r.run_id))
+
+
+def runs_in_scope(runs: Sequence[RunPoint], scope: Scope) -> list[RunPoint]:
+    """The runs that belong to a scope: of that pack, or with an answer on that topic or
+    question."""
+    if scope.kind == "all":
+        return list(runs)
+    if scope.kind == "pack":
+        return [r for r in runs if r.pack == scope.value]
+    if scope.kind == "topic":
+        return [r for r in runs if scope.value in r.topics]
+    return [r for r in runs if scope.value in r.question_ids]
+
+
+def fmt_run(run: RunPoint) -> str:
+    """A run's figures in one line: time against target, fillers/min, checks passed."""
+    over = run.over_s
+    time = "on target" if over == 0 else f"{abs(over)} s {'over' if over > 0 else 'under'} target"
+    checks = f"{run.checks_passed} of {run.checks_total} checks" if run.checks_total else ""
+    parts = [f"{run.answered} of {run.questions} answered", f"{fmt_time(run.length_s)}, {time}"]
+    parts += [f"{run.fillers_per_min:.1f} fillers/min", f"{run.pace_wpm} wpm"]
+    if checks:
+        parts.append(checks)
+    return " · ".join(parts)

@@ -4,6 +4,9 @@ A change in the history only marks the page out of date; the takes are read and 
 their figures when the Progress page is on screen (or next shown). They are read with
 `History.list_figures` (reports without their words, trimmed by SQLite) and rebuilt with
 `app.export.take_report`, as History and the review rebuild them, so the figures agree.
+Mock interview runs are read from `InterviewStore.list` and shown as one point each
+(`progress.run_points`, from each run's saved summary); follow-up takes never reach the
+per-question trends, because `list_figures` leaves them out.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from voicecoach.domain import VoiceCoachError
-from voicecoach.progress import TakePoint, take_point
+from voicecoach.progress import RunPoint, TakePoint, run_points, take_point
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,7 @@ class ProgressController(QObject):
         pack_titles: Callable[[], dict[str, str]] = dict,
         report_of: Callable[[Any], Any] = _default_report_of,
         parent: QObject | None = None,
+        load_runs: Callable[[], list[Any]] = list,
     ) -> None:
         super().__init__(parent)
         self.view = view
@@ -44,6 +48,7 @@ class ProgressController(QObject):
         self._topic_of = topic_of
         self._pack_titles = pack_titles
         self._report_of = report_of
+        self._load_runs = load_runs
         self._stale = True
         self.active = False
 
@@ -75,18 +80,31 @@ class ProgressController(QObject):
         out.sort(key=lambda p: (p.created_at, p.take_id))
         return out
 
+    def runs(self, points: list[TakePoint], records: list[Any] | None = None) -> list[RunPoint]:
+        """The interview runs with a summary, oldest first (an unreadable one is left out)."""
+        out: list[RunPoint] = []
+        for rec in self._load_runs() if records is None else records:
+            try:
+                out += run_points([rec], points)
+            except (KeyError, TypeError, ValueError) as exc:
+                log.warning("Interview %s left out of progress: %s", getattr(rec, "id", "?"), exc)
+        return sorted(out, key=lambda r: (r.created_at, r.run_id))
+
     def refresh(self) -> None:
         try:
             points = self.points()
+            runs = self.runs(points)
         except VoiceCoachError as exc:  # the database went away: say so on the page
             log.error("Progress could not read the history: %s", exc)
-            points = []
-        self.view.set_points(points, self._pack_titles())
+            points, runs = [], []
+        self.view.set_points(points, self._pack_titles(), runs)
         self._stale = False
 
 
 def wire_progress(session: Any, window: Any) -> ProgressController:
     """The Progress page's controller, fed by the session's history and the page being shown."""
+
+    from voicecoach.store.interviews import InterviewStore
 
     topics = {q.id: q.topic for q in session.packs.questions()}
     ctl = ProgressController(
@@ -95,8 +113,13 @@ def wire_progress(session: Any, window: Any) -> ProgressController:
         lambda qid: topics.get(qid, ""),
         session.pack_titles,
         parent=window,
+        load_runs=InterviewStore(session.history).list,
     )
     session.historyChanged.connect(ctl.history_changed)
     window.pageChanged.connect(lambda name: ctl.set_active(name == "progress"))
     window.progress.openRequested.connect(session.open_take)
+    runs = getattr(session, "interviews", None)  # the library of runs, when the app has one
+    if runs is not None:
+        runs.runsChanged.connect(ctl.history_changed)  # a run finished, or was deleted
+        window.progress.runOpenRequested.connect(runs.open_run)
     return ctl

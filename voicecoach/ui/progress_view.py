@@ -1,7 +1,11 @@
-"""ProgressView: trends over time and a per-question ladder of STAR bars, drawn with QPainter.
+"""ProgressView: trends over time, mock interview runs and a per-question ladder of STAR bars,
+drawn with QPainter.
 
-It is given `TakePoint`s (from `voicecoach.progress`, already reduced to the figures the review
-shows) and only draws them. Colours are read from the current theme at paint time, so the page
+It is given `TakePoint`s and `RunPoint`s (from `voicecoach.progress`, already reduced to the
+figures the review and the interview summary show) and only draws them. A run is one row of
+its own (its answers end to end against the run's added-up target, with its fillers/min, pace
+and checks passed), never points on the per-take charts, whose scale is one answer.
+Colours are read from the current theme at paint time, so the page
 follows light/dark like the review's timeline.
 
 Painted with QPainter rather than a plotting library (pyqtgraph): six small fixed charts and a
@@ -33,14 +37,17 @@ from voicecoach.progress import (
     METRICS,
     MIN_TAKES,
     MetricKey,
+    RunPoint,
     Scope,
     Series,
     TakePoint,
+    fmt_run,
     fmt_value,
     in_scope,
     question_summary,
     questions,
     rolling_mean,
+    runs_in_scope,
     scopes,
     series,
 )
@@ -303,15 +310,110 @@ class LadderChart(QWidget):
         p.end()
 
 
+class RunsChart(QWidget):
+    """Mock interview runs, oldest at the top: one bar per run, each answer a segment (its
+    follow-up lighter), the dashed line the run's added-up target, its figures underneath."""
+
+    runClicked = Signal(int)
+    BAR_H = 18
+    TEXT_H = 18
+    GAP = 10
+    LEFT = 78
+    RIGHT = 64
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("progressRuns")
+        self._runs: tuple[RunPoint, ...] = ()
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def set_runs(self, runs: Sequence[RunPoint]) -> None:
+        self._runs = tuple(runs)[-LADDER_MAX_ROWS:]
+        self.setFixedHeight(len(self._runs) * self._row_h() + 4)
+        names = [f"{_day(r.created_at)}: {fmt_run(r)}" for r in self._runs]
+        self.setAccessibleName("Mock interviews. " + ". ".join(names))
+        self.update()
+
+    def rows(self) -> tuple[RunPoint, ...]:
+        return self._runs
+
+    def _row_h(self) -> int:
+        return self.BAR_H + self.TEXT_H + self.GAP
+
+    def mouseReleaseEvent(self, e) -> None:  # noqa: N802 (Qt override)
+        i = int(e.position().y() // self._row_h())
+        if 0 <= i < len(self._runs):
+            self.runClicked.emit(self._runs[i].run_id)
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 (Qt override)
+        if not self._runs:
+            return
+        theme = current_theme()
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        muted, text, accent = theme.color("muted"), theme.color("text"), theme.color("accent")
+        scale_s = float(max(max(r.length_s, r.target_s) for r in self._runs) or 1)
+        width = self.width() - self.LEFT - self.RIGHT
+
+        def x(t: float) -> float:
+            return self.LEFT + max(0.0, min(t, scale_s)) / scale_s * width
+
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.5, self.font().pointSizeF() - 1.0))
+        for i, run in enumerate(self._runs):
+            top = i * self._row_h()
+            p.setFont(self.font())
+            p.setPen(muted)
+            p.drawText(
+                QRectF(0, top, self.LEFT - 10, self.BAR_H),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                _day(run.created_at),
+            )
+            p.fillRect(QRectF(self.LEFT, top, width, self.BAR_H), theme.color("surface_alt"))
+            t = 0.0
+            for a in run.answers:
+                seg = QRectF(x(t), top, max(1.0, x(t + a.length_s) - x(t) - 1), self.BAR_H)
+                color = accent if a.kind == "answer" else _alpha(accent, 110)
+                if a.status == "over":
+                    color = (
+                        theme.color("bad")
+                        if a.kind == "answer"
+                        else _alpha(theme.color("bad"), 110)
+                    )
+                p.fillRect(seg, color)
+                t += a.length_s
+            p.setPen(QPen(text, 1.5, Qt.PenStyle.DashLine))
+            tx = x(run.target_s)
+            p.drawLine(QPointF(tx, top - 3), QPointF(tx, top + self.BAR_H + 3))
+            over = run.over_s
+            p.setPen(theme.color("bad") if over > 0 else text)
+            p.drawText(
+                QRectF(self.width() - self.RIGHT + 8, top, self.RIGHT - 8, self.BAR_H),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                fmt_time(run.length_s),
+            )
+            p.setFont(small)
+            p.setPen(muted)
+            p.drawText(
+                QRectF(self.LEFT, top + self.BAR_H + 1, width + self.RIGHT, self.TEXT_H),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                fmt_run(run) + (" · ended early" if run.status == "ended_early" else ""),
+            )
+        p.end()
+
+
 class ProgressView(QWidget):
     """The Progress page: scope picker, six trend charts, and one question's takes."""
 
     openRequested = Signal(int)  # a take id, to open its review
+    runOpenRequested = Signal(int)  # an interview run id, to open its summary
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("progressView")
         self._points: list[TakePoint] = []
+        self._runs: list[RunPoint] = []
         self._scopes: list[Scope] = []
 
         outer = QVBoxLayout(self)
@@ -358,6 +460,24 @@ class ProgressView(QWidget):
             grid.addWidget(chart, i // 3, i % 3)
         bl.addLayout(grid)
 
+        self.runs_title = QLabel("Mock interviews, run by run")
+        self.runs_title.setObjectName("progressRunsTitle")
+        set_role(self.runs_title, "heading")
+        bl.addWidget(self.runs_title)
+        self.runs = RunsChart()
+        self.runs.setToolTip("Click a run to open its summary")
+        self.runs.runClicked.connect(self.runOpenRequested)
+        bl.addWidget(self.runs)
+        self.runs_note = QLabel(
+            "Each run's answers end to end (follow-ups lighter, over-target answers in red); "
+            "the dashed line is the run's targets added up. Follow-ups are not in the charts "
+            "above or in the per-question rows."
+        )
+        self.runs_note.setObjectName("progressRunsNote")
+        self.runs_note.setWordWrap(True)
+        set_role(self.runs_note, "muted")
+        bl.addWidget(self.runs_note)
+
         qhead = QHBoxLayout()
         qtitle = QLabel("One question, take by take")
         set_role(qtitle, "heading")
@@ -395,9 +515,16 @@ class ProgressView(QWidget):
 
     # --- data ----------------------------------------------------------------------------
 
-    def set_points(self, points: Sequence[TakePoint], pack_titles: dict[str, str] | None = None):
-        """All analysed takes (oldest first); keeps the chosen scope and question if they remain."""
+    def set_points(
+        self,
+        points: Sequence[TakePoint],
+        pack_titles: dict[str, str] | None = None,
+        runs: Sequence[RunPoint] = (),
+    ):
+        """All analysed takes and interview runs (oldest first); keeps the chosen scope and
+        question if they remain."""
         self._points = list(points)
+        self._runs = list(runs)
         cur_scope = self.scope.currentData()
         cur_q = self.question.currentData()
         self._scopes = scopes(self._points, pack_titles)
@@ -429,6 +556,14 @@ class ProgressView(QWidget):
         by_id = {p.take_id: p for p in chosen}
         for m in METRICS:
             self.charts[m.key].set_series(series(chosen, m.key), by_id)
+        runs = runs_in_scope(self._runs, scope) if scope is not None else []
+        self.runs.set_runs(runs)
+        for w in (self.runs_title, self.runs, self.runs_note):
+            w.setVisible(bool(runs))
+        if len(runs) > LADDER_MAX_ROWS:
+            self.runs_title.setText(f"Mock interviews: the latest {LADDER_MAX_ROWS} of {len(runs)}")
+        else:
+            self.runs_title.setText("Mock interviews, run by run")
         qs = questions(chosen)
         self.question.blockSignals(True)
         self.question.clear()
