@@ -38,10 +38,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from tests.export.interviews import make_interview
     from voicecoach.app.export import export_interview
+    from voicecoach.packs import load_packs
     from voicecoach.settings import Settings
     from voicecoach.store.history import History
 
     settings = Settings()
+    titles = {n: p.title or n for n, p in load_packs().packs.items()}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         out = args.out or tmp / "out"
@@ -54,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
                 ("interview.pdf", None),
             ):
                 t = time.perf_counter()
-                export_interview(h, run, out / name, settings=settings, audio=audio)
+                export_interview(
+                    h, run, out / name, settings=settings, audio=audio, pack_titles=titles
+                )
                 ms = (time.perf_counter() - t) * 1000
                 print(f"{name:<22} {(out / name).stat().st_size / 1024:8.0f} KB  {ms:6.0f} ms")
         t = time.perf_counter()

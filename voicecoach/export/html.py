@@ -322,17 +322,19 @@ footer {{ color: {pal["muted"]}; font-size: 12px; margin-top: 30px; }}
 def tiles_html(tiles: Sequence[Tile], pdf: bool = False) -> str:
     """The figure tiles: cards in a grid, or one table row for the PDF."""
     pal = light_palette()
-    if pdf:
+    if pdf:  # rows of at most five: narrower cells break words on the A4 page
+        cells = [
+            f'<td width="20%" style="background-color:{pal["surface_alt"]}">'
+            f'<span style="color:{pal["muted"]}; font-size:small">{_e(t.heading.upper())}'
+            f"</span><br><b>{_e(t.value)}</b><br>"
+            f'<span style="color:{pal["muted"]}">{_e(t.hint)}</span></td>'
+            for t in tiles
+        ]
+        rows = ["".join(cells[i : i + 5]) for i in range(0, len(cells), 5)]
         return (
-            '<table width="100%" cellspacing="6" cellpadding="8"><tr>'
-            + "".join(
-                f'<td style="background-color:{pal["surface_alt"]}">'
-                f'<span style="color:{pal["muted"]}; font-size:small">{_e(t.heading.upper())}'
-                f"</span><br><b>{_e(t.value)}</b><br>"
-                f'<span style="color:{pal["muted"]}">{_e(t.hint)}</span></td>'
-                for t in tiles
-            )
-            + "</tr></table>"
+            '<table width="100%" cellspacing="6" cellpadding="8">'
+            + "".join(f"<tr>{r}</tr>" for r in rows)
+            + "</table>"
         )
     return (
         '<div class="tiles">'
