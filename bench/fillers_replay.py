@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.accuracy import (  # noqa: E402
     OUT_DIR,
     TRANSCRIPTS_DIR,
+    print_details,
     print_table,
     score,
     summarise,
@@ -63,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", action="append", default=[], help="answer id (repeatable)")
     ap.add_argument("--fresh", action="store_true", help="record Whisper's output again")
     ap.add_argument("--table", action="store_true", help="one row per answer")
+    ap.add_argument("--details", action="store_true", help="filler misses per answer")
     ap.add_argument(
         "--from-transcripts",
         action="store_true",
@@ -85,8 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     raw = RawWhisper(settings, OUT_DIR / "raw_synth", fresh=args.fresh)
     t0 = time.perf_counter()
     rows = []
+    fixtures = {}
     for sc in scripts:
         fx = synthesize(sc.path)
+        fixtures[sc.id] = fx
         if args.from_transcripts:
             t = _recleaned(fx.wav_path, sc.id, settings)
             if t is None:
@@ -98,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {sc.id} done", file=sys.stderr, flush=True)
     if args.table:
         print_table(rows)
+    if args.details:
+        for r in rows:
+            print_details(r, fixtures[r.id])
     print(f"model {settings.transcriber.model}")
     for split in ("heldout", "dev"):
         part = [r for r in rows if r.split == split]
