@@ -36,6 +36,13 @@ written as "or", an "and" drawn into "uh") are searched whole when unsure and at
 `min_gap_s` long; on the dev answers every such hit was a true hesitation, while the same search
 over unsure content words found held vowels of real words ("dropped", "engineer").
 
+A run in a gap between words must also stand on its own. A short word Whisper dropped
+("Sure." spoken slowly) is a steady vowel as well, but it opens or closes on a consonant: so a
+run with a fricative beside it (at least `CONSONANT_MIN_FRAMES` loud 10 ms frames with more
+energy at 2-4 kHz than at 0.1-1 kHz, within `CONSONANT_LOOK_S`, inside the same gap) or loud
+sound on both sides (a vowel in the middle of a dropped phrase) is not reported. Sonorant-only
+words ("No.", "Well.") still pass: their sound is a hum's. See docs/decisions/fillers.md.
+
 Pure numpy, no I/O. Cost: one FFT per 10 ms frame of gap audio (about 30 ms of CPU per minute of
 gaps).
 """

@@ -5,7 +5,9 @@ itself: segments and words with nothing audible under them, unsure words spannin
 and repeated n-gram loops. Word edges stretched over silence (tiny.en often extends a word to the
 next one) are trimmed to the audible part, so pauses and voiced gaps are measured where they are.
 `clean_stretch` then finds the hums Whisper did not write (voiced gaps), gives a written "um" its
-hum's times, and drops echoes of the filler prompt. Thresholds: docs/decisions/transcription.md.
+hum's times, drops echoes of the filler prompt (including a lengthless "I mean, I" stacked on
+one instant) and joins hesitation words written end to end over one hum. Thresholds:
+docs/decisions/transcription.md and docs/decisions/fillers.md.
 """
 
 from __future__ import annotations
