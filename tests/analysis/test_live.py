@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
+
 from tests.analysis.words import words_from
-from voicecoach.analysis.live import live_status
-from voicecoach.domain import SectionTargets
+from voicecoach.analysis.live import LiveStatus, latch, live_status
+from voicecoach.domain import SECTION_NAMES, SectionTargets
 
 T = SectionTargets()
 SCENE = (
@@ -56,6 +58,20 @@ def test_no_set_up_nudge_when_the_words_lag_behind_the_clock():
     assert s.cue is not None and s.cue.startswith(f"{int(long[-1].end_s - long[0].start_s)} s")
 
 
+def test_set_up_nudge_needs_words_that_are_clearly_set_up(monkeypatch):
+    """While the last words could as well be the Action, no set-up nudge: it fires only when
+    the set-up beats every later section by SETUP_NUDGE_MIN_MARGIN."""
+    from voicecoach.analysis import live
+
+    long = words_from(SCENE * 4)
+    fit = live_status(long, long[-1].end_s + 1.0, T).fit
+    lead = max(fit[:2]) - max(fit[2:])
+    monkeypatch.setattr(live, "SETUP_NUDGE_MIN_MARGIN", lead + 0.1)
+    assert live_status(long, long[-1].end_s + 1.0, T).cue is None
+    monkeypatch.setattr(live, "SETUP_NUDGE_MIN_MARGIN", lead - 0.1)
+    assert live_status(long, long[-1].end_s + 1.0, T).cue_kind == "setup"
+
+
 def test_long_action_nudges_towards_result():
     """An Action far past its target prompts the Result."""
     words = words_from(SCENE + TASK + ACTION)
@@ -103,12 +119,55 @@ def test_section_heard_never_goes_backwards_as_words_arrive():
 
 def test_latch_keeps_the_display_moving_forward():
     """A later guess of an earlier section keeps the shown section; its stale nudge is dropped."""
-    from voicecoach.analysis.live import LiveStatus, latch
-
-    shown = LiveStatus("action", 40.0, 2, None)
-    newer = LiveStatus("situation", 0.5, 3, "48 s of set-up so far — move on to what you did.")
+    shown = LiveStatus("action", 40.0, 2, None, None, (-9.0, -8.0, -1.0, -5.0))
+    newer = LiveStatus(
+        "situation",
+        0.5,
+        3,
+        "48 s of set-up so far — move on to what you did.",
+        "setup",
+        (-1.0, -4.0, -6.0, -8.0),
+    )
     kept = latch(shown, newer, 50.0, T)
     assert (kept.section, kept.section_start_s, kept.fillers, kept.cue) == ("action", 40.0, 3, None)
-    ahead = LiveStatus("result", 90.0, 4, None)
+    ahead = LiveStatus("result", 90.0, 4, None, None, (-9.0, -8.0, -6.0, -1.0))
     assert latch(shown, ahead, 95.0, T) == ahead
     assert latch(None, newer, 50.0, T) == newer
+
+
+def test_latch_moves_on_only_when_the_next_section_is_clear():
+    """One clause that sounds like the next section does not move the display on for good: it
+    moves when the words fit the later section clearly better than the shown one."""
+    shown = LiveStatus("situation", 0.5, 0, None, None, (-1.0, -3.0, -5.0, -7.0))
+    starts = (0.5, None, 20.0, None)
+    unsure = LiveStatus("action", 20.0, 0, None, None, (-2.0, -3.0, -1.6, -3.6), starts)
+    held = latch(shown, unsure, 22.0, T)
+    assert (held.section, held.section_start_s) == ("situation", 0.5)
+    clear = LiveStatus("action", 20.0, 0, None, None, (-6.0, -5.0, -1.0, -3.0), starts)
+    moved = latch(held, clear, 25.0, T)
+    assert (moved.section, moved.section_start_s) == ("action", 20.0)
+
+
+def test_no_set_up_nudge_once_the_action_was_shown():
+    """Once the display has shown the Action (or Result), no set-up nudge can appear, whatever
+    later words say: revised words that read as a long set-up, or any status at all."""
+    long = words_from(SCENE * 4)
+    setup = live_status(long, long[-1].end_s + 1.0, T)
+    assert setup.cue_kind == "setup"  # the nudge these words give on their own
+    action = live_status(words_from(SCENE + TASK + ACTION), 40.0, T)
+    assert action.section == "action"
+    shown = latch(None, action, 40.0, T)
+    assert latch(shown, setup, long[-1].end_s + 1.0, T).cue_kind != "setup"
+    # any status, even one naming a later section with a set-up nudge attached
+    rng = random.Random(7)
+    for _ in range(500):
+        shown, ever = None, False
+        for step in range(12):
+            fit = tuple(rng.uniform(-8.0, 0.0) for _ in range(4))
+            name = rng.choice(SECTION_NAMES)
+            kind = rng.choice(["setup", "action", "wrap_up", None])
+            new = LiveStatus(name, float(step), 0, "nudge" if kind else None, kind, fit)
+            shown = latch(shown, new, float(step), T)
+            if ever:
+                assert shown.cue_kind != "setup"
+            ever = ever or shown.section in ("action", "result")

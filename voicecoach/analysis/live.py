@@ -1,14 +1,18 @@
 """Coaching while the user speaks, from the words transcribed so far.
 
-The streaming transcriber commits words a few seconds behind the speaker, so "now" is the
-section of the last committed sentence, and time in it runs on the recording clock. Cues are
-gentle nudges, at most one at a time, and only when they can help.
+The streaming transcriber hears words a few seconds behind the speaker, so "now" is the section
+of the last sentence heard, and time in it runs on the recording clock. The display only moves
+forward in STAR order (`latch`), and only when the words so far clearly fit the next section
+better than the one shown, so one clause that sounds like an Action does not move it on for
+good. Cues are gentle nudges, at most one at a time, and only when they can help: once the
+Action has been shown, no nudge about the set-up can appear.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Literal
 
 from voicecoach.analysis import fillers, sections, text
 from voicecoach.domain import SECTION_NAMES, SectionName, SectionTargets, Word
@@ -20,6 +24,17 @@ WRAP_UP_BEFORE_END_S = 20.0  # "head to the result" this long before the total t
 # Words this far behind the clock say nothing about what is being said now: the speaker may be
 # well into the Action already, so no set-up nudge (one fired 18 s into an Action).
 SETUP_NUDGE_MAX_LAG_S = 6.0
+# The display moves on to a later section only when the words so far fit an answer that has
+# reached it better than one still in the shown section by this much (the splitter's decoder
+# scores, natural-log units): chosen on the corpus' train and dev authors (bench/live_text.py).
+MOVE_ON_MARGIN = 1.0
+# A set-up nudge also needs the set-up to beat any later section by this much: while the last
+# words could as well be the Action, telling the speaker to move on may be telling them to do
+# what they are doing.
+SETUP_NUDGE_MIN_MARGIN = 2.0
+
+CueKind = Literal["setup", "action", "wrap_up", "over_time"]
+_NO_FIT = (0.0, 0.0, 0.0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -28,19 +43,35 @@ class LiveStatus:
     section_start_s: float  # recording time where that section began
     fillers: int  # fillers heard so far
     cue: str | None  # one short nudge, or None
+    cue_kind: CueKind | None = None  # what the nudge is about (None with no nudge)
+    # how well the words so far fit an answer that has reached each section (S, T, A, R): the
+    # splitter's decoder scores, compared by `latch` before the display moves on
+    fit: tuple[float, float, float, float] = _NO_FIT
+    # where each section began in the words so far (None: not heard)
+    starts: tuple[float | None, ...] = (None, None, None, None)
 
 
 def live_status(words: Sequence[Word], elapsed_s: float, targets: SectionTargets) -> LiveStatus:
-    """What the record panel shows while recording."""
+    """What the words heard so far say (before `latch` decides what to show)."""
     if not words:
-        return LiveStatus(None, 0.0, 0, _clock_cue(None, elapsed_s, targets))
+        return _with_cue(LiveStatus(None, 0.0, 0, None), _clock_cue(None, elapsed_s, targets))
     spans = text.sentence_spans(words)
-    sentences = sections.assign_sections(words, spans, expected_s=targets.total_s)
+    sentences, fit = sections.assign_partial(words, spans, targets.total_s)
     n_fillers = len(fillers.find_fillers(words, spans))
     current = sentences[-1].section
-    start = next(s.start_s for s in sentences if s.section == current)
-    cue = _section_cue(sentences, current, start, elapsed_s, words[-1].end_s, targets)
-    return LiveStatus(current, start, n_fillers, cue or _clock_cue(current, elapsed_s, targets))
+    starts = tuple(
+        next((s.start_s for s in sentences if s.section == name), None) for name in SECTION_NAMES
+    )
+    start = starts[SECTION_NAMES.index(current)]
+    assert start is not None
+    status = LiveStatus(current, start, n_fillers, None, None, fit, starts)
+    cue = _section_cue(sentences, current, start, elapsed_s, words[-1].end_s, fit, targets)
+    return _with_cue(status, cue or _clock_cue(current, elapsed_s, targets))
+
+
+def _with_cue(status: LiveStatus, cue: tuple[CueKind, str] | None) -> LiveStatus:
+    kind, message = cue if cue else (None, None)
+    return replace(status, cue=message, cue_kind=kind)
 
 
 def _over(spent_s: float, target_s: float) -> bool:
@@ -53,46 +84,69 @@ def _section_cue(
     start_s: float,
     elapsed_s: float,
     heard_s: float,
+    fit: Sequence[float],
     targets: SectionTargets,
-) -> str | None:
+) -> tuple[CueKind, str] | None:
     first = sentences[0].start_s
     if current in ("situation", "task"):
-        # Only set-up actually heard counts, and only while the words are fresh: time not yet
-        # transcribed may already be Action.
+        # Only set-up actually heard counts, only while the words are fresh (time not yet
+        # transcribed may already be Action), and only when the words are clearly set-up.
         if elapsed_s - heard_s > SETUP_NUDGE_MAX_LAG_S:
+            return None
+        if max(fit[:2]) - max(fit[2:]) < SETUP_NUDGE_MIN_MARGIN:
             return None
         spent = heard_s - first
         budget = targets.situation_s + (targets.task_s if current == "task" else 0.0)
         if _over(spent, budget):
-            return f"{int(spent)} s of set-up so far — move on to what you did."
+            return "setup", f"{int(spent)} s of set-up so far — move on to what you did."
     if current == "action":
         spent = elapsed_s - start_s
         if _over(spent, targets.action_s):
-            return f"{int(spent)} s of Action — time to say how it turned out."
+            return "action", f"{int(spent)} s of Action — time to say how it turned out."
     return None
 
 
-def _clock_cue(current: str | None, elapsed_s: float, targets: SectionTargets) -> str | None:
+def _clock_cue(
+    current: str | None, elapsed_s: float, targets: SectionTargets
+) -> tuple[CueKind, str] | None:
     total = targets.total_s
     if elapsed_s > total:
-        return "Past the target time — finish your sentence and stop."
+        return "over_time", "Past the target time — finish your sentence and stop."
     if elapsed_s > total - WRAP_UP_BEFORE_END_S and current != "result":
-        return "Nearly out of time — wrap up with the result."
+        return "wrap_up", "Nearly out of time — wrap up with the result."
     return None
 
 
 def latch(
     previous: LiveStatus | None, new: LiveStatus, elapsed_s: float, targets: SectionTargets
 ) -> LiveStatus:
-    """What to show: an answer never goes back in STAR order, so neither does the display.
+    """What to show, given what was shown (`previous`) and what the words now say (`new`).
 
-    When more words make the splitter place the latest sentence in an earlier section than it
-    showed before, the earlier display stands (with the new filler count), and a nudge meant
-    for the earlier section is dropped.
+    An answer never goes back in STAR order, so neither does the display: a later guess of an
+    earlier section keeps the section shown. It moves on only when the words fit the later
+    section better than the shown one (or any before it) by `MOVE_ON_MARGIN`; until then the
+    shown section stays, with the new filler count. Once the Action or Result has been shown,
+    a set-up nudge is never shown again, whatever the words say.
     """
     if previous is None or previous.section is None or new.section is None:
-        return new
-    if SECTION_NAMES.index(new.section) >= SECTION_NAMES.index(previous.section):
-        return new
-    cue = _clock_cue(previous.section, elapsed_s, targets)
-    return LiveStatus(previous.section, previous.section_start_s, new.fillers, cue)
+        shown = new
+    else:
+        was = SECTION_NAMES.index(previous.section)
+        now = SECTION_NAMES.index(new.section)
+        if now == was or (now > was and new.fit[now] - max(new.fit[: was + 1]) >= MOVE_ON_MARGIN):
+            shown = new
+        else:  # hold: an earlier section, or a later one not yet clear
+            held = LiveStatus(
+                previous.section,
+                previous.section_start_s,
+                new.fillers,
+                None,
+                None,
+                new.fit,
+                new.starts,
+            )
+            shown = _with_cue(held, _clock_cue(previous.section, elapsed_s, targets))
+    reached = {s.section for s in (previous, shown) if s is not None and s.section}
+    if shown.cue_kind == "setup" and reached & {"action", "result"}:
+        shown = _with_cue(shown, _clock_cue(shown.section, elapsed_s, targets))
+    return shown

@@ -314,7 +314,23 @@ def _decode(
     starts: Sequence[float] = (),
     end_s: float = 0.0,
 ) -> list[int]:
-    """Best monotonic labelling: sections in S,T,A,R order, each possibly absent.
+    """Best monotonic labelling: sections in S,T,A,R order, each possibly absent (see
+    `_decode_ends`)."""
+    return _decode_ends(scores, costs, start_cost, open_end, starts, end_s)[0]
+
+
+def _decode_ends(
+    scores: Sequence[Vec],
+    costs: DecodeCosts,
+    start_cost: Sequence[float] = (),
+    open_end: bool = False,
+    starts: Sequence[float] = (),
+    end_s: float = 0.0,
+) -> tuple[list[int], Vec]:
+    """Best monotonic labelling: sections in S,T,A,R order, each possibly absent, and for each
+    section k the score of the best labelling that has reached k (its last unit in k, or in an
+    earlier section with k paid as missing): how well the answer so far fits ending there,
+    what live coaching weighs before moving on.
 
     `start_cost[i]` is charged when a section starts at unit i (i > 0) on top of the switch
     cost: infinite for a sentence that finishes the one before it, a little for a clause inside
@@ -378,7 +394,7 @@ def _decode(
             for x in range(i, j):
                 labels[x] = k
             j = i
-    return labels
+    return labels, (f[0][n], f[1][n], f[2][n], f[3][n])
 
 
 def _reason(k: int, sc: SentenceScore, prev_label: int | None, is_first: bool) -> str:
@@ -474,8 +490,33 @@ def assign_sections(
     answer still being spoken: sections not reached yet are then not treated as missing, and
     positions are not stretched to fit.
     """
+    return _assign(words, spans, lexicon, expected_s, model)[0]
+
+
+def assign_partial(
+    words: Sequence[Word],
+    spans: Sequence[tuple[int, int]],
+    expected_s: float,
+    lexicon: StarLexicon | None = None,
+    *,
+    model: star_model.StarModel | _Bundled | None = BUNDLED,
+) -> tuple[tuple[Sentence, ...], Vec]:
+    """An answer still being spoken: its sentences as `assign_sections(expected_s=...)` places
+    them, and for each section how well the words so far fit an answer that has reached it
+    and no further (the decoder's best score ending there; the largest is the section of the
+    last sentence). Live coaching moves on only when the next section wins by a margin."""
+    return _assign(words, spans, lexicon, expected_s, model)
+
+
+def _assign(
+    words: Sequence[Word],
+    spans: Sequence[tuple[int, int]],
+    lexicon: StarLexicon | None,
+    expected_s: float | None,
+    model: star_model.StarModel | _Bundled | None,
+) -> tuple[tuple[Sentence, ...], Vec]:
     if not spans:
-        return ()
+        return (), _ZERO
     lex = lexicon or load_star_lexicon()
     if isinstance(model, _Bundled):
         found = star_model.bundled_model()
@@ -483,7 +524,7 @@ def assign_sections(
     if model is not None:
         return _assign_learned(words, spans, lex, model, expected_s)
     scored = score_sentences(words, spans, lex, expected_s)
-    labels = _decode(
+    labels, ends = _decode_ends(
         [x.scores for x in scored],
         DecodeCosts.from_lexicon(lex),
         [math.inf if x.glue is not None else 0.0 for x in scored],
@@ -496,7 +537,7 @@ def assign_sections(
         k = labels[idx]
         prev = labels[idx - 1] if idx > 0 else None
         out.append(_sentence(words, first, last, k, _reason(k, scored[idx], prev, idx == 0)))
-    return tuple(out)
+    return tuple(out), ends
 
 
 def _sentence(words: Sequence[Word], first: int, last: int, k: int, reason: str) -> Sentence:
@@ -563,13 +604,13 @@ def _assign_learned(
     lex: StarLexicon,
     model: star_model.StarModel,
     expected_s: float | None,
-) -> tuple[Sentence, ...]:
+) -> tuple[tuple[Sentence, ...], Vec]:
     units, feats = answer_features(words, spans, lex, expected_s)
     logp = model.log_proba(feats)
     d = model.decoder
     costs = DecodeCosts.for_model(d, lex)
     scores = [tuple(float(x) for x in d.emission_scale * row) for row in logp]
-    labels = _decode(
+    labels, ends = _decode_ends(
         scores,  # type: ignore[arg-type]
         costs,
         [0.0 if u.opens_sentence else d.clause_switch for u in units],
@@ -583,7 +624,7 @@ def _assign_learned(
         prev = labels[idx - 1] if idx > 0 else None
         reason = _learned_reason(k, feats[idx], logp[idx], model, prev)
         out.append(_sentence(words, u.first, u.last, k, reason))
-    return tuple(out)
+    return tuple(out), ends
 
 
 def _learned_reason(
