@@ -164,7 +164,7 @@ def test_no_set_up_nudge_once_the_action_was_shown():
         shown, ever = None, False
         for step in range(12):
             fit = tuple(rng.uniform(-8.0, 0.0) for _ in range(4))
-            name = rng.choice(SECTION_NAMES)
+            name = rng.choice([*SECTION_NAMES, None])
             kind = rng.choice(["setup", "action", "wrap_up", None])
             new = LiveStatus(name, float(step), 0, "nudge" if kind else None, kind, fit)
             shown = latch(shown, new, float(step), T)

@@ -128,14 +128,14 @@ def latch(
     shown section stays, with the new filler count. Once the Action or Result has been shown,
     a set-up nudge is never shown again, whatever the words say.
     """
-    if previous is None or previous.section is None or new.section is None:
+    if previous is None or previous.section is None:
         shown = new
     else:
         was = SECTION_NAMES.index(previous.section)
-        now = SECTION_NAMES.index(new.section)
+        now = SECTION_NAMES.index(new.section) if new.section is not None else -1
         if now == was or (now > was and new.fit[now] - max(new.fit[: was + 1]) >= MOVE_ON_MARGIN):
             shown = new
-        else:  # hold: an earlier section, or a later one not yet clear
+        else:  # hold: an earlier section (or none), or a later one not yet clear
             held = LiveStatus(
                 previous.section,
                 previous.section_start_s,
