@@ -7,8 +7,9 @@ shorter than a window, avoids the seam, and lets the same cutting serve recordin
 
 Whisper pads every stretch to a full 30 s window and the window's encoding costs the same however
 little of it is speech, so stretches are long: at least `min_chunk_s` = 20 s, cut at the first
-good pause after that, before 28 s. Stretches of 8 s or more cost ~2.5x plain faster-whisper on
-a whole file; 20 s or more, about the same (docs/decisions/transcription.md, bench/speed.py).
+good pause after that, before 28 s. On a 106 s answer, with one window per stretch, that is 5
+windows, as plain faster-whisper on the whole file: 0.89x its CPU time (bench/speed.py; with
+8 s stretches and the extra window after each it was 2.7x; docs/decisions/transcription.md).
 
 The last stretch of an answer is split once more, at a short pause a couple of seconds before
 the end (`PauseCutter.tail_split`). While recording, the stretch in progress is transcribed ahead

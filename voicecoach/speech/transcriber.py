@@ -9,6 +9,8 @@ Decoding choices (measured in docs/decisions/transcription.md):
   time and stopped one runaway loop; conditioning adds nothing for short answers.
 - `vad_filter=True` (silero VAD, an ONNX file inside faster-whisper, works offline): kept every
   filler and removed the "Uh, uh, hmm." the filler prompt otherwise produces in silence and noise.
+  We run it ourselves with faster-whisper's defaults and hand Whisper the speech it kept, so the
+  decoding can stop where the speech ends (`WhisperTranscriber._decode`).
 
 Whisper still invents words in silences: `speech.cleanup` drops them by checking the audio itself
 and finds the hums Whisper did not write down.
