@@ -3,8 +3,9 @@
 Short files (an answer of a few minutes) go to the transcriber whole. Longer ones are decoded in
 blocks and fed to the same `StreamingTranscriber` the app uses while recording, which cuts the
 audio at pauses and transcribes stretch by stretch on its worker. Decoding waits while more than
-`max_pending_s` of audio is waiting for the worker, so memory stays the same for a ten-minute
-file and a three-hour one (figures: bench/long_file.py).
+`max_pending_s` of finished stretches wait for the worker (plus the stretch in progress, at most
+`CutSettings.max_chunk_s`), so memory stays the same for a ten-minute file and a three-hour one
+(figures: bench/long_file.py).
 """
 
 from __future__ import annotations
@@ -147,7 +148,9 @@ def _transcribe_streaming(
             if on_block is not None:
                 on_block(stream)
             # Back-pressure: never decode far ahead of the model.
-            while stream.pending_s > max_pending_s and not counted.failed.is_set():
+            # Only finished stretches count: the stretch in progress (up to 28 s) is cut only
+            # when more audio arrives, so waiting on it would wait for ever.
+            while stream.queued_s > max_pending_s and not counted.failed.is_set():
                 if cancel.wait(WAIT_S):
                     raise OperationCancelled("Transcription cancelled.")
                 report()

@@ -196,3 +196,33 @@ def test_speculation_never_changes_the_words():
         _feed(st, x)
         got.append([(w.start_s, w.end_s) for w in st.finish().words])
     assert got[0] == got[1] and len(got[0]) == 70
+
+
+def test_long_file_with_a_bound_below_one_stretch_finishes(tmp_path):
+    """The file path's back-pressure waits only for finished stretches: with a bound shorter
+    than the stretch in progress it used to wait for a cut that needed more audio, for ever."""
+    import soundfile as sf
+
+    from voicecoach.pipeline import transcribe_file
+
+    spec, total = _spec(150)
+    path = tmp_path / "long.wav"
+    sf.write(path, _bursts(spec, total), RATE, subtype="PCM_16")
+    queued: list[float] = []
+    out: list = []
+    fake = BurstTranscriber()
+    fake.supports_streaming = True
+    run = threading.Thread(
+        target=lambda: out.append(
+            transcribe_file(
+                path, fake, stream_above_s=10.0, block_s=2.0, max_pending_s=5.0,
+                on_block=lambda s: queued.append(s.queued_s),
+            )
+        ),
+        daemon=True,
+    )  # fmt: skip
+    run.start()
+    run.join(60)
+    assert out, "transcribe_file never returned"
+    assert len(out[0].words) == len(spec)
+    assert max(queued) <= 5.0 + 28.0 + 2.0  # the bound, a stretch cut by the last block, the block

@@ -258,6 +258,12 @@ class StreamingTranscriber:
         return self._busy_s
 
     @property
+    def queued_s(self) -> float:
+        """Finished stretches waiting for the worker (not the stretch in progress), in seconds."""
+        with self._lock:
+            return sum(len(j.samples) for j in self._jobs) / RATE_HZ
+
+    @property
     def pending_s(self) -> float:
         """Committed audio waiting for the worker plus the unsent tail, in seconds."""
         with self._lock:
