@@ -16,7 +16,7 @@ from voicecoach.analysis.delivery import (
     pace_wpm,
     speech_time_s,
 )
-from voicecoach.analysis.text import sentence_spans
+from voicecoach.analysis.text import norm, sentence_spans
 from voicecoach.domain import Check, Question, Word
 
 # --- speaking time and pace ------------------------------------------------------------------
@@ -348,3 +348,89 @@ def test_hint_is_not_a_key_point_the_answer_already_makes():
     assert not covered.passed and "Key point" not in covered.detail
     missing = _check(silent, "headline", question=q)  # the same hint where it is still news
     assert not missing.passed and missing.detail.endswith(f"Key point: {informed.rstrip('.')}.")
+
+
+def test_headline_is_the_first_sentence_when_it_is_long():
+    """Protects: a point made only after a full sentence of scene-setting is not 'the opening'
+    (the tester saw "I, um, automated the build" quoted as the opening it was not)."""
+    scene = (
+        "So in my previous team our nightly data export took six hours and failed about once a "
+        "week and nobody wanted to touch it. "
+    )
+    later = "I, um, rewrote the export and the retries. It now runs in twenty minutes."
+    check = _check(scene + later, "headline")
+    assert not check.passed
+    assert "rewrote" not in check.detail
+
+
+def test_headline_quote_comes_from_the_opening_after_a_short_preface():
+    """Protects: a short preface ("Sure, happy to.") still lets the next sentence be the point,
+    and the quote shown is what was said in that sentence."""
+    words = words_from("Sure, that one is easy. I rebuilt our billing alerts so on-call slept.")
+    check = _check(
+        "Sure, that one is easy. I rebuilt our billing alerts so on-call slept.", "headline"
+    )
+    assert check.passed
+    assert "I rebuilt our billing alerts" in check.detail
+    first = next(w for w in words if w.text.startswith("rebuilt"))
+    assert check.at_s is not None and check.at_s <= first.start_s
+
+
+def test_headline_number_needs_a_change_word_next_to_it():
+    """Protects: "took two days ... to make it faster" is scene-setting, not a result; the change
+    word must be near the number ("from 40 to 4")."""
+    scene = (
+        "Our release process took two days and it broke often and I was asked to make it faster."
+    )
+    assert not _check(scene + " I automated it.", "headline").passed
+    result = "Our release time went from two days to one hour after the change I made there."
+    assert _check(result + " Here is how.", "headline").passed
+
+
+_INFORMED = "Say how people were kept informed: an incident channel, regular updates, a named lead."
+_INCIDENT_Q = Question(
+    "incident",
+    "core",
+    "Production incidents",
+    "Tell me about a production incident you were part of.",
+    key_points=("Open with impact: who was affected, how badly.", _INFORMED),
+)
+_SCENE = "It was a Tuesday night and I was on call for the payments team that week. "
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # the tester's wording
+        "I opened an incident channel and posted what we knew, and I asked a colleague to take "
+        "over customer updates every fifteen minutes.",
+        # other wordings of the same point, in different words
+        "We put a status note out to customers every twenty minutes until it was over.",
+        "I kept my manager and the support desk in the loop by phone.",
+        "Somebody was assigned as the lead for the response and I handled the logs.",
+        "I set up a Slack channel for the outage so nobody had to ask for news.",
+        "I briefed the stakeholders each hour on what we knew.",
+    ],
+)
+def test_a_covered_key_point_is_never_offered_as_a_hint(said):
+    """Protects issue 12: a content-check hint never contradicts what the transcript says."""
+    words = words_from(_SCENE + said + " Then I rolled back the release.")
+    checks = {c.name: c for c in content_checks(words, None, None, _INCIDENT_Q, 0.0)}
+    cov = load_check_lexicon().coverage
+    assert cov.covered(_INFORMED, [cov.stem(norm(w.text)) for w in words if norm(w.text)])
+    # the headline fails (a scene-setting opening) and would borrow this point if it were open
+    assert not checks["headline"].passed
+    assert all("kept informed" not in c.detail for c in checks.values())
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I looked at the logs and I rolled back the release.",
+        # the words appear, but far apart and not as the point
+        "The incident started at nine, and later that week our chat room got a new name.",
+    ],
+)
+def test_an_open_key_point_is_still_offered(said):
+    check = _check(_SCENE + said, "headline", question=_INCIDENT_Q)
+    assert not check.passed and check.detail.endswith(f"Key point: {_INFORMED.rstrip('.')}.")

@@ -29,6 +29,8 @@ _MONEY_OR_PERCENT = re.compile(r"[%$£€¥]")
 _TRAILING = re.compile(r"[\s,;:.!?\-\u2013\u2014]+$")
 CONTEXT_WORDS = 3  # quoted (and replayed) before the evidence
 TAIL_WORDS = 6  # quoted after it
+OPENING_WORDS = 12  # a first sentence this long is the whole opening for the headline check
+CHANGE_WINDOW = 4  # a change word this close to a number says what the number measures
 
 
 # --- speaking time, pace, pauses ----------------------------------------------------------------
@@ -108,29 +110,46 @@ class Signal:
 
 @dataclass(frozen=True)
 class HintCoverage:
-    """When the answer already covers a key point (see `[hint_coverage]` in checks.toml)."""
+    """When the answer already covers a key point (see `[hint_coverage]` in checks.toml).
+
+    Words are compared as concepts: a word in one of the `synonyms` groups (matched by word
+    start, longest entry first) stands for its whole group, so "kept everyone posted" and "kept
+    people informed" meet; any other word stands for its first `stem_chars` letters.
+    """
 
     stem_chars: int = 5
     min_words: int = 2
     head_share: float = 0.66
     share: float = 0.5
+    example_window: int = 4
     ignore: frozenset[str] = frozenset()
+    synonyms: tuple[tuple[str, str], ...] = ()  # (word start, concept), longest start first
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> HintCoverage:
+        pairs: list[tuple[str, str]] = []
+        for group in d.get("synonyms", []):
+            entries = [norm(w) for w in group if norm(w)]
+            pairs += [(e, "=" + entries[0]) for e in entries]
         return cls(
             stem_chars=int(d.get("stem_chars", 5)),
             min_words=int(d.get("min_words", 2)),
             head_share=float(d.get("head_share", 0.66)),
             share=float(d.get("share", 0.5)),
+            example_window=int(d.get("example_window", 4)),
             ignore=frozenset(norm(w) for w in d.get("ignore", [])),
+            synonyms=tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True)),
         )
 
     def stem(self, word: str) -> str:
+        """The concept a normalised word stands for (its synonym group, else its stem)."""
+        for start, concept in self.synonyms:
+            if word.startswith(start):
+                return concept
         return word[: self.stem_chars]
 
     def content(self, text: str) -> list[str]:
-        """The stems of a text's content words (small and instruction words left out)."""
+        """The concepts of a text's content words (small and instruction words left out)."""
         out = []
         for w in text.split():
             n = norm(w)
@@ -138,17 +157,43 @@ class HintCoverage:
                 out.append(self.stem(n))
         return out
 
-    def covered(self, key_point: str, said: frozenset[str]) -> bool:
-        """Whether the answer (`said`: stems of its words) already makes this key point."""
+    def examples(self, key_point: str) -> list[list[str]]:
+        """The concrete forms a key point lists after its colon, each as its concepts.
+
+        "...: an incident channel, regular updates, a named lead" gives three examples; saying
+        any one of them (all its content words, close together) makes the point.
+        """
+        if ":" not in key_point:
+            return []
+        tail = key_point.split(":", 1)[1]
+        parts = re.split(r",|;|\bor\b|\band\b", tail.rstrip(" ."))
+        return [c for c in (self.content(p) for p in parts) if c]
+
+    def covered(self, key_point: str, said: Sequence[str]) -> bool:
+        """Whether the answer (`said`: the concept of each of its words, in order) makes this
+        key point: the point itself (before the colon) or one of its listed examples is said,
+        or at least `share` of all its content words are."""
+        said_set = frozenset(said)
         head = self.content(key_point.split(":", 1)[0])
         every = self.content(key_point)
-        hits = [w for w in every if w in said]
+        hits = [w for w in every if w in said_set]
+        for ex in self.examples(key_point):
+            if len(ex) >= self.min_words and self._near(ex, said):
+                return True
         if not every or len(hits) < min(self.min_words, len(every)):
             return False
-        head_hits = sum(1 for w in head if w in said)
+        head_hits = sum(1 for w in head if w in said_set)
         if head and head_hits / len(head) >= self.head_share:
             return True
         return len(hits) / len(every) >= self.share
+
+    def _near(self, concepts: Sequence[str], said: Sequence[str]) -> bool:
+        """Every concept said within `example_window` words of one another."""
+        want = set(concepts)
+        for i, c in enumerate(said):
+            if c in want and want <= set(said[i : i + self.example_window]):
+                return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -266,7 +311,7 @@ def content_checks(
         ]
     checks += [_signal(a, s) for s in lex.signals]
     if question is not None and question.key_points:
-        said = frozenset(lex.coverage.stem(n) for n in a.norms if n)
+        said = [lex.coverage.stem(n) for n in a.norms if n]
         # a key point the answer already makes is never offered back as advice
         open_points = [kp for kp in question.key_points if not lex.coverage.covered(kp, said)]
         checks = [_with_hint(c, open_points, lex) for c in checks]
@@ -360,6 +405,7 @@ def _headline(a: _Answer, lex: CheckLexicon) -> Check:
     if not found:
         for i, k in a.numbers(lex, idx):
             lo, hi = a.bounds(i)
+            lo, hi = max(lo, i - CHANGE_WINDOW), min(hi, i + k - 1 + CHANGE_WINDOW)
             near = set(a.norms[lo : hi + 1])
             if near & (lex.change_words | lex.outcome_words):
                 found = [(i, k)]
@@ -389,11 +435,23 @@ def _headline(a: _Answer, lex: CheckLexicon) -> Check:
 
 
 def _opening(a: _Answer) -> list[tuple[int, int]]:
-    """The first two sentences with three or more real words ("Sure." does not count)."""
-    out = []
+    """The opening: the first sentence with three or more real words ("Sure." does not count),
+    and the next one only while the opening is still under `OPENING_WORDS` real words.
+
+    A long first sentence is the whole opening: a point made in the second or third sentence
+    after a full sentence of scene-setting was not the opening, and quoting it as one would
+    contradict the transcript.
+    """
+    out: list[tuple[int, int]] = []
+    said = 0
     for s, e in a.spans[:4]:
-        if sum(1 for n in a.norms[s : e + 1] if n) >= 3:
-            out.append((s, e))
+        real = sum(1 for n in a.norms[s : e + 1] if n)
+        if real < 3:
+            continue
+        if out and said >= OPENING_WORDS:
+            break
+        out.append((s, e))
+        said += real
         if len(out) == 2:
             break
     return out or a.spans[:1]
