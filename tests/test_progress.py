@@ -168,7 +168,7 @@ def test_run_point_is_the_summary_totals(tmp_path):
     """A run's point: lengths and targets of every answer and follow-up added up, the run's
     fillers/min and pace as the summary says, checks passed over its main answers."""
     from voicecoach.interview import summary_from_json
-    from voicecoach.progress import fmt_run, run_point, run_points
+    from voicecoach.progress import fmt_run, run_length_label, run_point, run_points
     from voicecoach.store.interviews import InterviewStore
 
     h, run, ids = _run_history(tmp_path)
@@ -194,6 +194,8 @@ def test_run_point_is_the_summary_totals(tmp_path):
     words = fmt_run(rp)
     assert rp.over_s == -44 and "3 of 3 answered · 7:31, 44 s under target" in words
     assert f"{rp.checks_passed} of {rp.checks_total} checks" in words
+    # the figure at the bar's end names both times: spoken, and the dashed line's target
+    assert run_length_label(rp) == "7:31 of 8:15"
     # a run still running has no summary, so no point yet
     assert run_points([replace(rec, summary=None)], points) == []
 

@@ -376,6 +376,12 @@ def runs_in_scope(runs: Sequence[RunPoint], scope: Scope) -> list[RunPoint]:
     return [r for r in runs if scope.value in r.question_ids]
 
 
+def run_length_label(run: RunPoint) -> str:
+    """The figure at the end of a run's bar: time spoken of the run's added-up target, so it
+    cannot be read as the dashed target line's own label."""
+    return f"{fmt_time(run.length_s)} of {fmt_time(run.target_s)}"
+
+
 def fmt_run(run: RunPoint) -> str:
     """A run's figures in one line: time against target, fillers/min, checks passed."""
     over = run.over_s

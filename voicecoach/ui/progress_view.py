@@ -47,6 +47,7 @@ from voicecoach.progress import (
     question_summary,
     questions,
     rolling_mean,
+    run_length_label,
     runs_in_scope,
     scopes,
     series,
@@ -319,7 +320,7 @@ class RunsChart(QWidget):
     TEXT_H = 18
     GAP = 10
     LEFT = 78
-    RIGHT = 64
+    RIGHT = 104
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -391,7 +392,7 @@ class RunsChart(QWidget):
             p.drawText(
                 QRectF(self.width() - self.RIGHT + 8, top, self.RIGHT - 8, self.BAR_H),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                fmt_time(run.length_s),
+                run_length_label(run),
             )
             p.setFont(small)
             p.setPen(muted)
