@@ -68,3 +68,35 @@ def test_surprise_passes_the_current_filter(qtbot, panel, packs):
     with qtbot.waitSignal(panel.surpriseRequested, timeout=1000) as sig:
         panel.findChild(QPushButton, "surpriseButton").click()
     assert sig.args == [pack, ""]
+
+
+@pytest.mark.parametrize("width", [640, 900, 1100])
+def test_a_long_question_wraps_fully_at_a_narrow_width(qtbot, themed, packs, width):
+    """Protects: a two-line question kept its second line under the heading (the tester saw
+    "...How did you handle it?" cut off). Laid out as on the Practice page: the panel above an
+    expanding hints box, in a window narrower than the panel's pickers would like."""
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    window = QWidget()  # no layout: the page gets the window's width, as in the main window
+    qtbot.addWidget(window)
+    page = QWidget(window)
+    lay = QVBoxLayout(page)
+    panel = QuestionPanel()
+    panel.set_packs(packs)
+    lay.addWidget(panel)
+    lay.addWidget(panel.hints_box, 10)
+    q = packs.questions()[0]
+    panel.set_question(replace(q, prompt=" ".join([q.prompt] * 3)))
+    window.resize(width, 800)
+    page.setGeometry(0, 0, width, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.wait(20)
+    label = panel.prompt
+    one_line = label.fontMetrics().height()
+    need = label.heightForWidth(label.width())
+    assert need >= 2 * one_line  # the question really wraps at this width
+    assert label.height() >= need
+    assert label.geometry().bottom() <= panel.contentsRect().bottom()

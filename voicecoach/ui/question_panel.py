@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -71,10 +72,15 @@ class QuestionPanel(QFrame):
         self.question = QComboBox()
         self.question.setObjectName("questionCombo")
         self.question.setAccessibleName("Question")
-        self.question.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.question.setMinimumContentsLength(24)
+        # The combos ask for a few characters, not their longest entry: the panel's minimum
+        # width stays below the window's, so the layout sizes the question for the width it
+        # really has (a layout computes a wrapped label's height at no less than its minimum
+        # width, and a panel squeezed below that clipped the question's second line).
+        for combo, chars in ((self.pack, 10), (self.topic, 12), (self.question, 16)):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(chars)
         self.question.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.surprise = QPushButton("Surprise me")
         self.surprise.setObjectName("surpriseButton")
@@ -244,12 +250,14 @@ class QuestionPanel(QFrame):
         self.refresh_stories()
         if q is None:
             self.prompt.setText("Pick a question, or press “Surprise me”.")
+            self._fit_prompt()
             self.meta.setText("")
             self.hints.setText("")
             self.read_again.setEnabled(False)
             return
         self.read_again.setEnabled(True)
         self.prompt.setText(q.prompt)
+        self._fit_prompt()
         kind = "drill · timed as a whole" if q.kind == "drill" else "STAR answer"
         self.meta.setText(f"{q.topic.upper()}  ·  {q.difficulty.upper()}  ·  {kind.upper()}")
         parts = []
@@ -294,6 +302,17 @@ class QuestionPanel(QFrame):
         for w in (self.pack, self.topic, self.question, self.surprise):
             w.setEnabled(not busy)
         self.story_card.set_recording(busy)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._fit_prompt()
+
+    def _fit_prompt(self) -> None:
+        """Keep the question's every wrapped line in view at the width it was given, even when
+        the panel is squeezed below its minimum width."""
+        need = self.prompt.heightForWidth(self.prompt.width())
+        if need > 0 and need != self.prompt.minimumHeight():
+            self.prompt.setMinimumHeight(need)
 
     def _toggle_hints(self, on: bool) -> None:
         self.hints_box.setVisible(on)
