@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QIcon
+from PySide6.QtGui import QFont, QIcon, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -230,6 +230,7 @@ class SettingsDialog(QDialog):
             )
         self.voice_info.setText("\n".join(lines))
         self.voice_info.setVisible(bool(lines))
+        self._fit_height()
 
     def _toggle_preview(self) -> None:
         if self._previewing:
@@ -317,6 +318,28 @@ class SettingsDialog(QDialog):
             if not c.info.installed:
                 lines.append(f"{c.info.label}: {c.info.install_hint}")
         self.model_info.setText("\n".join(lines))
+        self._fit_height()
+
+    # --- size ----------------------------------------------------------------------------------
+
+    def _fit_height(self) -> None:
+        """Grow the dialog to the height its wrapped notes need at its present width.
+
+        A window does not follow its layout's height-for-width, so a note that gets longer
+        while the dialog is open (another voice or model chosen, a preview message) would be cut
+        off at the bottom; it is measured again and the dialog made tall enough.
+        """
+        lay = self.layout()
+        if lay is None or not self.isVisible():
+            return
+        lay.activate()
+        need = lay.totalHeightForWidth(self.width())
+        if need > self.height():
+            self.resize(self.width(), need)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self._fit_height()
 
     def result_settings(self) -> Settings:
         s = self._settings
