@@ -111,3 +111,19 @@ def test_fmt_time():
     assert fmt_time(41.4) == "0:41"
     assert fmt_time(125) == "2:05"
     assert fmt_time(-3) == "0:00"
+
+
+def test_fmt_when_writes_a_recording_time_one_way():
+    """Protects: History said "Today 11:09" where the review said 11:11 for the same take; both
+    now write the take's start time with this one function."""
+    from datetime import UTC, datetime, timedelta
+
+    from voicecoach.report import fmt_when
+
+    started = datetime(2026, 11, 29, 11, 9, 40, tzinfo=UTC)
+    local = started.astimezone()
+    same_day = local + timedelta(minutes=2)
+    assert fmt_when(started, now=same_day) == "Today " + local.strftime("%H:%M")
+    assert fmt_when(started, now=local + timedelta(days=1)) == local.strftime("%a %d %b, %H:%M")
+    # seconds are dropped, not rounded: 11:09:40 reads as the minute it started
+    assert fmt_when(started, now=same_day).endswith(local.strftime("%H:%M")[:-1] + "9")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from voicecoach.analysis.timing import clock, whole_s
@@ -170,6 +171,17 @@ def report_from_json(d: dict[str, Any]) -> Report:
 def fmt_time(seconds: float) -> str:
     """0:41, 2:05 — how the app writes durations and positions."""
     return clock(seconds)  # half up, like the timing verdicts
+
+
+def fmt_when(recorded: datetime, now: datetime | None = None) -> str:
+    """When a take was recorded (the moment recording started), in local time: 'Today 11:09',
+    else 'Sun 29 Nov, 11:09'. History and the review header both write it with this, from the
+    take's stored start time, so one take shows one time everywhere."""
+    local = recorded.astimezone()
+    today = (now or datetime.now()).astimezone().date()
+    if local.date() == today:
+        return "Today " + local.strftime("%H:%M")
+    return local.strftime("%a %d %b, %H:%M")
 
 
 def fmt_seconds(seconds: float) -> str:

@@ -91,3 +91,14 @@ def test_unfinished_take_offers_analysis(qtbot, view):
     with qtbot.waitSignal(view.analyseRequested, timeout=1000) as sig:
         view.open_btn.click()
     assert sig.args == [4]
+
+
+def test_when_column_uses_the_shared_recording_time_format(view):
+    """Protects: History and the review write a take's time with one function (report.fmt_when)
+    from its start time, so they cannot disagree."""
+    from voicecoach.report import fmt_when
+
+    m = view.model
+    shown = sorted(m.item(r, 0).text() for r in range(m.rowCount()))
+    expected = sorted(fmt_when(_rec(i, "x").created_at) for i in (1, 2, 3, 4))
+    assert shown == expected

@@ -29,7 +29,14 @@ from PySide6.QtWidgets import (
 )
 
 from voicecoach.domain import SECTION_NAMES, VoiceCoachError
-from voicecoach.report import TakeFigures, fmt_change, fmt_seconds, fmt_time, take_figures
+from voicecoach.report import (
+    TakeFigures,
+    fmt_change,
+    fmt_seconds,
+    fmt_time,
+    fmt_when,
+    take_figures,
+)
 from voicecoach.ui.style import SECTION_LABELS, current_theme, section_color, set_icon, set_role
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -45,11 +52,8 @@ STORY_COLUMN = 5
 
 
 def _when(dt: datetime) -> str:
-    local = dt.astimezone()
-    today = datetime.now().astimezone().date()
-    if local.date() == today:
-        return "Today " + local.strftime("%H:%M")
-    return local.strftime("%a %d %b, %H:%M")
+    """The take's recording time, worded as the review header words it."""
+    return fmt_when(dt)
 
 
 def take_figures_of(rec: Any) -> TakeFigures | None:
