@@ -329,3 +329,45 @@ def test_delete_and_compare_from_history(qtbot, qapp, tmp_path, answer_audio):
     qtbot.mouseClick(hv.delete_btn, Qt.MouseButton.LeftButton)
     assert session.history.list() == []
     assert window.findChild(QLabel, "reviewEmpty").isVisible() or window.review.report() is None
+
+
+# --- pages wired late: the story bank, the interview's Export, the natural voice's notice ----
+
+
+def test_story_bank_page_is_reachable_and_wired(qtbot, qapp, tmp_path, answer_audio):
+    """The Stories page is in the navigation and its controller runs: the coverage lists the
+    packs' topics (none has a story yet), and a story saved there is stored."""
+    session, window = build(qtbot, qapp, tmp_path, answer_audio)
+    window.show_page("stories")
+    assert window.current_page() == "stories" and window.nav_buttons["stories"].isChecked()
+    assert window.stories.uncovered()  # every topic is uncovered in a new bank
+    window.stories.new_story()
+    qtbot.keyClicks(window.stories.title_edit, "The release we paused")  # typed, as a user does
+    qtbot.mouseClick(window.stories.save_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.stories.list.count() == 1)
+    from voicecoach.store.stories import StoryStore
+
+    store = StoryStore(session.history.db_path)
+    try:
+        assert [s.title for s in store.list()] == ["The release we paused"]
+    finally:
+        store.close()
+
+
+def test_interview_summary_export_with_nothing_shown_says_so(qtbot, qapp, tmp_path, answer_audio):
+    """The summary's Export… reaches the exporter; with no run shown it explains instead."""
+    _session, window = build(qtbot, qapp, tmp_path, answer_audio)
+    window.interview.summary.export_button.click()
+    assert "nothing to export" in window.status_banner.text()
+
+
+def test_natural_voice_notice_reaches_the_window(qtbot, qapp, tmp_path, answer_audio):
+    """A speaker's fallback notice (sent from its own thread) is shown as a warning."""
+    speaker = FakeSpeaker()
+    speaker.on_notice = None  # the natural voice's extra hook
+    _session, window = build(qtbot, qapp, tmp_path, answer_audio, speaker=speaker)
+    assert speaker.on_notice is not None
+    t = threading.Thread(target=speaker.on_notice, args=("The natural voice failed; reading.",))
+    t.start()
+    t.join()
+    qtbot.waitUntil(lambda: "natural voice failed" in window.status_banner.text())

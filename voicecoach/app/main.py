@@ -176,20 +176,27 @@ def wire(session: Any, window: Any, app: QApplication | None = None) -> None:
     # export (File → Export this review…, History → Export history…)
     from voicecoach.app.export import ExportController
 
-    ExportController(session, window)  # parented to the window
+    exporter = ExportController(session, window)  # parented to the window
 
     # progress (a page beside History, worked out when shown)
     from voicecoach.app.progress import wire_progress
 
     wire_progress(session, window)
-    wire_interview(session, window)
+    wire_interview(session, window, exporter)
+
+    # the story bank (its page, the question panel's story card, History's story column)
+    from voicecoach.app.stories import wire_stories
+
+    wire_stories(
+        ctx.history.db_path, ctx.packs, window.stories, qp, hist, library.historyChanged, window
+    )
     window.export_review_action.setEnabled(phase.state == "review")
     prefs.settingsChanged.connect(on_settings_changed)
 
 
-def wire_interview(session: Any, window: Any) -> None:
+def wire_interview(session: Any, window: Any, exporter: Any = None) -> None:
     """The Interview page to the interview controller; the Interviews tab of History to the
-    library of runs; the banner that offers an interrupted run back."""
+    library of runs; the banner that offers an interrupted run back; the summary's Export."""
     run, runs, page, hist = (
         session.interview,
         session.interviews,
@@ -220,6 +227,11 @@ def wire_interview(session: Any, window: Any) -> None:
     hist.deleteRequested.connect(runs.delete_run)
     runs.summaryOpened.connect(page.show_summary)
     runs.summaryOpened.connect(lambda *_: window.show_page("interview"))
+    if exporter is not None:
+        shown: dict[str, int | None] = {"run": None}
+        run.summaryReady.connect(lambda _s, rid: shown.update(run=rid))
+        runs.summaryOpened.connect(lambda _s, rid: shown.update(run=rid))
+        page.summary.exportRequested.connect(lambda: exporter.export_interview(shown["run"]))
 
     def on_interrupted(found) -> None:
         latest = found[0]  # newest first; older ones stay listed in History → Interviews

@@ -24,6 +24,7 @@ class QuestionController(QObject):
     ttsChanged = Signal(bool, str)  # available, reason when not
 
     _speechDone = Signal(str, bool)
+    _speechNotice = Signal(str)  # the natural voice failed; the standard one reads instead
 
     def __init__(
         self,
@@ -40,8 +41,15 @@ class QuestionController(QObject):
         self._speaker_factory = speaker_factory
         self._question: Question | None = None
         self._recent: list[str] = []
-        ctx.speaker.on_done = self._speechDone.emit
+        self._hook(ctx.speaker)
         self._speechDone.connect(self._on_speech_done)
+        self._speechNotice.connect(self.ctx.warned.emit)
+
+    def _hook(self, speaker: Any) -> None:
+        """Hear from a speaker (on its own thread) through queued signals."""
+        speaker.on_done = self._speechDone.emit
+        if hasattr(speaker, "on_notice"):
+            speaker.on_notice = self._speechNotice.emit
 
     def question(self) -> Question | None:
         return self._question
@@ -129,7 +137,7 @@ class QuestionController(QObject):
         if new.tts != old.tts and self._speaker_factory is not None:
             self.ctx.speaker.close()
             self.ctx.speaker = self._speaker_factory(new)
-            self.ctx.speaker.on_done = self._speechDone.emit
+            self._hook(self.ctx.speaker)
             self.announce()
 
     def _on_speech_done(self, _text: str, _completed: bool) -> None:

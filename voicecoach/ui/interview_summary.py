@@ -12,6 +12,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -83,6 +84,7 @@ class MiniStarBar(QWidget):
 
 class InterviewSummaryView(QWidget):
     openRequested = Signal(int)  # take id of the answer to review
+    exportRequested = Signal()  # the run shown, as a report to share
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,7 +95,14 @@ class InterviewSummaryView(QWidget):
         self.title = QLabel("Interview summary")
         self.title.setObjectName("interviewSummaryTitle")
         set_role(self.title, "title")
-        lay.addWidget(self.title)
+        self.export_button = QPushButton("Export…")
+        self.export_button.setObjectName("interviewExport")
+        self.export_button.setToolTip("Save this interview as a page or PDF to share")
+        self.export_button.clicked.connect(self.exportRequested)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.export_button)
+        lay.addLayout(top)
         self.focus = QLabel("")
         self.focus.setObjectName("interviewFocus")
         self.focus.setWordWrap(True)

@@ -47,6 +47,7 @@ from voicecoach.ui.question_panel import QuestionPanel
 from voicecoach.ui.record_panel import RecordPanel
 from voicecoach.ui.review_view import ReviewView
 from voicecoach.ui.settings_dialog import SettingsDialog
+from voicecoach.ui.story_bank_view import StoryBankView
 from voicecoach.ui.style import (
     apply_theme,
     asset_path,
@@ -58,15 +59,16 @@ from voicecoach.ui.style import (
 
 # A new page: its name here (the order of the navigation and of Ctrl+1..n), its labels, its
 # widget in `MainWindow.__init__` (`self._page_widgets`) and its main control in `_focus_page`.
-PAGES = ("practice", "review", "history", "progress", "interview")
+PAGES = ("practice", "review", "history", "progress", "interview", "stories")
 PAGE_LABELS = {
     "practice": "&Practice",
     "review": "&Review",
     "history": "&History",
     "progress": "Pro&gress",
     "interview": "&Interview",
+    "stories": "&Stories",
 }
-NAV_ICONS = {"interview": "speaker"}  # pages whose icon is not named after them
+NAV_ICONS: dict[str, str] = {}  # pages whose icon is not named after them
 AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg *.mp3 *.m4a *.webm);;All files (*)"
 SEEK_STEP_S = 5.0
 
@@ -215,12 +217,14 @@ class MainWindow(QMainWindow):
         self.history_tabs.addTab(self.interview_history, "Interviews")
         self.progress = ProgressView()
         self.interview = InterviewPage()
+        self.stories = StoryBankView()
         self._page_widgets: dict[str, QWidget] = {
             "practice": practice,
             "review": self.review,
             "history": self.history_tabs,
             "progress": self.progress,
             "interview": self.interview,
+            "stories": self.stories,
         }
         for name in PAGES:
             self.pages.addWidget(self._page_widgets[name])
@@ -463,6 +467,7 @@ class MainWindow(QMainWindow):
             "history": self.history.table,
             "progress": self.progress.scope,
             "interview": self.interview.start,
+            "stories": self.stories.list,
         }[name]
         if not (target.isEnabled() and target.isVisible()):
             page = self.pages.widget(PAGES.index(name))
