@@ -88,12 +88,17 @@ class Transcribe:
     @functools.cached_property
     def code_sha(self) -> str:
         """Hash of the transcriber's source, of the cutting it decodes by (audio/cuts.py) and of
-        the word clean-up (speech/cleanup.py), stored with each transcript to flag stale reuse."""
+        the word clean-up (speech/cleanup.py, analysis/voicing.py), stored with each transcript
+        to flag stale reuse."""
         spec = importlib.util.find_spec(TRANSCRIBER_MODULE)
         if spec is None or not spec.origin:
             raise SystemExit(f"{TRANSCRIBER_MODULE} is not available: nothing to benchmark yet")
         h = hashlib.sha256(Path(spec.origin).read_bytes())
-        for module in ("voicecoach.audio.cuts", "voicecoach.speech.cleanup"):
+        for module in (
+            "voicecoach.audio.cuts",
+            "voicecoach.speech.cleanup",
+            "voicecoach.analysis.voicing",
+        ):
             found = importlib.util.find_spec(module)
             if found is not None and found.origin:
                 h.update(Path(found.origin).read_bytes())
