@@ -78,6 +78,23 @@ def test_live_status_shows_section_fillers_and_nudge(qtbot, panel):
     qtbot.waitUntil(lambda: cue.text() == nudge, timeout=2000)
 
 
+def test_guide_follows_the_section_heard_not_the_clock(qtbot, panel):
+    """At 0:34 the clock alone would say Task; once the Action is heard, the guide says Action,
+    so the two lines never name different sections."""
+    from voicecoach.analysis.live import LiveStatus
+
+    panel.set_targets(SectionTargets())
+    t = {"s": 24.0}
+    panel.set_sources(lambda: 0.2, lambda: t["s"])
+    panel.set_state("recording")
+    cue = panel.findChild(QLabel, "cueLabel")
+    qtbot.waitUntil(lambda: cue.text().startswith("Task"), timeout=2000)  # clock, nothing heard
+    panel.set_live_status(LiveStatus("action", 21.0, 1, None))
+    t["s"] = 25.0
+    qtbot.waitUntil(lambda: cue.text().startswith("Action"), timeout=2000)
+    assert "Action" in panel.findChild(QLabel, "liveLabel").text()
+
+
 def test_live_status_hidden_when_cues_are_off(qtbot, panel):
     """With live cues turned off in settings, nothing from the partial transcript is shown."""
     from voicecoach.analysis.live import LiveStatus

@@ -323,6 +323,9 @@ class RecordPanel(QFrame):
         live = self._live_status
         if live is not None and live.cue:
             return live.cue
+        if self._live_cues and live is not None and live.section is not None:
+            # The section heard leads: a clock guide naming another would contradict it.
+            return f"{SECTION_LABELS[live.section]}: {CUES[live.section]}"
         if not self._timed:
             return "Keep it to the point."
         name = self.clock_bar.expected_section(t)
