@@ -371,3 +371,23 @@ def test_natural_voice_notice_reaches_the_window(qtbot, qapp, tmp_path, answer_a
     t.start()
     t.join()
     qtbot.waitUntil(lambda: "natural voice failed" in window.status_banner.text())
+
+
+def test_review_and_history_show_the_same_recording_time(qtbot, qapp, tmp_path, answer_audio):
+    """A fresh review's header and its History row show the take's start time, worded alike
+    (the review used to show when analysis ended)."""
+    from voicecoach.report import fmt_when
+
+    session, window = build(qtbot, qapp, tmp_path, answer_audio)
+    with qtbot.waitSignal(session.reviewReady, timeout=10000):
+        record_answer(qtbot, session, window)
+    rec = session.history.list()[0]
+    when = fmt_when(rec.created_at)
+    assert window.findChild(QLabel, "reviewMeta").text().startswith(when + "  ·")
+    model = window.history.table.model()
+    cells = [
+        str(model.index(r, c).data() or "")
+        for r in range(model.rowCount())
+        for c in range(model.columnCount())
+    ]
+    assert any(when in cell for cell in cells)

@@ -198,7 +198,14 @@ class TakeAnalyser(QObject):
         if self._queue:
             self.analyse_take(self._queue.pop(0))
             return
-        self.review.show(take_id, report, question, path, datetime.now().astimezone())
+        self.review.show(take_id, report, question, path, self._recorded_at(take_id))
+
+    def _recorded_at(self, take_id: int) -> datetime:
+        """When the take was recorded (its start), as History shows it."""
+        try:
+            return self.ctx.history.get(take_id).created_at.astimezone()
+        except VoiceCoachError:
+            return datetime.now().astimezone()
 
     def analyse_take(self, take_id: int) -> None:
         """Analyse a take that has audio but no report (left by a crash, or cancelled)."""

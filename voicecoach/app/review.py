@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from voicecoach.app.context import AppContext, Phase
 from voicecoach.app.playback import PlaybackController
 from voicecoach.domain import Question, Report, Sentence, VoiceCoachError
-from voicecoach.report import fmt_time
+from voicecoach.report import fmt_time, fmt_when
 from voicecoach.settings import AnalysisSettings
 
 # --- section corrections (pure) ----------------------------------------------------------------
@@ -116,7 +116,7 @@ class ReviewController(QObject):
         self._take = take_id
         self._report = report
         self.playback.load(path, report.duration_s, audio_offset_s)
-        meta = f"{when.strftime('%a %d %b, %H:%M')}  ·  {fmt_time(report.duration_s)}"
+        meta = f"{fmt_when(when)}  ·  {fmt_time(report.duration_s)}"
         if report.transcript.model:
             meta += f"  ·  model {report.transcript.model}"
         self.reviewReady.emit(report, question, meta)
