@@ -241,7 +241,9 @@ def test_interview_on_synthesized_speech_with_the_bundled_model(tmp_path, data, 
     expected = [min(lead, 10.0) for lead, _ in SPOKEN]
     assert thinking == pytest.approx(expected, abs=0.3)
     a1 = json.loads((out / "01-answer.json").read_text())
-    assert "billing service" in a1["transcript"] and "cloud bill" in a1["transcript"]
+    # the first file's words land in the first answer (tiny.en may mishear a word or two:
+    # "cloud bill" came out as "club bill" once, so only distinctive, robust words are checked)
+    assert "billing service" in a1["transcript"] and "bill fell" in a1["transcript"]
     assert len(a1["sections"]) >= 2
     f1 = json.loads((out / "01-follow-up.json").read_text())
     assert f1["sections"] == [] and f1["words"][0]["start_s"] < 0.3  # thinking cut off
