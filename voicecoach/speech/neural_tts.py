@@ -31,7 +31,7 @@ from voicecoach.audio.devices import DeviceLayer
 from voicecoach.audio.player import Player
 from voicecoach.domain import AudioError, VoiceCoachError
 from voicecoach.settings import TtsSettings
-from voicecoach.speech.tts import OnDone, Speaker, _Job
+from voicecoach.speech.tts import _STOP, OnDone, Speaker, _Job, _QueuedSpeaker
 from voicecoach.speech.voices import JOE, NEURAL_INSTALL, neural_voices
 
 log = logging.getLogger(__name__)
@@ -87,10 +87,7 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split()) or "unknown error"
 
 
-_STOP = object()
-
-
-class PiperSpeaker:
+class PiperSpeaker(_QueuedSpeaker):
     """Reads through a neural voice (piper by default) on its own thread, played by `layer`.
 
     `load_voice` is for tests (and other voices); it runs on the speaker's thread.
@@ -169,31 +166,6 @@ class PiperSpeaker:
         if not self._reason:
             self._reason = _one_line(reason)
             log.warning("Natural voice unavailable: %s", self._reason)
-
-    def _drop_pending(self) -> None:
-        keep_stop = False
-        while True:
-            try:
-                item = self._q.get_nowait()
-            except queue.Empty:
-                break
-            if isinstance(item, _Job):
-                self._finish(item, False)
-            elif item is _STOP:
-                keep_stop = True
-        if keep_stop:
-            self._q.put(_STOP)
-
-    def _finish(self, job: _Job, completed: bool) -> None:
-        with job.lock:
-            if job.done:
-                return
-            job.done = True
-        if self.on_done is not None:
-            try:
-                self.on_done(job.text, completed)
-            except Exception:
-                log.exception("on_done hook failed")
 
     def _run(self) -> None:
         if not self._reason:

@@ -221,7 +221,41 @@ def _host_for(factory: Callable[[], Any] | None) -> _EngineHost:
         return _shared_host
 
 
-class Pyttsx3Speaker:
+class _QueuedSpeaker:
+    """What the speakers that read on their own thread share: a queue of `_Job`s (and the
+    `_STOP` request) in `self._q`, and `on_done` called once per job."""
+
+    _q: queue.Queue
+    on_done: OnDone | None
+
+    def _drop_pending(self) -> None:
+        """Report every queued utterance as not done (keeps a queued shutdown request)."""
+        keep_stop = False
+        while True:
+            try:
+                item = self._q.get_nowait()
+            except queue.Empty:
+                break
+            if isinstance(item, _Job):
+                self._finish(item, False)
+            elif item is _STOP:
+                keep_stop = True
+        if keep_stop:
+            self._q.put(_STOP)
+
+    def _finish(self, job: _Job, completed: bool) -> None:
+        with job.lock:
+            if job.done:
+                return
+            job.done = True
+        if self.on_done is not None:
+            try:
+                self.on_done(job.text, completed)
+            except Exception:
+                log.exception("on_done hook failed")
+
+
+class Pyttsx3Speaker(_QueuedSpeaker):
     """Speaks through pyttsx3 (synthesis) and `layer` (playback), never blocking the caller.
 
     `engine_factory` is for tests; by default all speakers share one process-wide engine.
@@ -333,32 +367,6 @@ class Pyttsx3Speaker:
         if not self._reason:
             self._reason = reason
             log.warning("Text-to-speech unavailable: %s", reason)
-
-    def _drop_pending(self) -> None:
-        """Report every queued utterance as not done (keeps a queued shutdown request)."""
-        keep_stop = False
-        while True:
-            try:
-                item = self._q.get_nowait()
-            except queue.Empty:
-                break
-            if isinstance(item, _Job):
-                self._finish(item, False)
-            elif item is _STOP:
-                keep_stop = True
-        if keep_stop:
-            self._q.put(_STOP)
-
-    def _finish(self, job: _Job, completed: bool) -> None:
-        with job.lock:
-            if job.done:
-                return
-            job.done = True
-        if self.on_done is not None:
-            try:
-                self.on_done(job.text, completed)
-            except Exception:
-                log.exception("on_done hook failed")
 
     def _run(self) -> None:
         while True:
