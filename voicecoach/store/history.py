@@ -285,22 +285,8 @@ class History:
 
     # --- plumbing ----------------------------------------------------------------------------
 
-    @contextmanager
-    def _tx(self, what: str) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            try:
-                self._conn.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self._conn
-                except BaseException:
-                    self._conn.execute("ROLLBACK")
-                    raise
-                self._conn.execute("COMMIT")
-            except sqlite3.Error as exc:
-                raise StorageError(
-                    f"Could not {what} in the history database {self.db_path} ({exc}). "
-                    "Check that the disk is not full and that no other program has the file open."
-                ) from exc
+    def _tx(self, what: str) -> AbstractContextManager[sqlite3.Connection]:
+        return locked_transaction(self._conn, self._lock, self.db_path, what)
 
     def _update(self, take_id: int, what: str, sql: str, params: tuple[Any, ...]) -> None:
         with self._tx(what) as conn:
@@ -502,6 +488,28 @@ class History:
         if start:
             self.migrated_from = start
             log.info("Upgraded history database from schema %d to %d", start, SCHEMA_VERSION)
+
+
+@contextmanager
+def locked_transaction(
+    conn: sqlite3.Connection, lock: threading.RLock, db_path: Path, what: str
+) -> Iterator[sqlite3.Connection]:
+    """`BEGIN IMMEDIATE` … `COMMIT` on `conn` under `lock`, rolled back on any error; an SQLite
+    failure is a StorageError naming `what` and the database (History and StoryStore)."""
+    with lock:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise StorageError(
+                f"Could not {what} in the history database {db_path} ({exc}). "
+                "Check that the disk is not full and that no other program has the file open."
+            ) from exc
 
 
 def _statements(script: str) -> Iterator[str]:

@@ -3,9 +3,9 @@
 `StoryStore` opens its own connection to the file `History` has already opened, checked and
 migrated (open `History` first): the same settings as `History` (WAL, synchronous NORMAL,
 5 s busy timeout, autocommit with explicit `BEGIN IMMEDIATE` transactions, one lock around the
-connection so any thread may call it). `History` has no public hook to share its connection;
-a second connection is what SQLite's WAL mode is made for (readers never block, writers wait up
-to the timeout). Every failure is a `StorageError` naming the database.
+connection so any thread may call it; transactions by `history.locked_transaction`, as in
+`History`). A second connection is what SQLite's WAL mode is made for (readers never block,
+writers wait up to the timeout). Every failure is a `StorageError` naming the database.
 
 Titles are unique in a bank (compared without case or extra spaces): a duplicate is a
 `StoryError` on the title field.
@@ -16,14 +16,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from voicecoach.domain import StorageError
-from voicecoach.store.history import TakeNotFoundError
+from voicecoach.store.history import TakeNotFoundError, locked_transaction
 from voicecoach.store.migrations import SCHEMA_VERSION
 from voicecoach.stories import Story, StoryError, title_key, validate_story
 
@@ -192,22 +192,8 @@ class StoryStore:
 
     # --- plumbing ----------------------------------------------------------------------------
 
-    @contextmanager
-    def _tx(self, what: str) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            try:
-                self._conn.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self._conn
-                except BaseException:
-                    self._conn.execute("ROLLBACK")
-                    raise
-                self._conn.execute("COMMIT")
-            except sqlite3.Error as exc:
-                raise StorageError(
-                    f"Could not {what} in the history database {self.db_path} ({exc}). "
-                    "Check that the disk is not full and that no other program has the file open."
-                ) from exc
+    def _tx(self, what: str) -> AbstractContextManager[sqlite3.Connection]:
+        return locked_transaction(self._conn, self._lock, self.db_path, what)
 
     def _read(self, sql: str, params: tuple[Any, ...]) -> list[sqlite3.Row]:
         try:
