@@ -175,3 +175,24 @@ def test_preview_failure_is_explained_under_the_list(qtbot, themed):
     qtbot.waitUntil(lambda: "No speaker found." in info.text())
     assert button.text() == "Preview"
     preview.close()
+
+
+def test_the_preview_thread_never_keeps_the_dialog_alive(qtbot, themed):
+    """Protects: after a preview the closed dialog goes away on the GUI thread. When the preview
+    thread held the dialog's callback, it could drop the last reference itself and so delete the
+    dialog off the GUI thread, which hung a CI run."""
+    import gc
+    import weakref
+
+    preview = VoicePreviewer(make=RecordingFactory())
+    dlg = SettingsDialog(Settings(), [], ESPEAK, natural_voices=[], preview=preview)
+    button = dlg.findChild(QPushButton, "ttsPreview")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: button.text() == "Preview", timeout=5000)
+    gone = weakref.ref(dlg)
+    dlg.reject()
+    del dlg
+    button = None  # the lambda above holds it through its closure
+    gc.collect()
+    assert gone() is None
+    preview.close()

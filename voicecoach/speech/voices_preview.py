@@ -89,14 +89,21 @@ class VoicePreviewer:
                     self._speaker.close()
                 return
             req: _Request = item
-            if req.generation != self._generation:
-                req.on_done(False, "")
-                continue
-            try:
-                self._preview(req)
-            except Exception as exc:  # a broken engine must not kill the preview thread
-                log.exception("Voice preview failed")
-                req.on_done(False, f"The preview could not be played: {exc}")
+            del item
+            self._handle(req)
+            # Keep no reference to a finished request: its `on_done` may belong to a caller
+            # (a dialog) that must be free to go away on its own thread.
+            del req
+
+    def _handle(self, req: _Request) -> None:
+        if req.generation != self._generation:
+            req.on_done(False, "")
+            return
+        try:
+            self._preview(req)
+        except Exception as exc:  # a broken engine must not kill the preview thread
+            log.exception("Voice preview failed")
+            req.on_done(False, f"The preview could not be played: {exc}")
 
     def _speaker_for(self, voice: str | None, rate_wpm: int) -> Speaker:
         key = (voice, rate_wpm)

@@ -16,10 +16,11 @@ new Settings from `result_settings()`. Saving and applying are the session's job
 
 from __future__ import annotations
 
+import queue
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QIcon, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -61,7 +62,8 @@ class SettingsDialog(QDialog):
     """`natural_voices`: the installed neural voices (None: look them up); `preview`: a
     `VoicePreviewer` to share (None: the dialog makes one on the first Preview and closes it)."""
 
-    _previewDone = Signal(bool, str)  # from the preview thread to the GUI thread
+    # How often the GUI thread looks for a finished preview (see `_PreviewMailbox`).
+    PREVIEW_POLL_MS = 40
 
     def __init__(
         self,
@@ -120,7 +122,10 @@ class SettingsDialog(QDialog):
         self._owns_preview = False
         self._previewing = False
         self._closed = False
-        self._previewDone.connect(self._preview_finished)
+        self._mailbox = _PreviewMailbox()
+        self._preview_poll = QTimer(self)
+        self._preview_poll.setInterval(self.PREVIEW_POLL_MS)
+        self._preview_poll.timeout.connect(self._collect_preview_results)
         self.voice.currentIndexChanged.connect(self._voice_changed)
         self._show_voice_info()
 
@@ -246,16 +251,16 @@ class SettingsDialog(QDialog):
         self.preview_button.setText("Stop")
         self._show_voice_info()
         # returns at once: the preview thread builds the speaker and reads the sample
-        self._preview.start(self.voice.currentData(), self.rate.value(), self._deliver)
+        self._mailbox = _PreviewMailbox()  # one per preview: a stopped one's result is dropped
+        self._preview_poll.start()
+        self._preview.start(self.voice.currentData(), self.rate.value(), self._mailbox)
 
-    def _deliver(self, completed: bool, note: str) -> None:
-        """Called on the preview thread: hand over to the GUI thread, if the dialog is there."""
-        if self._closed:
-            return
-        try:
-            self._previewDone.emit(completed, note)
-        except (RuntimeError, TypeError):  # the dialog was deleted meanwhile
-            pass
+    def _collect_preview_results(self) -> None:
+        for completed, note in self._mailbox.take():
+            if not self._closed:
+                self._preview_finished(completed, note)
+        if not self._previewing:
+            self._preview_poll.stop()
 
     def _stop_preview(self, *_args: object) -> None:
         if self._previewing and self._preview is not None:
@@ -275,6 +280,7 @@ class SettingsDialog(QDialog):
         """Closing the dialog (OK, Cancel, Escape) ends a preview."""
         self._stop_preview()
         self._closed = True
+        self._preview_poll.stop()
         if self._owns_preview and self._preview is not None:
             self._preview.close()
             self._preview = None
@@ -365,3 +371,27 @@ def _speed_text(c: ModelChoice) -> str:
     if not c.info.installed:
         return "not installed"
     return "speed here not measured yet (measured in the background after your first take)"
+
+
+class _PreviewMailbox:
+    """The preview thread's way back: it calls this with (completed, note); the dialog's timer
+    takes the results on the GUI thread.
+
+    The preview thread holds only this plain object, never the dialog: a Qt object referenced
+    from another thread can be deleted there when that thread drops the last reference, and
+    deleting a widget off the GUI thread can hang the application (it hung CI once).
+    """
+
+    def __init__(self) -> None:
+        self._q: queue.SimpleQueue[tuple[bool, str]] = queue.SimpleQueue()
+
+    def __call__(self, completed: bool, note: str) -> None:
+        self._q.put((completed, note))
+
+    def take(self) -> list[tuple[bool, str]]:
+        out: list[tuple[bool, str]] = []
+        while True:
+            try:
+                out.append(self._q.get_nowait())
+            except queue.Empty:
+                return out
