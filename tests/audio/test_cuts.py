@@ -110,3 +110,18 @@ def test_a_split_point_in_a_pause_that_grows_into_a_cut_is_that_cut():
         cuts += cutter.push(x[i : i + 800])
         seen |= set(cutter.splits)
     assert cuts and any(c in seen for c in cuts)
+
+
+def test_a_cut_forced_by_the_window_limit_falls_on_a_split_point():
+    """With no pause long enough to cut at, the cut made at 28 s lands on the split point of the
+    gap it chose, so what was transcribed ahead up to that point is the finished stretch. It
+    used to fall in the gap's middle, a frame or two off, and the stretch was decoded again."""
+    x, _ = _speech(120, 4, seed=5, pause_s=0.3)  # 0.3 s pauses: split points, never a cut
+    cutter = PauseCutter(RATE)
+    seen: set[int] = set()
+    cuts: list[int] = []
+    for i in range(0, len(x), 800):
+        cuts += cutter.push(x[i : i + 800])
+        seen |= set(cutter.splits)
+    assert cuts, "no forced cut happened"
+    assert all(c in seen for c in cuts)

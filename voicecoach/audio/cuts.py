@@ -68,13 +68,18 @@ def next_cut(levels_db: np.ndarray, quiet: np.ndarray, s: CutSettings) -> int | 
         if run >= need:
             return i - run // 2
     if len(levels_db) >= max_f:
-        # No pause long enough: the middle of the widest quiet gap in the last third.
+        # No pause long enough: the widest quiet gap in the last third, cut where a pause cut
+        # would fall that far into it, which is where `PauseCutter` put the gap's split point
+        # (so the stretch transcribed ahead of time up to it is the finished stretch; cutting in
+        # the gap's middle missed it by a frame or two and cost a whole decode more at Stop).
         lo = max_f * 2 // 3
+        at = need - 1 - need // 2
         best, best_len, run = -1, 0, 0
         for i in range(lo, max_f):
             run = run + 1 if quiet[i] else 0
             if run > best_len:
-                best, best_len = i - run // 2, run
+                start = i - run + 1
+                best, best_len = (start + at if run > at else start + run // 2), run
         return best if best_len else lo + int(np.argmin(levels_db[lo:max_f]))
     return None
 
