@@ -127,3 +127,59 @@ def test_no_streaming_when_turned_off(qtbot, qapp, tmp_path):
         record_answer(qtbot, session, window)
     assert fake.inputs == ["file"]
     assert [w.text for w in session.report().transcript.words] == SCRIPT
+
+
+class GuessLog:
+    """The transcriber's look-ahead stand-in: decodes guesses here and counts them."""
+
+    def __init__(self, fake: StreamingFake) -> None:
+        self.fake = fake
+        self.guesses = 0
+        self.warms = 0
+
+    def decode(self, samples):
+        self.guesses += 1
+        return self.fake.transcribe(np.asarray(samples))
+
+    def drop(self) -> bool:
+        return False
+
+
+class LookaheadFake(StreamingFake):
+    """A transcriber that can take stretches (so the stream guesses ahead) and has a look-ahead."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ahead = GuessLog(self)
+        self.closed = 0
+
+    def transcribe_stretch(self, audio, **kw) -> Transcript:
+        return self.transcribe(np.asarray(audio))
+
+    def lookahead(self) -> GuessLog:
+        self.ahead.warms += 1
+        return self.ahead
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+def test_guesses_go_to_the_transcribers_look_ahead_and_quit_ends_it(qtbot, qapp, tmp_path):
+    """Guesses while recording run in the look-ahead (a process Stop can end), not in the app's
+    own decoding; the review still has every word; quitting ends the look-ahead process."""
+    from tests.fakes.sound import FakeSoundLayer
+
+    audio, _spans = _speech()
+    layer = FakeSoundLayer(source=audio, rate_hz=RATE, speed=6, at_end="hold")
+    fake = LookaheadFake()
+    session, window = build(qtbot, qapp, tmp_path, audio, layer=layer, transcriber=fake)
+    session.choose_question(session.packs.questions("core_senior")[0].id, speak=False)
+    button = window.findChild(QPushButton, "recordButton")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: session.elapsed_s() >= len(audio) / RATE - 0.05, timeout=30000)
+    with qtbot.waitSignal(session.reviewReady, timeout=30000):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert fake.ahead.warms == 1 and fake.ahead.guesses >= 1
+    assert [w.text for w in session.report().transcript.words] == SCRIPT
+    session.shutdown()
+    assert fake.closed >= 1

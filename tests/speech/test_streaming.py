@@ -226,3 +226,67 @@ def test_long_file_with_a_bound_below_one_stretch_finishes(tmp_path):
     assert out, "transcribe_file never returned"
     assert len(out[0].words) == len(spec)
     assert max(queued) <= 5.0 + 28.0 + 2.0  # the bound, a stretch cut by the last block, the block
+
+
+def test_split_points_found_before_a_cut_are_guessed_again_from_the_new_stretch():
+    """A forced cut at 28 s leaves split points already found in the new stretch; they were
+    offered from the old stretch's start only, so at Stop the new stretch's head was not ready."""
+    x, _ = _short_pauses(90)
+    st = StreamingTranscriber(BurstTranscriber(), start_worker=False)
+    guesses: set[tuple[int, int]] = set()
+    owed: list[tuple[int, int]] = []  # (cut, newest split point the new stretch had at the cut)
+    for i in range(0, len(x), 800):
+        sent = st._sent
+        st.feed(x[i : i + 800].reshape(-1, 1))
+        if st._sent != sent and st._cutter.splits:
+            owed.append((st._sent, st._cutter.splits[-1]))
+        while (job := st.next_job()) is not None:
+            if not job.commit:
+                guesses.add((job.start, job.end))
+            st.run_job(job)
+    assert owed, "no cut left split points behind it"
+    assert all(head in guesses for head in owed)
+
+
+class HeldLookahead:
+    """A look-ahead stand-in: every guess blocks until `drop` ends it (as ending the process
+    does), then gives no result."""
+
+    def __init__(self) -> None:
+        self.started = threading.Event()
+        self.ended = threading.Event()
+        self.dropped = 0
+        self.guesses = 0
+
+    def decode(self, samples):
+        self.guesses += 1
+        self.started.set()
+        self.ended.wait(timeout=30)
+        return None
+
+    def drop(self) -> bool:
+        self.dropped += 1
+        self.ended.set()
+        return True
+
+
+def test_stop_drops_a_guess_the_rest_cannot_use_and_does_not_wait_for_it():
+    """At Stop a guess in flight that no remaining piece needs is dropped (its process ended),
+    so finish returns without waiting for it, with the batch transcript."""
+    import time
+
+    from voicecoach.audio.cuts import stretches
+
+    x, spans = _short_pauses(40)
+    fake = BurstTranscriber()
+    ahead = HeldLookahead()
+    st = StreamingTranscriber(fake, lookahead=ahead)
+    _feed(st, x)
+    assert ahead.started.wait(timeout=10), "no guess was made"
+    t0 = time.perf_counter()
+    tr = st.finish()
+    assert time.perf_counter() - t0 < 5  # the held guess would have blocked for 30 s
+    assert ahead.dropped == 1
+    times = [t for w in tr.words for t in (w.start_s, w.end_s)]
+    assert times == pytest.approx([t for ab in spans for t in ab], abs=0.03)
+    assert len(stretches(x, RATE)) >= 2

@@ -65,7 +65,7 @@ class SpeechModel(QObject):
         log.warning("Model %s not loaded, falling back to %s: %s", model, BUNDLED_MODEL, error)
         settings = self.ctx.settings
         fallback = replace(settings.transcriber, model=BUNDLED_MODEL)
-        self.transcriber = self._factory(replace(settings, transcriber=fallback))
+        self._replace(self._factory(replace(settings, transcriber=fallback)))
         self.ctx.warned.emit(
             f"{str(error).rstrip('.')}. Using the bundled model (Whisper tiny.en) until this is "
             "fixed; choose a model in Settings → Speech model."
@@ -76,5 +76,15 @@ class SpeechModel(QObject):
     def settings_changed(self, old: Settings, new: Settings) -> None:
         """A new transcriber when its settings changed (and one can be built here)."""
         if new.transcriber != old.transcriber and self._factory is not None:
-            self.transcriber = self._factory(new)
+            self._replace(self._factory(new))
             self.preload()
+
+    def close(self) -> None:
+        """At quit: end the transcriber's helper process, if it has one."""
+        close = getattr(self.transcriber, "close", None)
+        if close is not None:
+            close()
+
+    def _replace(self, transcriber: Any) -> None:
+        self.close()  # the old model's look-ahead process is of no more use
+        self.transcriber = transcriber

@@ -194,7 +194,9 @@ class PracticeRound(QObject):
             return None
         from voicecoach.speech.streaming import StreamingTranscriber
 
-        return StreamingTranscriber(transcriber)
+        # Guesses run in a child process that Stop can end (speech.lookahead); fakes have none.
+        lookahead = getattr(transcriber, "lookahead", None)
+        return StreamingTranscriber(transcriber, lookahead=lookahead() if lookahead else None)
 
     def _poll_live(self) -> None:
         stream, rec = self._stream, self._recorder

@@ -262,8 +262,9 @@ class Session(QObject):
         self.practice.shutdown()
         self.analyser.shutdown()
         self.playback.shutdown()
-        try:
-            self.ctx.speaker.close()
-        except Exception:
-            log.exception("shutdown step failed")
+        for close in (self.ctx.speaker.close, self.model.close):
+            try:
+                close()
+            except Exception:
+                log.exception("shutdown step failed")
         self.ctx.tasks.shutdown(wait=False)

@@ -16,6 +16,10 @@ One worker transcribes, in this order of priority:
 the last few seconds are new. A speculative result is only ever used for exactly the audio it was
 made from, so the final transcript is the batch one. Live coaching reads the committed words plus
 the newest speculative words (`words_so_far`).
+
+With a `lookahead` (`speech.lookahead`, the app's case), speculative decodes run in a child
+process, and `close` drops one still running that the rest of the answer does not need, so Stop
+never waits for a guess; committed stretches and the rest are decoded here.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from voicecoach.audio.decode import Resampler, to_mono
 from voicecoach.domain import Transcript, VoicedGap, Word
 
 if TYPE_CHECKING:
+    from voicecoach.speech.lookahead import Lookahead
     from voicecoach.speech.transcriber import Transcriber
 
 log = logging.getLogger(__name__)
@@ -67,8 +72,10 @@ class StreamingTranscriber:
         *,
         speculate: bool = True,
         start_worker: bool = True,
+        lookahead: Lookahead | None = None,
     ) -> None:
         self._transcriber = transcriber
+        self._lookahead = lookahead
         self._on_words = on_words
         # Speculation hears the same audio again and again: only through the stretch API, whose
         # result depends on the audio alone (test fakes that name words in call order have none).
@@ -139,6 +146,9 @@ class StreamingTranscriber:
         start = self._sent
         chunk = self._take(end)
         self._sent = end
+        # Split points the new stretch already has were offered as part of the old one (from
+        # its start): offer them again, from the new start.
+        self._spec_from = end
         self._jobs.append(Job(start, end, chunk, commit=True))
         self._wake.notify_all()
 
@@ -184,7 +194,7 @@ class StreamingTranscriber:
             if part is None and self._error is None:
                 t0 = time.perf_counter()
                 try:
-                    part = self._decode(job.samples)
+                    part = self._decode(job.samples, speculative=not job.commit)
                 except BaseException as exc:  # noqa: BLE001 - delivered to finish()
                     log.exception("Streaming transcription failed")
                     self._error = exc
@@ -216,7 +226,9 @@ class StreamingTranscriber:
                 self._running = None
                 self._wake.notify_all()
 
-    def _decode(self, samples: np.ndarray) -> Transcript:
+    def _decode(self, samples: np.ndarray, speculative: bool = False) -> Transcript | None:
+        if speculative and self._lookahead is not None:
+            return self._lookahead.decode(samples)  # None: not ready, dropped at Stop, failed
         # Audio already cut at a pause must not be cut again.
         one = getattr(self._transcriber, "transcribe_stretch", None)
         return one(samples) if one is not None else self._transcriber.transcribe(samples)
@@ -288,7 +300,16 @@ class StreamingTranscriber:
                 self._send(end)
             self._spec = None
             self._closed = True
+            running = self._running
             self._wake.notify_all()
+        if running is not None and not self.needed(running) and self._lookahead is not None:
+            self._lookahead.drop()  # a guess the rest of the answer cannot use: do not wait
+
+    def needed(self, job: Job) -> bool:
+        """Once closed: whether the rest of the answer needs `job`'s result (a committed job, or
+        a guess for exactly the audio of a job still queued)."""
+        with self._lock:
+            return job.commit or any((q.start, q.end) == (job.start, job.end) for q in self._jobs)
 
     def finish(self, model_name: str = "") -> Transcript:
         """Send the rest, wait for the worker and return the whole answer's Transcript."""

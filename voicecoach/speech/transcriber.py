@@ -36,6 +36,8 @@ from voicecoach.speech.cleanup import Segment, clean_stretch
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
 
+    from voicecoach.speech.lookahead import Lookahead
+
 log = logging.getLogger(__name__)
 
 RATE_HZ = 16000  # what Whisper takes; arrays given to transcribe() must already be at this rate
@@ -150,6 +152,7 @@ class WhisperTranscriber:
         self._min_voiced_gap_s = min_voiced_gap_s
         self._model: WhisperModel | None = None
         self._lock = threading.Lock()
+        self._lookahead: Lookahead | None = None
 
     @property
     def model_name(self) -> str:
@@ -162,6 +165,25 @@ class WhisperTranscriber:
     def load(self) -> None:
         """Load the model now if not loaded yet. Raises ModelError with what to do."""
         self._get_model()
+
+    def lookahead(self) -> Lookahead:
+        """The look-ahead process for guesses while recording (`speech.lookahead`): the same
+        model and settings in a child process, one per transcriber, started here if needed."""
+        with self._lock:
+            if self._lookahead is None:
+                from voicecoach.speech.lookahead import Lookahead
+
+                self._lookahead = Lookahead(self._settings, self._min_voiced_gap_s)
+            lookahead = self._lookahead
+        lookahead.warm()
+        return lookahead
+
+    def close(self) -> None:
+        """End the look-ahead process, if one was started (the model itself needs nothing)."""
+        with self._lock:
+            lookahead, self._lookahead = self._lookahead, None
+        if lookahead is not None:
+            lookahead.close()
 
     def _get_model(self) -> WhisperModel:
         if self._model is not None:

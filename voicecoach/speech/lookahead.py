@@ -1,0 +1,193 @@
+"""Look-ahead decoding in a child process, so Stop never waits for a guess.
+
+While the user speaks, `speech.streaming` transcribes the stretch in progress ahead of time
+(speculatively) so that at Stop only the last seconds are new. A Whisper decode is one native
+call that cannot be interrupted: when Stop came while a guess that the final transcript cannot
+use was being decoded (about 1-1.6 s of CPU on 2 cores with tiny.en), the review waited for it,
+and that wait was the worst case of bench/latency.py (docs/decisions/transcription.md).
+
+So the guesses run here, in a child process with its own copy of the same model and settings
+(the same decode, so the same words: the final transcript still equals the batch one). At Stop,
+a guess still running that the final transcript will not use is dropped by ending the process:
+the CPU is free at once for the last seconds of the answer, which the app decodes itself. The
+process is started again, in the background, when the next answer starts.
+
+`decode` never waits for the process to start: until it is ready it returns None (no guess),
+exactly as if the guess had been dropped. Any failure in the child is also just "no guess": the
+app's own decoding of the answer does not depend on it.
+
+Memory: the child holds a second copy of the model (about 230 MB resident with tiny.en).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import threading
+import time
+import weakref
+from multiprocessing.connection import Connection
+from typing import Any
+
+import numpy as np
+
+from voicecoach.domain import Transcript
+from voicecoach.settings import TranscriberSettings
+
+log = logging.getLogger(__name__)
+
+_READY = "ready"
+
+
+def _serve(conn: Connection, settings: TranscriberSettings, min_voiced_gap_s: float) -> None:
+    """The child: load the model, then decode stretches until the pipe closes."""
+    from voicecoach.speech.transcriber import WhisperTranscriber
+
+    try:
+        tr = WhisperTranscriber(settings, min_voiced_gap_s=min_voiced_gap_s)
+        tr.load()
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which stops asking
+        conn.send(("failed", str(exc)))
+        return
+    conn.send((_READY, ""))
+    while True:
+        try:
+            samples = conn.recv()
+        except (EOFError, OSError):
+            return
+        t0 = time.perf_counter()
+        try:
+            part = tr.transcribe_stretch(samples)
+        except BaseException as exc:  # noqa: BLE001
+            conn.send(("error", str(exc)))
+            continue
+        conn.send(("ok", (part, time.perf_counter() - t0)))
+
+
+class Lookahead:
+    """A child process that decodes stretches with `settings`; one request at a time.
+
+    `decode` (the streaming worker thread) blocks until the result or until `drop` (any thread)
+    ends the process. `warm` starts the process in the background if it is not running.
+    """
+
+    def __init__(self, settings: TranscriberSettings, min_voiced_gap_s: float) -> None:
+        self._settings = settings
+        self._min_voiced_gap_s = min_voiced_gap_s
+        self._lock = threading.Lock()
+        self._proc: Any = None  # multiprocessing.Process
+        self._conn: Connection | None = None
+        self._ready = False
+        self._busy = False
+        self._failed = ""  # the model cannot load in the child: stop trying
+        self.busy_s = 0.0  # decode time spent in the child, over its lives
+        self.dropped = 0  # guesses dropped at Stop
+        self._finalizer = weakref.finalize(self, Lookahead._end, [None, None])
+        self._ctx = mp.get_context("spawn")  # no fork: the parent runs Qt and threads
+
+    @property
+    def ready(self) -> bool:
+        self._poll_ready()
+        return self._ready
+
+    def warm(self) -> None:
+        """Start the child if it is not running (returns at once; it loads in ~1-2 s)."""
+        with self._lock:
+            if self._proc is not None or self._failed:
+                return
+            parent, child = self._ctx.Pipe()
+            proc = self._ctx.Process(
+                target=_serve,
+                args=(child, self._settings, self._min_voiced_gap_s),
+                name="voicecoach-lookahead",
+                daemon=True,
+            )
+            proc.start()
+            child.close()
+            self._proc, self._conn, self._ready, self._busy = proc, parent, False, False
+            self._finalizer.detach()
+            self._finalizer = weakref.finalize(self, Lookahead._end, [proc, parent])
+
+    def decode(self, samples: np.ndarray) -> Transcript | None:
+        """The stretch's transcript, or None: not ready yet, dropped, or failed."""
+        with self._lock:
+            if not self._poll_ready_locked() or self._busy:
+                return None
+            conn = self._conn
+            assert conn is not None
+            try:
+                conn.send(np.ascontiguousarray(samples, dtype=np.float32))
+            except (OSError, ValueError):
+                return None
+            self._busy = True
+        try:
+            kind, payload = conn.recv()
+        except (EOFError, OSError, ValueError):  # dropped (the process ended) or it died
+            with self._lock:
+                if self._conn is conn:  # it died on its own: start afresh next time
+                    self._proc, self._conn, self._ready = None, None, False
+            conn.close()  # only this thread reads it; `drop` leaves closing it to us
+            return None
+        finally:
+            with self._lock:
+                if self._conn is conn or self._conn is None:
+                    self._busy = False
+        if kind != "ok":
+            log.warning("Look-ahead decode failed: %s", payload)
+            return None
+        part, seconds = payload
+        self.busy_s += seconds
+        return part
+
+    def drop(self) -> bool:
+        """End a guess in progress (the process with it); True if one was running."""
+        with self._lock:
+            if not self._busy:
+                return False
+            proc = self._proc
+            self._proc, self._conn, self._ready, self._busy = None, None, False, False
+            self.dropped += 1
+        # The waiting `decode` sees the pipe end and closes its side itself.
+        Lookahead._end([proc, None])
+        return True
+
+    def close(self) -> None:
+        with self._lock:
+            proc, conn = self._proc, self._conn
+            self._proc, self._conn, self._ready, self._busy = None, None, False, False
+        Lookahead._end([proc, conn])
+
+    def _poll_ready(self) -> None:
+        with self._lock:
+            self._poll_ready_locked()
+
+    def _poll_ready_locked(self) -> bool:
+        if self._ready:
+            return True
+        conn = self._conn
+        if conn is None:
+            return False
+        try:
+            if not conn.poll():
+                return False
+            kind, msg = conn.recv()
+        except (EOFError, OSError):
+            self._proc, self._conn = None, None
+            return False
+        if kind == _READY:
+            self._ready = True
+            return True
+        self._failed = msg or "the look-ahead process could not load the model"
+        log.warning("No look-ahead decoding: %s", self._failed)
+        self._proc, self._conn = None, None
+        return False
+
+    @staticmethod
+    def _end(parts: list[Any]) -> None:
+        proc, conn = parts
+        if proc is not None and proc.is_alive():
+            proc.kill()  # SIGKILL: a native decode does not stop for SIGTERM handlers
+        if conn is not None:
+            conn.close()
+        if proc is not None:
+            proc.join(timeout=1.0)
