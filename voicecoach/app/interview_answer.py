@@ -3,7 +3,7 @@
 It starts the round's recording with the interview's take row, watches the saved blocks for
 the silence that ends an answer (`SilenceStop`) and ticks the live thinking time and answer
 clock. Also here: how an interview answer is measured (`measure_for`, on the analyser's worker
-thread) and the answers of a stored run (`answers_of`).
+thread).
 """
 
 from __future__ import annotations
@@ -20,9 +20,7 @@ from voicecoach.app.context import AppContext
 from voicecoach.app.practice import PracticeRound
 from voicecoach.app.silence import SilenceStop
 from voicecoach.domain import Question, Transcript
-from voicecoach.report import report_from_json
 from voicecoach.settings import Settings
-from voicecoach.store.interviews import InterviewRun
 
 TICK_MS = 200  # the live thinking time and answer clock
 
@@ -110,23 +108,3 @@ def measure_for(
         return core.analyse_follow_up(transcript, item, settings, position, samples)
 
     return measure
-
-
-def answers_of(run: InterviewRun) -> list[core.InterviewAnswer]:
-    """The analysed answers of a stored run, as the summary needs them."""
-    out = []
-    for t in run.takes:
-        if t.take.status != "analysed" or not t.take.report_json:
-            continue
-        out.append(
-            core.InterviewAnswer(
-                t.position,
-                t.kind,
-                t.take.question_id,
-                t.take.question_text,
-                float(t.thinking_s or 0.0),
-                report_from_json(t.take.report_json),
-                t.take.id,
-            )
-        )
-    return out

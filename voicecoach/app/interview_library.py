@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Signal
 
 from voicecoach import interview as core
 from voicecoach.app.context import AppContext
-from voicecoach.app.interview_answer import answers_of
+from voicecoach.app.interview_save import answers_of
 from voicecoach.app.library import TakeLibrary
 from voicecoach.domain import VoiceCoachError
 from voicecoach.store.interviews import InterviewStore

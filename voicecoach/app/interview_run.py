@@ -1,27 +1,19 @@
 """InterviewController: a mock interview run, built on the practice round (not a copy of it).
 
-A run is planned by `voicecoach.interview.plan_interview` and kept by
-`voicecoach.store.interviews.InterviewStore`. For each planned question: the question is read
-aloud (`QuestionController.say`), the answer is recorded by `PracticeRound.record` (its take row
-attached to the run before the microphone opens, the audio written while recording, as for a
-single take) and ends on Stop or after `InterviewSettings.silence_stop_s` of silence once the
-user has spoken (`SilenceStop`); then the follow-up is read and answered the same way. Each
-answer is analysed by `TakeAnalyser` with the interview's measure (`analyse_answer` /
-`analyse_follow_up`: the thinking time is cut off the front, a follow-up is timed as a whole).
-At the end `summarise` gives the summary, saved with the run.
+A run is planned by `voicecoach.interview.plan_interview`, then asked slot by slot (`RunCursor`):
+each question, then its follow-up when one was planned. `InterviewTurn` reads each prompt aloud,
+records the answer on the practice round until Stop or the silence after speech, and has it
+analysed; `RunSaver` keeps the run in history (its row, each answer's take, the summary).
 
 Pause, skip and end-early work at every stage: pausing or skipping while answering drops that
 recording (Resume asks the same question again); ending early keeps the answer in progress.
-A run left 'running' by a crash is offered back on the next start (`interruptedFound`): its
-answer in progress is analysed if its audio survived, then the run resumes or ends there.
+A run left 'running' by a crash is offered back on the next start (`InterviewLibrary`);
+`resume_run` analyses its answer in progress if its audio survived, then goes on or ends there.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
-from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -29,15 +21,13 @@ from PySide6.QtCore import QObject, Signal
 from voicecoach import interview as core
 from voicecoach.app.analyser import TakeAnalyser
 from voicecoach.app.context import AppContext, Phase
-from voicecoach.app.interview_answer import AnswerTaker, answers_of, measure_for
 from voicecoach.app.interview_cursor import RunCursor, Slot
+from voicecoach.app.interview_save import RunSaver
+from voicecoach.app.interview_turn import InterviewTurn
 from voicecoach.app.library import TakeLibrary
 from voicecoach.app.practice import PracticeRound
 from voicecoach.app.questions import QuestionController
 from voicecoach.domain import PackError, VoiceCoachError
-from voicecoach.store.interviews import InterviewStore
-
-log = logging.getLogger(__name__)
 
 
 class InterviewController(QObject):
@@ -58,39 +48,43 @@ class InterviewController(QObject):
         super().__init__(parent)
         self.ctx = ctx
         self.phase = phase
-        self.questions = questions
-        self.practice = practice
-        self.analyser = analyser
         self.library = library
-        self.store = InterviewStore(ctx.history)
+        self.saver = RunSaver(ctx)
+        self.store = self.saver.store
+        self.turn = InterviewTurn(ctx, phase, questions, practice, analyser, self)
+        self.taker = self.turn.taker  # the live clock and the silence that ends an answer
         self._cur: RunCursor | None = None  # the run's plan and the slot being asked
         self._run_id: int | None = None
         self._answers: list[core.InterviewAnswer] = []
-        self._stage = ""  # "" (no run) | asking | answering | analysing | paused
-        self._take_id: int | None = None
-        self._expect: dict[int, Slot] = {}  # takes in analysis for this run
+        self._paused = False
         self._ending = False  # end early once the analysis in flight is done
         self._skip_next = False
-        self.taker = AnswerTaker(ctx, practice, self)
-        self.taker.silenceEnded.connect(self._on_silence)
-        phase.stateChanged.connect(self._on_phase)
-        analyser.analysed.connect(self._on_analysed)
+        self.turn.stageChanged.connect(self._show)
+        self.turn.readDone.connect(self._answer)
+        self.turn.analysed.connect(self._on_analysed)
+        self.taker.silenceEnded.connect(self.stop_answer)
 
     # --- reading the run -----------------------------------------------------------------------
 
     @property
     def running(self) -> bool:
-        return bool(self._stage)
+        return bool(self.stage)
 
     @property
     def stage(self) -> str:
-        return self._stage
+        """'' (no run), reading, asking, answering, analysing or paused."""
+        return "paused" if self._paused else self.turn.stage
 
     def run_id(self) -> int | None:
         return self._run_id
 
     def answers(self) -> list[core.InterviewAnswer]:
         return list(self._answers)
+
+    @property
+    def cursor(self) -> RunCursor:
+        assert self._cur is not None
+        return self._cur
 
     def pack_choices(self) -> list[tuple[str, str, list[str]]]:
         """(pack name, title, topics) of every loaded pack, for the set-up form."""
@@ -123,65 +117,52 @@ class InterviewController(QObject):
                 s.follow_ups if follow_ups is None else follow_ups,
                 s,
             )
-            run_id = self.store.start(plan.to_json(), _settings_json(self.ctx.settings))
+            run_id = self.saver.start(plan)
         except (PackError, VoiceCoachError) as exc:
             self.ctx.fail(str(exc))
             return False
         self._begin(plan, run_id, [], 0)
+        self._next()
         return True
 
     def pause(self) -> None:
         """Hold the run; Resume asks the current question (or the next one) again."""
-        stage = self._stage
-        if stage not in ("asking", "answering", "analysing"):
-            return
-        self._set_stage("paused")  # first: the speaker stopping must not start the answer
-        if stage == "asking":
-            self.ctx.speaker.stop()
-        elif stage == "answering":
-            self._drop_answer()
+        if self.stage in ("asking", "answering", "analysing"):
+            self._hold()  # first: the speaker stopping must not start the answer
+            self.turn.interrupt()
 
     def resume(self) -> None:
-        if self._stage == "paused" and not self.phase.busy:
+        if self.stage == "paused" and not self.phase.busy:
             self._ask()
 
     def skip(self) -> None:
         """Leave this question (and its follow-up) unanswered and go on."""
-        stage = self._stage
+        stage = self.stage
         if stage == "analysing":
             self._skip_next = True
-            return
-        if stage not in ("asking", "answering", "paused"):
-            return
-        self._stage = "paused"  # first: the speaker stopping must not start the answer
-        if stage == "asking":
-            self.ctx.speaker.stop()
-        elif stage == "answering":
-            self._drop_answer()
-        self.cursor.skip_question()
-        self._next()
+        elif stage in ("asking", "answering", "paused"):
+            self._paused = True
+            self.turn.interrupt()
+            self.cursor.skip_question()
+            self._next()
 
     def stop_answer(self) -> None:
-        """The user pressed Stop: the answer is done."""
-        if self._stage == "answering":
-            self._set_stage("analysing")
-            self.taker.stop()
+        """The user pressed Stop, or was silent long enough: the answer is done."""
+        if self.stage == "answering":
+            self.turn.stop()
 
     def end_early(self) -> None:
         """End the run now; the answer being given is kept and the summary shown."""
         if not self.running:
             return
-        if self._stage == "asking":
-            self._stage = "paused"  # first: the speaker stopping must not start the answer
-            self.ctx.speaker.stop()
-        if self._stage == "answering":
+        if self.stage == "asking":
+            self._paused = True
+            self.turn.interrupt()
+        if self.stage in ("answering", "analysing"):
             self._ending = True
-            self.stop_answer()
-            return
-        if self._stage == "analysing":
-            self._ending = True
-            return
-        self._finish(ended_early=True)
+            self.stop_answer()  # the run ends once that answer is analysed
+        else:
+            self._finish(ended_early=True)
 
     def open_answer(self, take_id: int) -> None:
         """A summary row: that answer's full review."""
@@ -196,47 +177,16 @@ class InterviewController(QObject):
         if self.running or self.phase.busy:
             self.ctx.fail("Finish what is in progress before resuming an interview.")
             return
-        try:
-            run = self.store.get(run_id)
-            plan = core.plan_from_json(run.record.plan, self.ctx.packs)
-        except (VoiceCoachError, KeyError, TypeError, ValueError) as exc:
-            self.ctx.fail(f"This interview cannot be resumed ({exc}).")
+        run = self.saver.load(run_id)
+        if run is None:
             return
-        answers = answers_of(run)
-        pending = [t for t in run.takes if t.take.status in ("recording", "recorded")]
-        first = RunCursor(plan).first_after({(t.position, t.kind) for t in run.takes})
-        self._begin(plan, run_id, answers, first, ask=False)
+        self._begin(run.plan, run_id, run.answers, run.first)
         self._ending = end_now
-        for t in pending:
-            self._recover_take(t)
-        if self._expect:
-            return  # the run goes on when the answer in progress is analysed
-        if end_now:
-            self._finish(ended_early=True)
-        else:
+        for t in run.pending:
+            if self.saver.salvage(t):
+                self.turn.analyse(t, self.cursor)
+        if not self.turn.waiting:  # else the run goes on when that answer is analysed
             self._next()
-
-    def _recover_take(self, t: Any) -> None:
-        slot = Slot(t.position, t.kind)
-        path = t.take.audio_path
-        try:
-            if t.take.status == "recording":
-                from voicecoach.audio.recorder import repair_wav
-
-                self.ctx.history.finish_recording(t.take.id, repair_wav(path).duration_s)
-        except VoiceCoachError as exc:
-            log.warning("interrupted answer %d not recovered: %s", t.take.id, exc)
-            self.ctx.history.mark_failed(t.take.id, str(exc))
-            return
-        self._expect[t.take.id] = slot
-        self._set_stage("analysing")
-        self.analyser.analyse(
-            t.take.id,
-            path,
-            self.cursor.question_of(slot),
-            show_review=False,
-            measure=self._measure(slot),
-        )
 
     # --- the run -------------------------------------------------------------------------------
 
@@ -246,25 +196,20 @@ class InterviewController(QObject):
         run_id: int,
         answers: list[core.InterviewAnswer],
         first: int,
-        ask: bool = True,
     ) -> None:
         self._cur, self._run_id = RunCursor(plan, first), run_id
         self._answers = answers
-        self._ending = self._skip_next = False
-        self._expect = {}
+        self._paused = self._ending = self._skip_next = False
+        self.turn.reset()
         self.runningChanged.emit(True)
-        if ask:
-            self._next()
 
-    @property
-    def cursor(self) -> RunCursor:
-        assert self._cur is not None
-        return self._cur
-
-    def _set_stage(self, stage: str) -> None:
-        self._stage = stage
-        if stage and not self.cursor.done:
+    def _show(self, stage: str) -> None:
+        if not self.cursor.done:
             self.stepChanged.emit(self.cursor.step(stage))
+
+    def _hold(self) -> None:
+        self._paused = True
+        self._show("paused")
 
     def _next(self) -> None:
         cur = self.cursor
@@ -273,97 +218,44 @@ class InterviewController(QObject):
             cur.skip_question()
         if self._ending or cur.done:
             self._finish(ended_early=self._ending or not cur.done)
-            return
-        self._ask()
+        else:
+            self._ask()
 
     def _ask(self) -> None:
-        self._stage = "reading"  # 'asking' once the speaker has taken the prompt
-        cur = self.cursor
-        if self.questions.say(cur.prompt(cur.slot())):
-            self._set_stage("asking")
-        else:
-            # no reading aloud (the banner says why): the prompt is on screen, answer at once
-            self._answer()
-
-    def _on_phase(self, state: str) -> None:
-        if self._stage == "asking" and state == "idle":
-            self._answer()
+        self._paused = False
+        if not self.turn.ask(self.cursor.prompt(self.cursor.slot())):
+            self._answer()  # nothing reads aloud: the prompt is on screen, answer at once
 
     def _answer(self) -> None:
-        cur = self.cursor
-        slot = cur.slot()
-        item = cur.item(slot)
-        run_id = self._run_id
-        assert run_id is not None
+        assert self._run_id is not None
+        slot = self.cursor.slot()
+        start_take = self.saver.take_starter(self._run_id, slot, self.cursor.item(slot))
+        if self.turn.record(self.cursor, start_take) is None:
+            self._hold()  # could not record (the message is shown): hold the run
 
-        def start_take(path: Path) -> int:
-            return self.store.start_take(
-                run_id,
-                slot.position,
-                slot.kind,  # type: ignore[arg-type]
-                item.question,
-                path,
-                prompt=None if slot.kind == "answer" else item.follow_up,
-            )
-
-        self._stage = "answering"  # before recording: the phase change is not a new question
-        take_id = self.taker.begin(cur.question_of(slot), start_take, self._measure(slot))
-        if take_id is None:  # could not record (the message is shown): hold the run
-            self._set_stage("paused")
-            return
-        self._take_id = take_id
-        self._expect[take_id] = slot
-        self._set_stage("answering")
-
-    def _measure(self, slot: Slot) -> Any:
-        return measure_for(self.cursor.item(slot), slot.kind, slot.position, self.ctx.settings)
-
-    def _on_silence(self) -> None:
-        if self._stage == "answering":
-            self.stop_answer()
-
-    def _drop_answer(self) -> None:
-        if self._take_id is not None:
-            self._expect.pop(self._take_id, None)
-        self._take_id = None
-        self.taker.drop()
-
-    def _on_analysed(self, take_id: int, result: Any) -> None:
-        slot = self._expect.pop(take_id, None)
-        if slot is None:
-            return
-        if result is not None:
-            answer = replace(result, take_id=take_id)
-            try:
-                self.store.set_thinking(take_id, answer.thinking_s)
-            except VoiceCoachError as exc:
-                self.ctx.fail(str(exc))
-            self._answers = [
-                a for a in self._answers if (a.position, a.kind) != (slot.position, slot.kind)
-            ]
+    def _on_analysed(self, take_id: int, slot: Slot, answer: Any, own: bool) -> None:
+        if answer is not None:
+            self.saver.save_thinking(take_id, answer.thinking_s)
+            key = (slot.position, slot.kind)
+            self._answers = [a for a in self._answers if (a.position, a.kind) != key]
             self._answers.append(answer)
-        elif slot.kind == "answer" and take_id == self._take_id:
+        elif slot.kind == "answer" and own:
             self.cursor.skip_follow_up_of(slot)
-        if self._expect:
+        if self.turn.waiting:
             return  # more recovered answers are being analysed
-        if take_id == self._take_id:
-            self._take_id = None
+        if own:
             self.cursor.advance()
-        if self._stage == "paused":
-            self._set_stage("paused")  # the page shows what comes after the pause
-            return
-        self._next()
+        if self._paused:
+            self._show("paused")  # the page shows what comes after the pause
+        else:
+            self._next()
 
     def _finish(self, ended_early: bool) -> None:
-        assert self._run_id is not None
-        plan = self.cursor.plan
-        summary = core.summarise(plan, self._answers, self.ctx.settings, ended_early)
         run_id = self._run_id
-        try:
-            self.store.finish(run_id, summary.to_json(), ended_early=ended_early)
-        except VoiceCoachError as exc:
-            self.ctx.fail(str(exc))
-        self._stage = ""
+        assert run_id is not None
+        summary = self.saver.finish(run_id, self.cursor.plan, self._answers, ended_early)
+        self.turn.reset()
+        self._paused = False
         self._run_id = None
         self.runningChanged.emit(False)
         self.summaryReady.emit(summary, run_id)
@@ -372,12 +264,3 @@ class InterviewController(QObject):
     def shutdown(self) -> None:
         """Nothing to drop: an answer being recorded is kept by the round, the run stays
         'running' and is offered back on the next start."""
-
-
-def _settings_json(settings: Any) -> dict[str, Any]:
-    s = settings.interview
-    return {
-        "silence_stop_s": s.silence_stop_s,
-        "thinking_max_s": s.thinking_max_s,
-        "follow_up_target_s": s.follow_up_target_s,
-    }
