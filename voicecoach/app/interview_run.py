@@ -22,7 +22,7 @@ from voicecoach import interview as core
 from voicecoach.app.analyser import TakeAnalyser
 from voicecoach.app.context import AppContext, Phase
 from voicecoach.app.interview_cursor import RunCursor, Slot
-from voicecoach.app.interview_save import RunSaver
+from voicecoach.app.interview_save import RunSaver, RunSoFar
 from voicecoach.app.interview_turn import InterviewTurn
 from voicecoach.app.library import TakeLibrary
 from voicecoach.app.practice import PracticeRound
@@ -50,7 +50,6 @@ class InterviewController(QObject):
         self.phase = phase
         self.library = library
         self.saver = RunSaver(ctx)
-        self.store = self.saver.store
         self.turn = InterviewTurn(ctx, phase, questions, practice, analyser, self)
         self.taker = self.turn.taker  # the live clock and the silence that ends an answer
         self._cur: RunCursor | None = None  # the run's plan and the slot being asked
@@ -121,7 +120,7 @@ class InterviewController(QObject):
         except (PackError, VoiceCoachError) as exc:
             self.ctx.fail(str(exc))
             return False
-        self._begin(plan, run_id, [], 0)
+        self._begin(run_id, RunSoFar(plan))
         self._next()
         return True
 
@@ -180,7 +179,7 @@ class InterviewController(QObject):
         run = self.saver.load(run_id)
         if run is None:
             return
-        self._begin(run.plan, run_id, run.answers, run.first)
+        self._begin(run_id, run)
         self._ending = end_now
         for t in run.pending:
             if self.saver.salvage(t):
@@ -190,15 +189,9 @@ class InterviewController(QObject):
 
     # --- the run -------------------------------------------------------------------------------
 
-    def _begin(
-        self,
-        plan: core.InterviewPlan,
-        run_id: int,
-        answers: list[core.InterviewAnswer],
-        first: int,
-    ) -> None:
-        self._cur, self._run_id = RunCursor(plan, first), run_id
-        self._answers = answers
+    def _begin(self, run_id: int, run: RunSoFar) -> None:
+        self._cur, self._run_id = RunCursor(run.plan, run.first), run_id
+        self._answers = list(run.answers)
         self._paused = self._ending = self._skip_next = False
         self.turn.reset()
         self.runningChanged.emit(True)

@@ -28,13 +28,13 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class Resumable:
-    """An interrupted run, as loaded back to go on."""
+class RunSoFar:
+    """A run as far as it got: a new one (nothing yet), or one loaded back after a crash."""
 
     plan: core.InterviewPlan
-    answers: list[core.InterviewAnswer]  # analysed before the run stopped
-    pending: list[InterviewTake]  # recording or recorded, not analysed
-    first: int  # the slot after the last one with a take
+    answers: tuple[core.InterviewAnswer, ...] = ()  # analysed
+    pending: tuple[InterviewTake, ...] = ()  # recording or recorded, not analysed
+    first: int = 0  # the slot it goes on from: after the last one with a take
 
 
 class RunSaver:
@@ -83,7 +83,7 @@ class RunSaver:
             self.ctx.fail(str(exc))
         return summary
 
-    def load(self, run_id: int) -> Resumable | None:
+    def load(self, run_id: int) -> RunSoFar | None:
         """An interrupted run to go on with; None (the message is shown) when it cannot be."""
         try:
             run = self.store.get(run_id)
@@ -91,9 +91,9 @@ class RunSaver:
         except (VoiceCoachError, KeyError, TypeError, ValueError) as exc:
             self.ctx.fail(f"This interview cannot be resumed ({exc}).")
             return None
-        pending = [t for t in run.takes if t.take.status in ("recording", "recorded")]
+        pending = tuple(t for t in run.takes if t.take.status in ("recording", "recorded"))
         first = RunCursor(plan).first_after({(t.position, t.kind) for t in run.takes})
-        return Resumable(plan, answers_of(run), pending, first)
+        return RunSoFar(plan, tuple(answers_of(run)), pending, first)
 
     def salvage(self, t: InterviewTake) -> bool:
         """An answer left in progress: its audio made whole and its take finished, ready for
