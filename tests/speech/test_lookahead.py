@@ -70,3 +70,21 @@ def test_drop_ends_a_guess_at_once_and_the_next_answer_gets_a_new_process(speech
     _ready(ahead)
     again = ahead.decode(speech)
     assert again is not None and again.words
+
+
+def test_a_model_the_child_cannot_load_means_no_guesses_not_an_error(speech, tmp_path):
+    """A broken model folder: the child says so, the parent stops asking and every guess is
+    simply absent (the app's own decoding then reports the model error, with its message)."""
+    ahead = Lookahead(TranscriberSettings(model=str(tmp_path)), 0.25)
+    try:
+        ahead.warm()
+        t_end = time.monotonic() + 60
+        while not ahead._failed and time.monotonic() < t_end:
+            assert not ahead.ready
+            time.sleep(0.05)
+        assert ahead._failed
+        assert ahead.decode(speech) is None
+        ahead.warm()  # no endless restarts of a child that cannot work
+        assert ahead._proc is None
+    finally:
+        ahead.close()

@@ -22,7 +22,9 @@ Memory: the child holds a second copy of the model (about 230 MB resident with t
 from __future__ import annotations
 
 import logging
-import multiprocessing as mp
+import os
+import subprocess
+import sys
 import threading
 import time
 import weakref
@@ -39,11 +41,12 @@ log = logging.getLogger(__name__)
 _READY = "ready"
 
 
-def _serve(conn: Connection, settings: TranscriberSettings, min_voiced_gap_s: float) -> None:
+def _serve(conn: _Duplex) -> None:
     """The child: load the model, then decode stretches until the pipe closes."""
     from voicecoach.speech.transcriber import WhisperTranscriber
 
     try:
+        settings, min_voiced_gap_s = conn.recv()
         tr = WhisperTranscriber(settings, min_voiced_gap_s=min_voiced_gap_s)
         tr.load()
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which stops asking
@@ -75,15 +78,14 @@ class Lookahead:
         self._settings = settings
         self._min_voiced_gap_s = min_voiced_gap_s
         self._lock = threading.Lock()
-        self._proc: Any = None  # multiprocessing.Process
-        self._conn: Connection | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._conn: _Duplex | None = None
         self._ready = False
         self._busy = False
         self._failed = ""  # the model cannot load in the child: stop trying
         self.busy_s = 0.0  # decode time spent in the child, over its lives
         self.dropped = 0  # guesses dropped at Stop
         self._finalizer = weakref.finalize(self, Lookahead._end, [None, None])
-        self._ctx = mp.get_context("spawn")  # no fork: the parent runs Qt and threads
 
     @property
     def ready(self) -> bool:
@@ -95,15 +97,27 @@ class Lookahead:
         with self._lock:
             if self._proc is not None or self._failed:
                 return
-            parent, child = self._ctx.Pipe()
-            proc = self._ctx.Process(
-                target=_serve,
-                args=(child, self._settings, self._min_voiced_gap_s),
-                name="voicecoach-lookahead",
-                daemon=True,
-            )
-            proc.start()
-            child.close()
+            # A fresh interpreter running this module (not fork: the parent runs Qt and
+            # threads; not multiprocessing's spawn, which imports the app's main module again).
+            to_child_r, to_child_w = os.pipe()
+            from_child_r, from_child_w = os.pipe()
+            try:
+                proc = subprocess.Popen(
+                    [sys.executable, "-m", __name__, str(to_child_r), str(from_child_w)],
+                    pass_fds=(to_child_r, from_child_w),
+                    stdin=subprocess.DEVNULL,
+                    close_fds=True,
+                )
+            except OSError as exc:
+                for fd in (to_child_r, to_child_w, from_child_r, from_child_w):
+                    os.close(fd)
+                self._failed = f"the look-ahead process could not start: {exc}"
+                log.warning("No look-ahead decoding: %s", self._failed)
+                return
+            os.close(to_child_r)
+            os.close(from_child_w)
+            parent = _Duplex(from_child_r, to_child_w)
+            parent.send((self._settings, self._min_voiced_gap_s))
             self._proc, self._conn, self._ready, self._busy = proc, parent, False, False
             self._finalizer.detach()
             self._finalizer = weakref.finalize(self, Lookahead._end, [proc, parent])
@@ -185,9 +199,37 @@ class Lookahead:
     @staticmethod
     def _end(parts: list[Any]) -> None:
         proc, conn = parts
-        if proc is not None and proc.is_alive():
+        if proc is not None and proc.poll() is None:
             proc.kill()  # SIGKILL: a native decode does not stop for SIGTERM handlers
         if conn is not None:
             conn.close()
         if proc is not None:
-            proc.join(timeout=1.0)
+            try:
+                proc.wait(timeout=1.0)
+            except subprocess.TimeoutExpired:
+                log.warning("The look-ahead process did not end in time")
+
+
+class _Duplex:
+    """Two one-way pipes as one connection: pickled messages out on one, in on the other."""
+
+    def __init__(self, read_fd: int, write_fd: int) -> None:
+        self._in = Connection(read_fd, writable=False)
+        self._out = Connection(write_fd, readable=False)
+
+    def send(self, obj: Any) -> None:
+        self._out.send(obj)
+
+    def recv(self) -> Any:
+        return self._in.recv()
+
+    def poll(self) -> bool:
+        return self._in.poll()
+
+    def close(self) -> None:
+        self._in.close()
+        self._out.close()
+
+
+if __name__ == "__main__":  # the child: python -m voicecoach.speech.lookahead READ_FD WRITE_FD
+    _serve(_Duplex(int(sys.argv[1]), int(sys.argv[2])))  # type: ignore[arg-type]
