@@ -153,3 +153,18 @@ def test_end_early_after_pausing_during_analysis_stays_ended(app, qtbot):
     assert not run.running and run.stage == "" and run.run_id() is None
     assert speaker.said == said  # nothing more was read aloud
     assert session.phase.state != "recording"
+
+
+def test_quitting_while_a_question_is_read_starts_no_answer(app, qtbot):
+    """Protects quitting mid-question: closing the speaker cuts the reading short, and that
+    must not open the microphone for an answer after the app has shut down. The run stays
+    'running', to be offered back on the next start."""
+    session, _speaker, _runner, _steps = app
+    run = session.interview
+    run.start("core_senior", [], 3, True)
+    qtbot.waitUntil(lambda: run.stage == "asking", timeout=10000)
+    session.shutdown()
+    qtbot.wait(300)  # the cut-short reading reports back from the speaker's thread
+    assert session.phase.state != "recording" and run.taker._detector is None
+    assert session.history.list() == []
+    assert run.run_id() is not None

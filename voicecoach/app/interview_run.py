@@ -255,5 +255,8 @@ class InterviewController(QObject):
         self.library.refresh_history()
 
     def shutdown(self) -> None:
-        """Nothing to drop: an answer being recorded is kept by the round, the run stays
-        'running' and is offered back on the next start."""
+        """A question being read aloud is cut without starting its answer (the speaker is
+        closed next); an answer being recorded is kept by the round; the run stays 'running'
+        and is offered back on the next start."""
+        if self.stage == "asking":
+            self.turn.interrupt()

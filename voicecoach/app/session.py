@@ -259,6 +259,7 @@ class Session(QObject):
 
     def shutdown(self) -> None:
         """Stop everything in flight; a take being recorded is kept (and offered next time)."""
+        self.interview.shutdown()  # first: a question cut short must not start an answer
         self.practice.shutdown()
         self.analyser.shutdown()
         self.playback.shutdown()
