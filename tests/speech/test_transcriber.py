@@ -450,3 +450,35 @@ def test_stretch_shorter_than_a_frame():
     t, stub = _with_stub([_Seg(0.005, [_W("a", 0.0, 0.005)])])
     out = t.transcribe_stretch(np.full(80, 0.1, np.float32))
     assert stub.audio is not None and len(out.words) <= 1
+
+
+def test_token_cap_leaves_room_for_fast_speech_and_the_prompt():
+    """The per-stretch token cap: about 7 tokens a second of speech (fast speech needs under 6),
+    never past what the 448-token model leaves after the filler prompt."""
+    assert tr.max_new_tokens(0.0) >= 16
+    assert tr.max_new_tokens(10.0) >= 10 * 5.6 + 10  # 4 words a second, with punctuation
+    assert tr.max_new_tokens(28.0) <= 400 and tr.max_new_tokens(60.0) == 400
+    settings = TranscriberSettings()
+    assert len(settings.filler_prompt.split()) < 20  # the prompt fits beside the cap
+
+
+@pytest.mark.e2e
+def test_the_token_cap_is_applied_and_changes_no_real_words(whisper, monkeypatch):
+    """Each stretch is decoded with the cap for its speech, and on real speech the cap changes
+    nothing (only a prompt loop after the last word ever reaches it)."""
+    pytest.importorskip("piper")
+    x = _piper_sentence("I shared the dashboard in the team channel every Monday morning.")
+    caps = []
+    model = whisper._get_model()
+    plain = model.transcribe
+
+    def spy(audio, **kw):
+        caps.append((kw.get("max_new_tokens"), len(audio) / RATE))
+        return plain(audio, **kw)
+
+    monkeypatch.setattr(model, "transcribe", spy)
+    capped = whisper.transcribe_stretch(x)
+    assert len(caps) == 1 and caps[0][0] == tr.max_new_tokens(caps[0][1])
+    monkeypatch.setattr(tr, "max_new_tokens", lambda _s: 400)
+    assert whisper.transcribe_stretch(x).words == capped.words
+    assert "dashboard" in " ".join(w.text.lower() for w in capped.words)

@@ -45,6 +45,13 @@ DEFAULT_MIN_VOICED_GAP_S = 0.25  # same default as AnalysisSettings.min_voiced_g
 # Decoding stops once less than this much audible sound is left after the last word written
 # (see WhisperTranscriber._decode); "audible" as audio.cuts decides where pauses are.
 UNHEARD_MIN_S = 0.2
+# At most this many tokens per second of speech (plus the slack) are decoded per stretch. Speech
+# needs about 3-4 (5.6 for 4 words a second, punctuation and timestamps included); the filler
+# prompt, read into the last few tenths of a second of a stretch, can loop ("Uh, hmm. Uh, hmm."
+# 224 tokens after 48 real ones), which cost 2.7 s of a 4 s decode and held the review at Stop.
+# The loop is dropped by the clean-up anyway; the cap only stops paying for it.
+MAX_TOKENS_PER_S = 7.0
+MAX_TOKENS_SLACK = 16
 
 #: Raised by `transcribe` when its cancel event is set (an alias kept for readers of this module).
 Cancelled = OperationCancelled
@@ -284,6 +291,7 @@ class WhisperTranscriber:
             # result looks poor, so the same audio gave different words on different calls
             # (3 of 25 stretches), and a live transcript could not match its batch twin.
             temperature=0.0,
+            max_new_tokens=max_new_tokens(len(speech) / RATE_HZ),
         )
         raw: list[Segment] = []
         # The generator yields segment by segment: the place to report and to stop.
@@ -299,6 +307,12 @@ class WhisperTranscriber:
             if seg.words and unheard.after(float(seg.words[-1].end)) < UNHEARD_MIN_S:
                 break  # only pause (or the VAD's padding) is left after the last word
         return raw
+
+
+def max_new_tokens(speech_s: float) -> int:
+    """Tokens Whisper may write for `speech_s` seconds of speech (see MAX_TOKENS_PER_S); never
+    more than the prompt leaves of the model's 448."""
+    return min(int(MAX_TOKENS_PER_S * speech_s) + MAX_TOKENS_SLACK, 400)
 
 
 class _Audible:
