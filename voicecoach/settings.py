@@ -34,6 +34,10 @@ class TranscriberSettings:
     filler_prompt: str = "Um, uh, er, hmm, like, you know, I mean."
     # Transcribe during recording (cut at pauses) so the review is ready when the answer ends.
     streaming: bool = True
+    # Guesses while recording run in a second process that Stop can end (speech.lookahead), so
+    # the review never waits for one; it holds a second copy of the model (~250-300 MB with
+    # tiny.en). False: guesses run in the app's process (less memory, a slower Stop at times).
+    lookahead_process: bool = True
     # Silero VAD (bundled in faster-whisper, offline) skips silences before decoding: it kept
     # every filler in our measurements and stops the filler prompt being "heard" in silence.
     vad_filter: bool = True

@@ -183,3 +183,25 @@ def test_guesses_go_to_the_transcribers_look_ahead_and_quit_ends_it(qtbot, qapp,
     assert [w.text for w in session.report().transcript.words] == SCRIPT
     session.shutdown()
     assert fake.closed >= 1
+
+
+def test_without_the_look_ahead_process_guesses_stay_in_the_app(qtbot, qapp, tmp_path):
+    """`lookahead_process = false` (less memory): no look-ahead is started, guesses run in the
+    app's own decoding, and the review is the same."""
+    from dataclasses import replace
+
+    from tests.fakes.sound import FakeSoundLayer
+
+    audio, _spans = _speech()
+    layer = FakeSoundLayer(source=audio, rate_hz=RATE, speed=0, at_end="hold")
+    fake = LookaheadFake()
+    session, window = build(qtbot, qapp, tmp_path, audio, layer=layer, transcriber=fake)
+    session.settings = replace(
+        session.settings,
+        transcriber=replace(session.settings.transcriber, lookahead_process=False),
+    )
+    session.choose_question(session.packs.questions("core_senior")[0].id, speak=False)
+    with qtbot.waitSignal(session.reviewReady, timeout=30000):
+        record_answer(qtbot, session, window)
+    assert fake.ahead.warms == 0 and fake.ahead.guesses == 0
+    assert [w.text for w in session.report().transcript.words] == SCRIPT

@@ -196,6 +196,8 @@ class PracticeRound(QObject):
 
         # Guesses run in a child process that Stop can end (speech.lookahead); fakes have none.
         lookahead = getattr(transcriber, "lookahead", None)
+        if not self.ctx.settings.transcriber.lookahead_process:
+            lookahead = None
         return StreamingTranscriber(transcriber, lookahead=lookahead() if lookahead else None)
 
     def _poll_live(self) -> None:
