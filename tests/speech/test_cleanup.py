@@ -93,3 +93,51 @@ def test_lengthless_so_before_a_real_uh_is_not_a_stacked_phrase():
         Word("after", 114.9, 115.1, 0.99),
     )
     assert _drop_prompt_echoes(words) == words
+
+
+# --- speech Whisper skipped ----------------------------------------------------------------
+
+
+def _talk(spans: list[tuple[float, float]], total_s: float):
+    """Tone bursts over faint noise, 16 kHz: sound where the spans are, quiet elsewhere."""
+    import numpy as np
+
+    rng = np.random.default_rng(4)
+    x = (rng.standard_normal(int(total_s * 16000)) * 0.001).astype(np.float32)
+    for a, b in spans:
+        i, j = int(a * 16000), int(b * 16000)
+        x[i:j] += 0.3 * np.sin(2 * np.pi * 170 * np.arange(j - i) / 16000).astype(np.float32)
+    return x
+
+
+def _every_half_second(a: float, b: float) -> list[tuple[float, float]]:
+    out, t = [], a
+    while t + 0.35 <= b:
+        out.append((t, t + 0.35))
+        t += 0.5
+    return out
+
+
+def test_a_word_stretched_over_skipped_speech_is_a_span_to_decode_again():
+    """Whisper wrote 'know,' over 22 s of speech it skipped: the span from where that word
+    ended (its first pause) to its end is sound with no words."""
+    from voicecoach.speech.cleanup import unheard_spans
+
+    x = _talk(_every_half_second(0.5, 29.5), 30.0)
+    words = [Word(f"w{i}", a, b) for i, (a, b) in enumerate(_every_half_second(0.5, 5.0))]
+    words.append(Word("know,", 5.0, 27.0))
+    words += [Word("end", 27.0, 27.35), Word("now.", 27.5, 27.85)]
+    ((a, b),) = unheard_spans(words, x)
+    assert 5.3 <= a <= 5.5 and b == 27.0  # the burst under "know," ends at 5.35
+
+
+def test_a_long_gap_full_of_sound_is_a_span_but_a_quiet_one_or_a_hum_is_not():
+    from voicecoach.speech.cleanup import unheard_spans
+
+    x = _talk([*_every_half_second(0.5, 4.0), (5.0, 7.0), *_every_half_second(10.0, 18.0)], 24.0)
+    words = [Word("w", a, b) for a, b in _every_half_second(0.5, 4.0)]
+    words.append(Word("um", 5.0, 7.0))  # a 2 s hum: long, but a word can be
+    # 7-10 s: quiet, no words (a pause); 10-18 s: speech, no words; 18-24 s: quiet to the end
+    assert unheard_spans(words, x) == [(7.0, 24.0)]
+    x2 = _talk([*_every_half_second(0.5, 4.0), (5.0, 7.0)], 24.0)
+    assert unheard_spans(words, x2) == []  # only quiet after the hum

@@ -482,3 +482,47 @@ def test_the_token_cap_is_applied_and_changes_no_real_words(whisper, monkeypatch
     monkeypatch.setattr(tr, "max_new_tokens", lambda _s: 400)
     assert whisper.transcribe_stretch(x).words == capped.words
     assert "dashboard" in " ".join(w.text.lower() for w in capped.words)
+
+
+def test_speech_whisper_skipped_is_decoded_again_and_put_in_its_place(monkeypatch):
+    """On a recorded take Whisper jumped over 22 s of a stretch ('know,' 45.0-66.8 s, then
+    'I kind of' squeezed at 67.0 s): the span is decoded on its own, its words go in, the
+    stretched word ends where it really ended and the squeezed words go."""
+    from tests.speech.test_cleanup import _every_half_second, _talk
+    from voicecoach.speech.cleanup import Segment
+
+    x = _talk(_every_half_second(0.5, 29.5), 30.0)
+    first = [Word(f"a{i}", a, b, 0.9) for i, (a, b) in enumerate(_every_half_second(0.5, 5.0))]
+    first += [Word("know,", 5.0, 27.0, 0.9), Word("I", 27.0, 27.0, 0.9)]
+    first += [Word(f"z{i}", a, b, 0.9) for i, (a, b) in enumerate(_every_half_second(27.5, 29.5))]
+    calls: list[float] = []
+
+    def decode(self, model, samples, step, cancel):
+        calls.append(len(samples) / RATE)
+        if len(calls) == 1:
+            return [Segment(tuple(first), 0.0, -0.2)]
+        # the span alone: every burst in it heard, times relative to the span
+        start = 27.0 - len(samples) / RATE
+        return [
+            Segment(
+                tuple(
+                    Word(f"m{i}", a - start, b - start, 0.9)
+                    for i, (a, b) in enumerate(_every_half_second(0.5, 29.5))
+                    if a >= start and b <= 27.0
+                ),
+                0.0,
+                -0.2,
+            )
+        ]
+
+    t = WhisperTranscriber(TranscriberSettings())
+    monkeypatch.setattr(WhisperTranscriber, "_get_model", lambda self: object())
+    monkeypatch.setattr(WhisperTranscriber, "_decode", decode)
+    out = t.transcribe_stretch(x)
+    assert len(calls) == 2 and 21 < calls[1] < 22
+    texts = [w.text for w in out.words]
+    assert texts.count("know,") == 1 and "I" not in texts
+    know = out.words[texts.index("know,")]
+    assert know.end_s - know.start_s < 0.5
+    assert sum(t.startswith("m") for t in texts) >= 40  # the skipped 22 s, heard
+    assert [w.start_s for w in out.words] == sorted(w.start_s for w in out.words)

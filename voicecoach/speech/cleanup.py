@@ -48,6 +48,13 @@ LOOP_MAX_REPEATS = 3  # an n-gram repeated more often than this in a row is a de
 LONE_WORD_MAX_PROB = 0.3  # a word this unsure, alone in a silence, is a guess at a hum ...
 LONE_WORD_ISOLATION_S = 0.5  # ... when no other word is this close on either side
 SNAP_FILLER_S = 0.6  # a voiced gap this close to an "um" Whisper wrote *is* that um
+# Speech Whisper skipped: it can jump over 20 s of a stretch, writing one word stretched over it
+# ("know," 45.0-66.8 s on a recorded take) or nothing at all. A word this long, or a gap between
+# words this long, that holds at least UNHEARD_AUDIBLE_S of sound, is decoded again on its own.
+UNHEARD_LONG_WORD_S = 2.5
+UNHEARD_GAP_S = 2.5
+UNHEARD_AUDIBLE_S = 1.5
+UNHEARD_WORD_S = 0.8  # where the stretched word most likely ended, failing a pause to tell
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,31 @@ def clean_stretch(
     return _merge_touching_hesitations(words), gaps
 
 
+def unheard_spans(words: Sequence[Word], samples: np.ndarray) -> list[tuple[float, float]]:
+    """Spans of a stretch (seconds) with sound Whisper wrote no words for: under a word stretched
+    past any spoken length (from where that word most likely ended), or between words (or the
+    stretch's edges) far apart, each holding at least UNHEARD_AUDIBLE_S of sound."""
+    loud = _Loudness(samples)
+    if not len(loud.audible):
+        return []
+    end = len(samples) / RATE_HZ
+    spans: list[tuple[float, float]] = []
+    prev = 0.0
+    for w in [*words, Word("", end, end)]:
+        if w.start_s - prev >= UNHEARD_GAP_S:
+            spans.append((prev, w.start_s))
+        if w.end_s - w.start_s >= UNHEARD_LONG_WORD_S:
+            spans.append((loud.first_pause_after(w.start_s, UNHEARD_WORD_S), w.end_s))
+        prev = max(prev, w.end_s)
+    merged: list[tuple[float, float]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1] + FRAME_S:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return [(a, b) for a, b in merged if loud.fraction(a, b) * (b - a) >= UNHEARD_AUDIBLE_S]
+
+
 class _Loudness:
     """Which 10 ms frames of the recording hold sound (over the noise floor)."""
 
@@ -91,6 +123,17 @@ class _Loudness:
             b = min(a + 1, len(self.audible))
             a = max(b - 1, 0)
         return float(self.audible[a:b].mean()) if b > a else 0.0
+
+    def first_pause_after(self, start_s: float, within_s: float, pause_s: float = 0.06) -> float:
+        """Where the first pause of `pause_s` begins after a word's first 0.15 s, if within
+        `within_s` of `start_s`; else `start_s + within_s`."""
+        a, b = self._idx(start_s + 0.15), self._idx(start_s + within_s)
+        need, run = max(1, int(round(pause_s / FRAME_S))), 0
+        for i in range(a, b):
+            run = 0 if self.audible[i] else run + 1
+            if run >= need:
+                return (i - run + 1) * FRAME_S
+        return start_s + within_s
 
     def audible_span(self, start_s: float, end_s: float) -> tuple[float, float] | None:
         a, b = self._idx(start_s), self._idx(end_s)

@@ -31,7 +31,7 @@ from voicecoach.audio.cuts import FLOOR_MIN_DB, FRAME_S, CutSettings, frame_leve
 from voicecoach.audio.decode import load_audio
 from voicecoach.domain import ModelError, OperationCancelled, Transcript, VoicedGap, Word
 from voicecoach.settings import BUNDLED_MODEL, TranscriberSettings
-from voicecoach.speech.cleanup import Segment, clean_stretch
+from voicecoach.speech.cleanup import Segment, clean_stretch, unheard_spans
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
@@ -249,7 +249,41 @@ class WhisperTranscriber:
         model = self._get_model()
         raw = self._decode(model, samples, step or (lambda _t: None), cancel)
         words, gaps = clean_stretch(raw, samples, self._min_voiced_gap_s)
+        for a_s, b_s in unheard_spans(words, samples):
+            words, gaps = self._decode_again(model, samples, a_s, b_s, words, gaps, cancel)
         return Transcript(words, len(samples) / RATE_HZ, gaps, model=self._settings.model)
+
+    def _decode_again(
+        self,
+        model: WhisperModel,
+        samples: np.ndarray,
+        a_s: float,
+        b_s: float,
+        words: tuple[Word, ...],
+        gaps: tuple[VoicedGap, ...],
+        cancel: threading.Event | None,
+    ) -> tuple[tuple[Word, ...], tuple[VoicedGap, ...]]:
+        """Whisper skipped the sound in [a_s, b_s) of the stretch: decode that span on its own
+        and put its words there (a word stretched over the span ends where the span begins)."""
+        a, b = int(round(a_s * RATE_HZ)), int(round(b_s * RATE_HZ))
+        part = samples[a:b]
+        raw = self._decode(model, part, lambda _t: None, cancel)
+        new_words, new_gaps = clean_stretch(raw, part, self._min_voiced_gap_s)
+        if not new_words:
+            return words, gaps
+        log.info("Decoded %.1f-%.1f s of a stretch again: %d words", a_s, b_s, len(new_words))
+        kept = [
+            Word(w.text, w.start_s, min(w.end_s, a_s), w.probability) if w.start_s < a_s else w
+            for w in words
+            if w.start_s < a_s or (w.start_s >= b_s and not _squeezed(w, b_s))
+        ]
+        shifted = [Word(w.text, w.start_s + a_s, w.end_s + a_s, w.probability) for w in new_words]
+        out_gaps = [g for g in gaps if g.end_s <= a_s or g.start_s >= b_s]
+        out_gaps += [VoicedGap(g.start_s + a_s, g.end_s + a_s) for g in new_gaps]
+        return (
+            tuple(sorted(kept + shifted, key=lambda w: w.start_s)),
+            tuple(sorted(out_gaps, key=lambda g: g.start_s)),
+        )
 
     def _decode(
         self,
@@ -307,6 +341,12 @@ class WhisperTranscriber:
             if seg.words and unheard.after(float(seg.words[-1].end)) < UNHEARD_MIN_S:
                 break  # only pause (or the VAD's padding) is left after the last word
         return raw
+
+
+def _squeezed(w: Word, skip_end_s: float) -> bool:
+    """A word with no length just after speech Whisper skipped: the skipped words' tail, written
+    at one instant ("know," 45.0-66.8 s, then "I kind of" all at 67.0 s)."""
+    return w.end_s - w.start_s < 0.02 and w.start_s - skip_end_s < 0.5
 
 
 def max_new_tokens(speech_s: float) -> int:
