@@ -126,7 +126,9 @@ class Transcript:
 
     @property
     def text(self) -> str:
-        return " ".join(w.text for w in self.words)
+        from voicecoach.analysis.text import join_words  # analysis imports this module
+
+        return join_words(w.text for w in self.words)
 
 
 # --- report --------------------------------------------------------------------------------

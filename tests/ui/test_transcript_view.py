@@ -123,3 +123,18 @@ def test_missed_stretch_is_one_calm_unclear_marker(qtbot, themed, report):
     fmt = c.charFormat()
     assert fmt.foreground().color() == current_theme().color("muted")
     assert "4 sounds" in fmt.toolTip() and "missed" in fmt.toolTip()
+
+
+def test_pieces_whisper_splits_off_are_shown_joined(qtbot, themed):
+    """'mid -sized' and '1 .8 %' read as said, and each piece still plays from its own time."""
+    from voicecoach.analysis import analyze
+    from voicecoach.domain import Transcript, Word
+
+    texts = ["We", "had", "a", "mid", "-sized", "team", "and", "cut", "it", "to", "1", ".8", "%."]
+    words = tuple(Word(t, 0.5 + 0.3 * i, 0.75 + 0.3 * i) for i, t in enumerate(texts))
+    w = TranscriptView()
+    qtbot.addWidget(w)
+    w.set_report(analyze(Transcript(words, 5.0)))
+    shown = w.toPlainText()
+    assert "a mid-sized team" in shown and "to 1.8%." in shown
+    assert "mid -sized" not in shown

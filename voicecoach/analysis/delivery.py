@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any
 
 from voicecoach.analysis.fillers import FillerLexicon, load_filler_lexicon
-from voicecoach.analysis.text import norm, sentence_spans
+from voicecoach.analysis.text import join_words, norm, sentence_spans
 from voicecoach.analysis.timing import clock
 from voicecoach.domain import Check, Pause, Question, Word
 
@@ -345,7 +345,7 @@ class _Answer:
         lo, hi = self.bounds(i)
         a = max(lo, i - CONTEXT_WORDS)
         b = min(hi, i + k - 1 + TAIL_WORDS)
-        text = _TRAILING.sub("", " ".join(" ".join(w.text for w in self.words[a : b + 1]).split()))
+        text = _TRAILING.sub("", join_words(w.text for w in self.words[a : b + 1]))
         return f"\u201c{text}\u201d", self.words[a].start_s
 
     def find(self, phrases: Sequence[Phrase], idx: Sequence[int]) -> list[tuple[int, int]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from voicecoach.domain import Word
 
@@ -65,4 +65,30 @@ def _cut_long(words: Sequence[Word], first: int, last: int) -> list[tuple[int, i
 
 
 def sentence_text(words: Sequence[Word], first: int, last: int) -> str:
-    return " ".join(w.text.strip() for w in words[first : last + 1])
+    return join_words(w.text for w in words[first : last + 1])
+
+
+_CLITICS = {"s", "re", "ve", "ll", "d", "m", "t"}
+
+
+def attaches(text: str) -> bool:
+    """Whether a word, as Whisper writes it, belongs to the word before it with no space: the
+    pieces it splits off ("mid" "-sized", "1" ".8" "%", "it" "'s") and closing punctuation."""
+    t = text.strip()
+    if not t:
+        return False
+    if t[0] in "%,;:!?)" or all(c in ".,;:!?…)" for c in t):
+        return True
+    if t[0] in "-." and len(t) > 1 and t[1].isalnum():
+        return True
+    return t[0] in "'’" and t[1:].lower() in _CLITICS
+
+
+def join_words(texts: Iterable[str]) -> str:
+    """Words as one line of text, spaced as written ("mid-sized", "1.8%"), not "mid -sized"."""
+    out: list[str] = []
+    for t in texts:
+        t = t.strip()
+        if t:
+            out.append(t if not out or attaches(t) else " " + t)
+    return "".join(out)

@@ -26,6 +26,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
+from voicecoach.analysis.text import attaches
 from voicecoach.domain import Filler, Pause, Report, Sentence
 from voicecoach.report import fmt_time
 from voicecoach.ui.style import SECTION_LABELS, current_theme, section_color, section_tint
@@ -161,9 +162,10 @@ class TranscriptView(QTextBrowser):
                 start = cur.position()
                 cur.insertText(w.text, fmt)
                 self._word_pos[i] = (start, cur.position())
-                sp = QTextCharFormat(plain)
-                sp.setToolTip(tip)
-                cur.insertText(" ", sp)
+                if i + 1 >= len(words) or not attaches(words[i + 1].text):  # "mid-sized"
+                    sp = QTextCharFormat(plain)
+                    sp.setToolTip(tip)
+                    cur.insertText(" ", sp)
                 if i in pauses_after:
                     # sounds inside this pause belong to it: one marker, not two
                     next_s = words[i + 1].start_s if i + 1 < len(words) else float("inf")
