@@ -602,7 +602,16 @@ def choose_focus(rows: Sequence[QuestionRow], totals: Totals) -> Focus:
     6. pace, when the run's pace is outside `report.COMFORTABLE_WPM`;
     7. the content check failed in the most answers (ties: the first in the review's order);
     8. otherwise nothing stands out, and the text says so.
+
+    With no answer at all (a run ended before anything was said) there is nothing to judge, and
+    the text says that instead.
     """
+    if not any(r.figures is not None for r in rows):
+        return Focus(
+            "nothing_answered",
+            "No answers were given, so there is nothing to measure yet. Start a new interview "
+            "when you are ready.",
+        )
     overs = [
         (s.length_s - s.target_s, row, s)
         for row in rows

@@ -72,6 +72,12 @@ class AnswerTaker(QObject):
         self._detector = None
         self.practice.stop_recording()
 
+    @property
+    def heard_speech(self) -> bool:
+        """Whether the answer being recorded has begun (speech heard after the thinking time)."""
+        d = self._detector
+        return d is not None and d.onset_s is not None
+
     def drop(self) -> None:
         """Stop recording and throw the answer away (paused or skipped)."""
         self._tick.stop()

@@ -154,7 +154,9 @@ class InterviewController(QObject):
         """End the run now; the answer being given is kept and the summary shown."""
         if not self.running:
             return
-        if self.stage == "asking":
+        if self.stage == "asking" or (
+            self.stage == "answering" and not self.turn.taker.heard_speech
+        ):  # nothing said yet: no answer to keep, and none to call silent
             self._paused = True
             self.turn.interrupt()
         if self.stage in ("answering", "analysing"):
