@@ -235,3 +235,18 @@ def test_controller_hands_runs_to_the_page_and_skips_a_damaged_one(tmp_path):
         ctl.set_active(True)
     pts, runs = shown[-1]
     assert len(pts) == 3 and [r.run_id for r in runs] == [run]
+
+
+def test_a_take_stopped_half_way_is_not_the_best():
+    """A newcomer's 0:40 take, stopped before the Task, was labelled BEST over a whole answer
+    because it had fewer checks to fail: a take missing a section never ranks first."""
+    r = sample_report()
+    checks_all = tuple(replace(c, passed=True) for c in r.checks)
+    cut = replace(
+        r,
+        checks=checks_all,
+        sections=tuple(s for s in r.sections if s.name == "situation"),
+    )
+    pts = [take_point(_rec(1, days=0), r), take_point(_rec(2, days=1), cut)]
+    s = question_summary(pts, "q1")
+    assert s is not None and s.best.take_id == 1

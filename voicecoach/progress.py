@@ -224,9 +224,11 @@ def goodness(key: MetricKey, p: TakePoint) -> float:
 
 
 def overall_score(p: TakePoint) -> tuple[float, ...]:
-    """How a take ranks as a whole: checks passed, then length nearest the target, then the
-    Action share, then fewest fillers (a coach's order of concern)."""
+    """How a take ranks as a whole: every STAR section told first (a take stopped half-way is
+    never the best, however few checks it had to fail), then checks passed, then length nearest
+    the target, then the Action share, then fewest fillers (a coach's order of concern)."""
     return (
+        len({name for name, _a, _b in p.sections}),
         goodness("checks", p),
         goodness("time", p),
         goodness("action", p),
