@@ -141,3 +141,27 @@ def test_a_long_gap_full_of_sound_is_a_span_but_a_quiet_one_or_a_hum_is_not():
     assert unheard_spans(words, x) == [(7.0, 24.0)]
     x2 = _talk([*_every_half_second(0.5, 4.0), (5.0, 7.0)], 24.0)
     assert unheard_spans(words, x2) == []  # only quiet after the hum
+
+
+def test_a_word_written_twice_end_to_end_and_unsure_is_one_word():
+    """'First.' was said once at a section start and shown twice (p 0.40 and 0.16, touching)."""
+    from voicecoach.speech.cleanup import _merge_doubled_words
+
+    words = (
+        Word("releases.", 19.2, 19.8, 0.95),
+        Word("First.", 19.96, 20.54, 0.40),
+        Word("First.", 20.54, 20.76, 0.16),
+        Word("I", 21.3, 21.4, 0.9),
+    )
+    out = _merge_doubled_words(words)
+    assert [w.text for w in out] == ["releases.", "First.", "I"]
+    assert (out[1].start_s, out[1].end_s) == (19.96, 20.76)
+
+
+def test_a_word_really_said_twice_stays_twice():
+    """A repeat with a break between, or one Whisper is sure of, is what the speaker said."""
+    from voicecoach.speech.cleanup import _merge_doubled_words
+
+    sure = (Word("the", 1.0, 1.2, 0.9), Word("the", 1.2, 1.4, 0.8))
+    apart = (Word("no,", 1.0, 1.2, 0.4), Word("no,", 1.5, 1.7, 0.2))
+    assert len(_merge_doubled_words(sure)) == 2 and len(_merge_doubled_words(apart)) == 2

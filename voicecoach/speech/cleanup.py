@@ -48,6 +48,8 @@ LOOP_MAX_REPEATS = 3  # an n-gram repeated more often than this in a row is a de
 LONE_WORD_MAX_PROB = 0.3  # a word this unsure, alone in a silence, is a guess at a hum ...
 LONE_WORD_ISOLATION_S = 0.5  # ... when no other word is this close on either side
 SNAP_FILLER_S = 0.6  # a voiced gap this close to an "um" Whisper wrote *is* that um
+DOUBLED_MAX_PROB = 0.5  # the same word twice end to end, both less sure than this ...
+DOUBLED_MIN_PROB = 0.3  # ... and one of them less than this, is one word written twice
 # Speech Whisper skipped: it can jump over 20 s of a stretch, writing one word stretched over it
 # ("know," 45.0-66.8 s on a recorded take) or nothing at all. A word this long, or a gap between
 # words this long, that holds at least UNHEARD_AUDIBLE_S of sound, is decoded again on its own.
@@ -76,7 +78,7 @@ def clean_stretch(
         # The echo's words held the time a real hum may be in: search that time again.
         gaps = find_voiced_gaps(samples, RATE_HZ, kept, min_voiced_gap_s)
         words, gaps = _snap_fillers_to_gaps(kept, gaps)
-    return _merge_touching_hesitations(words), gaps
+    return _merge_doubled_words(_merge_touching_hesitations(words)), gaps
 
 
 def unheard_spans(words: Sequence[Word], samples: np.ndarray) -> list[tuple[float, float]]:
@@ -318,6 +320,28 @@ def _stacked_phrases(words: tuple[Word, ...], lengthless: list[bool]) -> list[in
 
 
 HESITATION_BREAK_S = 0.1  # two hesitations have at least this much break between them
+
+
+def _merge_doubled_words(words: tuple[Word, ...]) -> tuple[Word, ...]:
+    """One word Whisper wrote twice end to end, both times unsure ("First." 19.96-20.54 s,
+    p 0.40, then "First." 20.54-20.76 s, p 0.16, on a recorded take where it was said once),
+    becomes one word spanning both. A word really said twice has a break between the two, or
+    Whisper is sure of them: those stay (DOUBLED_MAX_PROB, HESITATION_BREAK_S)."""
+    out: list[Word] = []
+    for w in words:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and norm(prev.text) == norm(w.text) != ""
+            and w.start_s - prev.end_s < HESITATION_BREAK_S
+            and max(prev.probability, w.probability) < DOUBLED_MAX_PROB
+            and min(prev.probability, w.probability) < DOUBLED_MIN_PROB
+        ):
+            log.debug("Merging doubled %r at %.2f s", w.text, prev.start_s)
+            out[-1] = Word(prev.text, prev.start_s, max(prev.end_s, w.end_s), prev.probability)
+            continue
+        out.append(w)
+    return tuple(out)
 
 
 def _merge_touching_hesitations(words: tuple[Word, ...]) -> tuple[Word, ...]:
