@@ -9,3 +9,4 @@ def test_words_whisper_splits_off_join_without_a_space():
         "it's done, then - the check-out"
     )
     assert join_words(["Version", "2.", "It", "shipped"]) == "Version 2. It shipped"
+    assert join_words(["one\ntwo", "  three "]) == "one two three"  # one line, as quoted

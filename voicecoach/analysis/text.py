@@ -88,7 +88,7 @@ def join_words(texts: Iterable[str]) -> str:
     """Words as one line of text, spaced as written ("mid-sized", "1.8%"), not "mid -sized"."""
     out: list[str] = []
     for t in texts:
-        t = t.strip()
+        t = " ".join(t.split())  # no line breaks or runs of spaces inside a word either
         if t:
             out.append(t if not out or attaches(t) else " " + t)
     return "".join(out)
