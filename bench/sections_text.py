@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.scoring import naive_cue_split, section_agreement  # noqa: E402
+from bench.soak import rss_mb  # noqa: E402
 from bench.star_corpus import fixture_answers, load_corpus, prepare  # noqa: E402
 from voicecoach.analysis import analyze, sections, star_model, text  # noqa: E402
 from voicecoach.domain import SectionTargets, Transcript  # noqa: E402
@@ -54,14 +55,6 @@ def score_answer(p, method: str) -> tuple[float, float]:
     return section_agreement(found, p.truth), secs
 
 
-def _rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def _table(rows: list[dict], key: str, title: str) -> None:
     groups: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
@@ -87,9 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         variant = star_model.read_model(args.model)
         star_model.bundled_model.cache_clear()
         star_model.bundled_model = lambda: variant  # type: ignore[assignment]
-    rss_before_mb = _rss_mb()
+    rss_before_mb = rss_mb()
     problem = sections.splitter_problem()  # loads the bundled model
-    rss_after_mb = _rss_mb()
+    rss_after_mb = rss_mb()
     if problem:
         print(f"warning: {problem} Scoring the cue rules as 'model'.")
     answers = load_corpus(SPLITS)

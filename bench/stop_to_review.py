@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from bench.latency import answer_audio  # noqa: E402
+from bench.soak import rss_mb  # noqa: E402
 from tests.fakes.sound import FakeSoundLayer  # noqa: E402
 from tests.fakes.tts import FakeSpeaker  # noqa: E402
 from voicecoach.app.main import wire  # noqa: E402
@@ -46,16 +47,6 @@ from voicecoach.store.paths import AppPaths  # noqa: E402
 from voicecoach.ui.main_window import MainWindow  # noqa: E402
 
 RATE = 16000
-
-
-def rss_mb(pid: int | str = "self") -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def wait_until(app: QApplication, cond, timeout_s: float) -> bool:
@@ -92,8 +83,8 @@ def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     audio = answer_audio(args.length)
     settings = Settings()
-    tmp = Path(tempfile.mkdtemp(prefix="vc-stop-bench-"))
-    paths = AppPaths.at(tmp).ensure()
+    tmp = tempfile.TemporaryDirectory(prefix="vc-stop-bench-")
+    paths = AppPaths.at(Path(tmp.name)).ensure()
     layer = FakeSoundLayer(source=audio, rate_hz=RATE, speed=1.0, at_end="hold")
     transcriber = WhisperTranscriber(
         settings.transcriber, min_voiced_gap_s=settings.analysis.min_voiced_gap_s
@@ -142,12 +133,14 @@ def main() -> int:
     load = os.getloadavg()
     print(f"load average during the run (2 cores): {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
     took = [r[1] for r in rows]
+    ahead_mb = max((r[3] for r in rows if r[3] == r[3]), default=0.0)  # NaN: it had just ended
     print(
         f"worst_stop_to_review_s={max(took):.2f} median={statistics.median(took):.2f} "
-        f"rss_app_mb={max(r[2] for r in rows):.0f} rss_lookahead_mb={max(r[3] for r in rows):.0f}"
+        f"rss_app_mb={max(r[2] for r in rows):.0f} rss_lookahead_mb={ahead_mb:.0f}"
     )
     session.shutdown()
     session.history.close()
+    tmp.cleanup()
     return 0
 
 
