@@ -26,7 +26,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 import weakref
 from multiprocessing.connection import Connection
 from typing import Any
@@ -58,13 +57,12 @@ def _serve(conn: _Duplex) -> None:
             samples = conn.recv()
         except (EOFError, OSError):
             return
-        t0 = time.perf_counter()
         try:
             part = tr.transcribe_stretch(samples)
         except BaseException as exc:  # noqa: BLE001
             conn.send(("error", str(exc)))
             continue
-        conn.send(("ok", (part, time.perf_counter() - t0)))
+        conn.send(("ok", part))
 
 
 class Lookahead:
@@ -83,7 +81,6 @@ class Lookahead:
         self._ready = False
         self._busy = False
         self._failed = ""  # the model cannot load in the child: stop trying
-        self.busy_s = 0.0  # decode time spent in the child, over its lives
         self.dropped = 0  # guesses dropped at Stop
         self._finalizer = weakref.finalize(self, Lookahead._end, [None, None])
 
@@ -139,27 +136,23 @@ class Lookahead:
         except (EOFError, OSError, ValueError):  # dropped (the process ended) or it died
             with self._lock:
                 if self._conn is conn:  # it died on its own: start afresh next time
-                    self._proc, self._conn, self._ready = None, None, False
+                    self._forget_locked()
             conn.close()  # only this thread reads it; `drop` leaves closing it to us
             return None
-        finally:
-            with self._lock:
-                if self._conn is conn or self._conn is None:
-                    self._busy = False
+        with self._lock:
+            if self._conn is conn:
+                self._busy = False
         if kind != "ok":
             log.warning("Look-ahead decode failed: %s", payload)
             return None
-        part, seconds = payload
-        self.busy_s += seconds
-        return part
+        return payload
 
     def drop(self) -> bool:
         """End a guess in progress (the process with it); True if one was running."""
         with self._lock:
             if not self._busy:
                 return False
-            proc = self._proc
-            self._proc, self._conn, self._ready, self._busy = None, None, False, False
+            proc, _conn = self._forget_locked()
             self.dropped += 1
         # The waiting `decode` sees the pipe end and closes its side itself.
         Lookahead._end([proc, None])
@@ -167,9 +160,8 @@ class Lookahead:
 
     def close(self) -> None:
         with self._lock:
-            proc, conn = self._proc, self._conn
-            self._proc, self._conn, self._ready, self._busy = None, None, False, False
-        Lookahead._end([proc, conn])
+            parts = self._forget_locked()
+        Lookahead._end(list(parts))
 
     def _poll_ready(self) -> None:
         with self._lock:
@@ -185,16 +177,22 @@ class Lookahead:
             if not conn.poll():
                 return False
             kind, msg = conn.recv()
-        except (EOFError, OSError):
-            self._proc, self._conn = None, None
+        except (EOFError, OSError):  # it died while loading
+            Lookahead._end(list(self._forget_locked()))
             return False
         if kind == _READY:
             self._ready = True
             return True
         self._failed = msg or "the look-ahead process could not load the model"
         log.warning("No look-ahead decoding: %s", self._failed)
-        self._proc, self._conn = None, None
+        Lookahead._end(list(self._forget_locked()))
         return False
+
+    def _forget_locked(self) -> tuple[subprocess.Popen[bytes] | None, _Duplex | None]:
+        """No process any more (ended, dropped or failed); returns the one there was."""
+        parts = self._proc, self._conn
+        self._proc, self._conn, self._ready, self._busy = None, None, False, False
+        return parts
 
     @staticmethod
     def _end(parts: list[Any]) -> None:
