@@ -90,15 +90,12 @@ class Timed:
     def transcribe(self, audio: np.ndarray, **kw: object) -> Transcript:
         # The file path: the same stretches, decoded through the same cache.
         from voicecoach.audio.cuts import stretches
-        from voicecoach.domain import VoicedGap, Word
 
         words, gaps = [], []
         for a, b in stretches(audio, RATE):
             part, off = self.transcribe_stretch(audio[a:b]), a / RATE
-            words += [
-                Word(w.text, w.start_s + off, w.end_s + off, w.probability) for w in part.words
-            ]
-            gaps += [VoicedGap(g.start_s + off, g.end_s + off) for g in part.voiced_gaps]
+            words += [w.shifted(off) for w in part.words]
+            gaps += [g.shifted(off) for g in part.voiced_gaps]
         return Transcript(tuple(words), len(audio) / RATE, tuple(gaps))
 
 

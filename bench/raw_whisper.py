@@ -161,6 +161,6 @@ def replay(data: dict, samples: np.ndarray, min_voiced_gap_s: float) -> Transcri
         part = samples[st["offset"] : st["offset"] + st["n"]]
         w, g = clean_stretch(segs, part, min_voiced_gap_s)
         off = st["offset"] / RATE_HZ
-        words.extend(Word(x.text, x.start_s + off, x.end_s + off, x.probability) for x in w)
-        gaps.extend(VoicedGap(x.start_s + off, x.end_s + off) for x in g)
+        words.extend(x.shifted(off) for x in w)
+        gaps.extend(x.shifted(off) for x in g)
     return Transcript(tuple(words), float(data["duration_s"]), tuple(gaps), model=data["model"])

@@ -108,6 +108,10 @@ class Word:
     end_s: float
     probability: float = 1.0
 
+    def shifted(self, dt_s: float) -> Word:
+        """The same word `dt_s` later (a piece's times moved into the whole answer's)."""
+        return Word(self.text, self.start_s + dt_s, self.end_s + dt_s, self.probability)
+
 
 @dataclass(frozen=True)
 class VoicedGap:
@@ -115,6 +119,9 @@ class VoicedGap:
 
     start_s: float
     end_s: float
+
+    def shifted(self, dt_s: float) -> VoicedGap:
+        return VoicedGap(self.start_s + dt_s, self.end_s + dt_s)
 
 
 @dataclass(frozen=True)

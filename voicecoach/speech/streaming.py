@@ -203,10 +203,7 @@ class StreamingTranscriber:
             if part is None:
                 return
             offset_s = job.start / RATE_HZ
-            words = tuple(
-                Word(w.text, w.start_s + offset_s, w.end_s + offset_s, w.probability)
-                for w in part.words
-            )
+            words = tuple(w.shifted(offset_s) for w in part.words)
             with self._lock:
                 if not job.commit:
                     if job.start >= self._committed_to:  # not committed meanwhile
@@ -215,9 +212,7 @@ class StreamingTranscriber:
                 self._committed_to = job.end
                 self._done = {k: v for k, v in self._done.items() if k[0] >= job.end}
                 self._words.extend(words)
-                self._gaps.extend(
-                    VoicedGap(g.start_s + offset_s, g.end_s + offset_s) for g in part.voiced_gaps
-                )
+                self._gaps.extend(g.shifted(offset_s) for g in part.voiced_gaps)
                 committed = tuple(self._words)
             if self._on_words is not None and words:
                 self._on_words(committed)
@@ -257,11 +252,7 @@ class StreamingTranscriber:
                 if start >= self._committed_to and end > newest.get(start, (0, part))[0]:
                     newest[start] = (end, part)
         for start in sorted(newest):
-            off = start / RATE_HZ
-            words += [
-                Word(w.text, w.start_s + off, w.end_s + off, w.probability)
-                for w in newest[start][1].words
-            ]
+            words += [w.shifted(start / RATE_HZ) for w in newest[start][1].words]
         return tuple(words)
 
     @property

@@ -229,11 +229,8 @@ class WhisperTranscriber:
                     report((offset + end_s) / duration_s)
 
             part = self.transcribe_stretch(samples[a:b], step=step, cancel=cancel)
-            words.extend(
-                Word(w.text, w.start_s + offset, w.end_s + offset, w.probability)
-                for w in part.words
-            )
-            gaps.extend(VoicedGap(g.start_s + offset, g.end_s + offset) for g in part.voiced_gaps)
+            words.extend(w.shifted(offset) for w in part.words)
+            gaps.extend(g.shifted(offset) for g in part.voiced_gaps)
         report(1.0)
         return Transcript(tuple(words), duration_s, tuple(gaps), model=self._settings.model)
 
@@ -277,9 +274,9 @@ class WhisperTranscriber:
             for w in words
             if w.start_s < a_s or (w.start_s >= b_s and not _squeezed(w, b_s))
         ]
-        shifted = [Word(w.text, w.start_s + a_s, w.end_s + a_s, w.probability) for w in new_words]
+        shifted = [w.shifted(a_s) for w in new_words]
         out_gaps = [g for g in gaps if g.end_s <= a_s or g.start_s >= b_s]
-        out_gaps += [VoicedGap(g.start_s + a_s, g.end_s + a_s) for g in new_gaps]
+        out_gaps += [g.shifted(a_s) for g in new_gaps]
         return (
             tuple(sorted(kept + shifted, key=lambda w: w.start_s)),
             tuple(sorted(out_gaps, key=lambda g: g.start_s)),
