@@ -145,7 +145,7 @@ def test_a_long_gap_full_of_sound_is_a_span_but_a_quiet_one_or_a_hum_is_not():
 
 def test_a_word_written_twice_end_to_end_and_unsure_is_one_word():
     """'First.' was said once at a section start and shown twice (p 0.40 and 0.16, touching)."""
-    from voicecoach.speech.cleanup import _merge_doubled_words
+    from voicecoach.speech.cleanup import _merge_written_twice
 
     words = (
         Word("releases.", 19.2, 19.8, 0.95),
@@ -153,15 +153,31 @@ def test_a_word_written_twice_end_to_end_and_unsure_is_one_word():
         Word("First.", 20.54, 20.76, 0.16),
         Word("I", 21.3, 21.4, 0.9),
     )
-    out = _merge_doubled_words(words)
+    out = _merge_written_twice(words)
     assert [w.text for w in out] == ["releases.", "First.", "I"]
     assert (out[1].start_s, out[1].end_s) == (19.96, 20.76)
 
 
 def test_a_word_really_said_twice_stays_twice():
     """A repeat with a break between, or one Whisper is sure of, is what the speaker said."""
-    from voicecoach.speech.cleanup import _merge_doubled_words
+    from voicecoach.speech.cleanup import _merge_written_twice
 
     sure = (Word("the", 1.0, 1.2, 0.9), Word("the", 1.2, 1.4, 0.8))
     apart = (Word("no,", 1.0, 1.2, 0.4), Word("no,", 1.5, 1.7, 0.2))
-    assert len(_merge_doubled_words(sure)) == 2 and len(_merge_doubled_words(apart)) == 2
+    assert len(_merge_written_twice(sure)) == 2 and len(_merge_written_twice(apart)) == 2
+
+
+def test_one_hum_written_as_touching_hesitations_is_one_word():
+    """'Um. Um. Um,' end to end over 75.40-75.78 s of a real call was one hum; two hums with a
+    breath between them stay two."""
+    from voicecoach.speech.cleanup import _merge_written_twice
+
+    hum = (
+        Word("Um.", 75.40, 75.52, 0.1),
+        Word("Um.", 75.52, 75.64, 0.6),
+        Word("Um,", 75.66, 75.78, 0.2),
+    )
+    (one,) = _merge_written_twice(hum)
+    assert (one.start_s, one.end_s, one.probability) == (75.40, 75.78, 0.6)
+    two = (Word("um", 1.0, 1.3, 0.9), Word("uh", 1.6, 1.9, 0.9))
+    assert len(_merge_written_twice(two)) == 2

@@ -78,7 +78,7 @@ def clean_stretch(
         # The echo's words held the time a real hum may be in: search that time again.
         gaps = find_voiced_gaps(samples, RATE_HZ, kept, min_voiced_gap_s)
         words, gaps = _snap_fillers_to_gaps(kept, gaps)
-    return _merge_doubled_words(_merge_touching_hesitations(words)), gaps
+    return _merge_written_twice(words), gaps
 
 
 def unheard_spans(words: Sequence[Word], samples: np.ndarray) -> list[tuple[float, float]]:
@@ -322,54 +322,39 @@ def _stacked_phrases(words: tuple[Word, ...], lengthless: list[bool]) -> list[in
 HESITATION_BREAK_S = 0.1  # two hesitations have at least this much break between them
 
 
-def _merge_doubled_words(words: tuple[Word, ...]) -> tuple[Word, ...]:
-    """One word Whisper wrote twice end to end, both times unsure ("First." 19.96-20.54 s,
-    p 0.40, then "First." 20.54-20.76 s, p 0.16, on a recorded take where it was said once),
-    becomes one word spanning both. A word really said twice has a break between the two, or
-    Whisper is sure of them: those stay (DOUBLED_MAX_PROB, HESITATION_BREAK_S)."""
-    out: list[Word] = []
-    for w in words:
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and norm(prev.text) == norm(w.text) != ""
-            and w.start_s - prev.end_s < HESITATION_BREAK_S
-            and max(prev.probability, w.probability) < DOUBLED_MAX_PROB
-            and min(prev.probability, w.probability) < DOUBLED_MIN_PROB
-        ):
-            log.debug("Merging doubled %r at %.2f s", w.text, prev.start_s)
-            out[-1] = Word(prev.text, prev.start_s, max(prev.end_s, w.end_s), prev.probability)
-            continue
-        out.append(w)
-    return tuple(out)
+def _merge_written_twice(words: tuple[Word, ...]) -> tuple[Word, ...]:
+    """One sound Whisper wrote twice end to end becomes one word spanning both:
 
-
-def _merge_touching_hesitations(words: tuple[Word, ...]) -> tuple[Word, ...]:
-    """One hum Whisper wrote as several hesitation words end to end ("Um. Um. Um," over
-    75.40-75.78 s of a real call, where the speaker hummed once) becomes one word spanning them.
-
-    Two hesitations said one after the other have a breath or a pause between them; words with
-    no break between them (less than HESITATION_BREAK_S) are one sound written twice.
+    - touching hesitation words: one hum ("Um. Um. Um," over 75.40-75.78 s of a real call, where
+      the speaker hummed once); two hesitations said one after the other have a breath or a
+      pause between them (HESITATION_BREAK_S). The merged word keeps the surer probability.
+    - the same word twice, both times unsure ("First." 19.96-20.54 s, p 0.40, then "First."
+      20.54-20.76 s, p 0.16, on a recorded take where it was said once). A word really said
+      twice has a break between the two, or Whisper is sure of them: those stay
+      (DOUBLED_MAX_PROB, DOUBLED_MIN_PROB). The merged word keeps the first one's probability.
     """
     out: list[Word] = []
     for w in words:
         prev = out[-1] if out else None
-        if (
-            prev is not None
-            and is_filled_pause(prev.text)
-            and is_filled_pause(w.text)
-            and w.start_s - prev.end_s < HESITATION_BREAK_S
-        ):
+        if prev is None or w.start_s - prev.end_s >= HESITATION_BREAK_S:
+            out.append(w)
+        elif is_filled_pause(prev.text) and is_filled_pause(w.text):
             log.debug("Merging %r into %r at %.2f s", w.text, prev.text, prev.start_s)
-            out[-1] = Word(
-                prev.text,
-                prev.start_s,
-                max(prev.end_s, w.end_s),
-                max(prev.probability, w.probability),
-            )
-            continue
-        out.append(w)
+            out[-1] = _spanning(prev, w, max(prev.probability, w.probability))
+        elif (
+            norm(prev.text) == norm(w.text) != ""
+            and max(prev.probability, w.probability) < DOUBLED_MAX_PROB
+            and min(prev.probability, w.probability) < DOUBLED_MIN_PROB
+        ):
+            log.debug("Merging doubled %r at %.2f s", w.text, prev.start_s)
+            out[-1] = _spanning(prev, w, prev.probability)
+        else:
+            out.append(w)
     return tuple(out)
+
+
+def _spanning(first: Word, second: Word, probability: float) -> Word:
+    return Word(first.text, first.start_s, max(first.end_s, second.end_s), probability)
 
 
 def _snap_fillers_to_gaps(
