@@ -99,16 +99,22 @@ def test_last_stretch_split_in_a_pause_before_the_guard_whatever_the_blocks():
         assert len(x) - split < s.split_guard_s * RATE + s.split_every_s * RATE + 2 * RATE
 
 
-def test_a_split_point_in_a_pause_that_grows_into_a_cut_is_that_cut():
-    """A split point sits where a cut in its pause would fall, so the stretch transcribed ahead
-    up to it is exactly the finished stretch when the pause turns out long enough to cut."""
-    x, _ = _speech(60, 5, seed=3)
+def _cuts_and_split_points(x) -> tuple[list[int], set[int]]:
+    """Cut `x` live in 50 ms blocks: the cuts, and every split point offered on the way."""
     cutter = PauseCutter(RATE)
     seen: set[int] = set()
     cuts: list[int] = []
     for i in range(0, len(x), 800):
         cuts += cutter.push(x[i : i + 800])
         seen |= set(cutter.splits)
+    return cuts, seen
+
+
+def test_a_split_point_in_a_pause_that_grows_into_a_cut_is_that_cut():
+    """A split point sits where a cut in its pause would fall, so the stretch transcribed ahead
+    up to it is exactly the finished stretch when the pause turns out long enough to cut."""
+    x, _ = _speech(60, 5, seed=3)
+    cuts, seen = _cuts_and_split_points(x)
     assert cuts and any(c in seen for c in cuts)
 
 
@@ -117,11 +123,6 @@ def test_a_cut_forced_by_the_window_limit_falls_on_a_split_point():
     gap it chose, so what was transcribed ahead up to that point is the finished stretch. It
     used to fall in the gap's middle, a frame or two off, and the stretch was decoded again."""
     x, _ = _speech(120, 4, seed=5, pause_s=0.3)  # 0.3 s pauses: split points, never a cut
-    cutter = PauseCutter(RATE)
-    seen: set[int] = set()
-    cuts: list[int] = []
-    for i in range(0, len(x), 800):
-        cuts += cutter.push(x[i : i + 800])
-        seen |= set(cutter.splits)
+    cuts, seen = _cuts_and_split_points(x)
     assert cuts, "no forced cut happened"
     assert all(c in seen for c in cuts)
