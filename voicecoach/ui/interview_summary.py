@@ -8,14 +8,18 @@ comes from `voicecoach.interview.InterviewSummary`, worded by `report` functions
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtCore import QModelIndex, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -28,6 +32,117 @@ from voicecoach.ui.style import SECTION_LABELS, current_theme, section_color, se
 
 COLUMNS = ("", "Question", "STAR against target", "Time", "Thinking", "Fillers", "Pace", "Missed")
 TAKE_ROLE = Qt.ItemDataRole.UserRole + 1
+PROMPT_COLUMN = 1
+PROMPT_MIN_W = 240  # narrower and a question is a column of single words; scroll instead
+PROMPT_LINES = 3  # a longer question ends in "…"; its tooltip holds all of it
+
+
+def prompt_lines(text: str, fm: QFontMetrics, width: int, max_lines: int) -> list[str]:
+    """`text` wrapped between words into lines no wider than `width`, at most `max_lines` of
+    them; when it does not fit, the last line ends with "…" after a whole word. A single word
+    wider than the line is shortened with "…" too, so no line is ever cut off mid-word."""
+    words = text.split()
+    lines: list[str] = []
+    line = ""
+    for i, word in enumerate(words):
+        candidate = f"{line} {word}" if line else word
+        if fm.horizontalAdvance(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = word
+        if len(lines) == max_lines - 1:  # the last line: as many words as fit before "…"
+            rest = words[i:]
+            if fm.horizontalAdvance(" ".join(rest)) <= width:
+                return lines + [" ".join(rest)]
+            return lines + [_ended(rest, fm, width)]
+    if line:
+        lines.append(line)
+    return [ln if fm.horizontalAdvance(ln) <= width else _ended([ln], fm, width) for ln in lines]
+
+
+def _ended(words: list[str], fm: QFontMetrics, width: int) -> str:
+    """The first of `words` that fit in `width` followed by "…"."""
+    out = ""
+    for w in words:
+        candidate = f"{out} {w}" if out else w
+        if fm.horizontalAdvance(candidate + " …") > width:
+            break
+        out = candidate
+    if not out:  # not even one word fits: shorten it
+        return fm.elidedText(words[0], Qt.TextElideMode.ElideRight, width)
+    return out + " …"
+
+
+class PromptDelegate(QStyledItemDelegate):
+    """Draws a question wrapped between words on up to PROMPT_LINES lines (see
+    `prompt_lines`); the row is made as tall as the lines shown."""
+
+    def __init__(self, table: QTableWidget) -> None:
+        super().__init__(table)
+        self.table = table
+
+    def lines(self, index: QModelIndex, option: QStyleOptionViewItem | None = None) -> list[str]:
+        """The lines this cell shows at its column's present width."""
+        opt = QStyleOptionViewItem(option) if option is not None else QStyleOptionViewItem()
+        if option is None:
+            opt.initFrom(self.table.viewport())
+        self.initStyleOption(opt, index)
+        rect = self._text_rect(opt, self.table.columnWidth(index.column()))
+        return prompt_lines(opt.text, QFontMetrics(opt.font), rect.width(), PROMPT_LINES)
+
+    def _text_rect(self, opt: QStyleOptionViewItem, width: int) -> QRect:
+        o = QStyleOptionViewItem(opt)
+        o.rect = QRect(0, 0, width, 200)
+        style = self.table.style() or QApplication.style()
+        r = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, o, self.table)
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.table) + 1
+        return r.adjusted(margin, 0, -margin, 0)
+
+    def sizeHint(self, option, index) -> QSize:  # noqa: N802 (Qt override)
+        n = len(self.lines(index, option))
+        one = QStyleOptionViewItem(option)
+        self.initStyleOption(one, index)
+        one.text = "X"  # the height of one line of text with the item's padding
+        one.features &= ~QStyleOptionViewItem.ViewItemFeature.WrapText
+        style = self.table.style() or QApplication.style()
+        line = style.sizeFromContents(
+            QStyle.ContentsType.CT_ItemViewItem, one, QSize(), self.table
+        ).height()
+        step = QFontMetrics(one.font).lineSpacing()
+        return QSize(PROMPT_MIN_W, line + max(n - 1, 0) * step)
+
+    def paint(self, painter: QPainter, option, index) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        lines = prompt_lines(
+            opt.text,
+            QFontMetrics(opt.font),
+            self._text_rect(opt, opt.rect.width()).width(),
+            PROMPT_LINES,
+        )
+        opt.text = ""
+        style = opt.widget.style() if opt.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        rect = self._text_rect(opt, opt.rect.width()).translated(opt.rect.topLeft())
+        rect.setTop(opt.rect.top())
+        rect.setHeight(opt.rect.height())
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        painter.save()
+        painter.setFont(opt.font)
+        painter.setPen(opt.palette.color(role))
+        step = QFontMetrics(opt.font).lineSpacing()
+        y = rect.top() + (rect.height() - step * len(lines)) / 2
+        for ln in lines:
+            painter.drawText(
+                QRectF(rect.left(), y, rect.width(), step),
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                ln,
+            )
+            y += step
+        painter.restore()
 
 
 class MiniStarBar(QWidget):
@@ -126,15 +241,19 @@ class InterviewSummaryView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setWordWrap(True)
         self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.prompts = PromptDelegate(self.table)
+        self.table.setItemDelegateForColumn(PROMPT_COLUMN, self.prompts)
         head = self.table.horizontalHeader()
-        head.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # the question takes the room the others leave, but never less than PROMPT_MIN_W:
+        # a Stretch column shrinks to a few letters in a narrow window (words were cut off)
+        head.setSectionResizeMode(PROMPT_COLUMN, QHeaderView.ResizeMode.Fixed)
         for c in (0, 3, 4, 5, 6):
             head.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         for c, width in ((2, 220), (7, 230)):
             head.setSectionResizeMode(c, QHeaderView.ResizeMode.Fixed)
             self.table.setColumnWidth(c, width)
         # wrapped text needs the final column widths: fit the rows again when they change
-        head.sectionResized.connect(lambda *_a: self.table.resizeRowsToContents())
+        head.sectionResized.connect(self._columns_changed)
         self.table.itemActivated.connect(self._activated)
         lay.addWidget(self.table, 1)
         self.summary: InterviewSummary | None = None
@@ -161,7 +280,7 @@ class InterviewSummaryView(QWidget):
             self._add_row(row)
             if row.follow_up is not None:
                 self._add_follow_up(row)
-        self.table.resizeRowsToContents()
+        self._fit_prompt_column()
         first = next((r for r in range(self.table.rowCount()) if self._take_at(r)), None)
         if first is not None:
             self.table.selectRow(first)
@@ -169,11 +288,37 @@ class InterviewSummaryView(QWidget):
 
     def showEvent(self, e) -> None:  # noqa: N802 (Qt override)
         super().showEvent(e)
-        self.table.resizeRowsToContents()
+        self._fit_prompt_column()
 
     def resizeEvent(self, e) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(e)
-        self.table.resizeRowsToContents()
+        self._fit_prompt_column()
+
+    def _columns_changed(self, column: int, _old: int, _new: int) -> None:
+        if column == PROMPT_COLUMN:
+            self.table.resizeRowsToContents()
+        else:
+            self._fit_prompt_column()
+
+    def _fit_prompt_column(self) -> None:
+        """The question column gets the width the other columns leave (at least
+        PROMPT_MIN_W; below that the table scrolls sideways), then the rows fit their text."""
+        others = sum(
+            self.table.columnWidth(c) for c in range(self.table.columnCount()) if c != PROMPT_COLUMN
+        )
+        bar = self.table.verticalScrollBar()
+        room = self.table.width() - 2 * self.table.frameWidth() - others
+        if bar.isVisible():
+            room -= bar.width()
+        width = max(PROMPT_MIN_W, room)
+        if self.table.columnWidth(PROMPT_COLUMN) != width:
+            self.table.setColumnWidth(PROMPT_COLUMN, width)  # rows refit in _columns_changed
+        else:
+            self.table.resizeRowsToContents()
+
+    def prompt_lines(self, row: int) -> list[str]:
+        """The lines the question cell of `row` shows at its present width."""
+        return self.prompts.lines(self.table.model().index(row, PROMPT_COLUMN))
 
     def take_ids(self) -> list[int]:
         """The answers the rows open, top to bottom (rows without one are left out)."""

@@ -1,0 +1,75 @@
+"""The interview summary's question cells: a long question is wrapped between whole words and
+ends in "…" (the full text in its tooltip), never cut off mid-word by a squeezed column."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from PySide6.QtGui import QFontMetrics
+
+from tests.export.interviews import answers, plan
+from voicecoach.interview import summarise
+from voicecoach.settings import Settings
+
+LONG = (
+    "Tell me about a time you had to persuade a sceptical senior stakeholder, who had already "
+    "rejected the proposal twice in front of the leadership team, to fund an unglamorous "
+    "reliability programme that would delay two of their own flagship features by a quarter."
+)
+
+
+@pytest.fixture
+def summary():
+    """The three-question run with a very long first question."""
+    p = plan()
+    items = list(p.items)
+    items[0] = replace(items[0], question=replace(items[0].question, prompt=LONG))
+    p = replace(p, items=tuple(items))
+    done = [
+        replace(a, prompt=LONG) if (a.position, a.kind) == (0, "answer") else a for a in answers()
+    ]
+    return summarise(p, done, Settings())
+
+
+@pytest.mark.parametrize("width", [760, 1300])
+def test_long_question_is_wrapped_by_words_and_ends_in_an_ellipsis(qtbot, themed, summary, width):
+    """Protects: a long question is shown as whole words ending in "…", in a readable column."""
+    from voicecoach.ui.interview_summary import InterviewSummaryView
+
+    view = InterviewSummaryView()
+    qtbot.addWidget(view)
+    view.resize(width, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_summary(summary)
+    table = view.table
+    col_w = table.columnWidth(1)
+    assert col_w >= 200, "the question column was squeezed to a few letters"
+
+    lines = view.prompt_lines(0)
+    assert 1 < len(lines) <= 3
+    assert lines[-1].endswith("…")
+    shown = " ".join(lines).removesuffix("…").split()
+    assert shown == LONG.split()[: len(shown)], "a word was cut off"
+    fm = QFontMetrics(table.font())
+    assert all(fm.horizontalAdvance(ln) < col_w for ln in lines)
+    # the row is as tall as the lines it shows, and the tooltip holds the whole question
+    assert table.rowHeight(0) >= len(lines) * fm.lineSpacing()
+    assert table.item(0, 1).toolTip().startswith(LONG)
+    # a short question is shown whole, with no ellipsis
+    short = view.prompt_lines(2)
+    assert " ".join(short).split() == table.item(2, 1).text().split()
+    assert not short[-1].endswith("…")
+
+
+def test_a_word_wider_than_the_line_is_shortened_with_an_ellipsis(themed):
+    """Protects: even one very long word is never cut without a "…"."""
+    from PySide6.QtWidgets import QApplication
+
+    from voicecoach.ui.interview_summary import prompt_lines
+
+    fm = QFontMetrics(QApplication.font())
+    lines = prompt_lines("Supercalifragilisticexpialidocious-ness matters", fm, 80, 3)
+    assert lines[0].endswith("…")
+    assert all(fm.horizontalAdvance(ln) <= 80 for ln in lines)
