@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from voicecoach.report import fmt_when
 from voicecoach.ui.style import set_role
 
 STATUS_TEXT = {"running": "not finished", "finished": "finished", "ended_early": "ended early"}
@@ -73,7 +74,9 @@ class InterviewHistory(QWidget):
         for rec in runs:
             r = self.table.rowCount()
             self.table.insertRow(r)
-            when = QTableWidgetItem(rec.created_at.astimezone().strftime("%a %d %b %Y, %H:%M"))
+            # worded as the Takes list words a take ("Today 11:09"); the full date on hover
+            when = QTableWidgetItem(fmt_when(rec.created_at))
+            when.setToolTip(rec.created_at.astimezone().strftime("%A %d %B %Y, %H:%M"))
             when.setData(Qt.ItemDataRole.UserRole, rec.id)
             self.table.setItem(r, 0, when)
             pack = titles.get(rec.pack, rec.pack) if rec.pack else "All packs"
