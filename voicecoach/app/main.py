@@ -208,6 +208,7 @@ def wire_interview(session: Any, window: Any, exporter: Any = None) -> None:
     session.prefs.settingsChanged.connect(
         lambda s: page.set_choices(run.pack_choices(), s.interview)
     )
+    page.choiceChanged.connect(session.prefs.remember_interview)  # kept for next time
     page.startRequested.connect(lambda pack, topics, n, fu: run.start(pack or None, topics, n, fu))
     page.stopClicked.connect(run.stop_answer)
     page.pauseClicked.connect(run.pause)

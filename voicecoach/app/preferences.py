@@ -7,6 +7,7 @@ transcriber, another microphone) and `settingsChanged` lets the widgets follow.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal
 
@@ -36,6 +37,7 @@ class SettingsController(QObject):
         self.questions = questions
         self.model = model
         self.practice = practice
+        self._told_unsaved = False
 
     @property
     def settings(self) -> Settings:
@@ -67,3 +69,22 @@ class SettingsController(QObject):
         self.model.settings_changed(old, new)
         self.practice.check_input()  # the microphone chosen may be another one now
         self.settingsChanged.emit(new)
+
+    def remember_interview(self, questions: int, follow_ups: bool) -> None:
+        """Keep the interview page's last choice (number of questions, follow-ups) in the
+        settings file, so the page opens on it next time and after Settings → OK."""
+        ctx = self.ctx
+        old = ctx.settings.interview
+        if (old.questions, old.follow_ups) == (questions, follow_ups):
+            return
+        interview = replace(old, questions=questions, follow_ups=follow_ups)
+        ctx.settings = replace(ctx.settings, interview=interview)
+        try:
+            ctx.settings.save(ctx.paths.settings_path)
+        except OSError as exc:
+            if not self._told_unsaved:  # once: the spin box would repeat it at every click
+                self._told_unsaved = True
+                ctx.fail(
+                    f"Your interview choices could not be saved to {ctx.paths.settings_path}: "
+                    f"{exc}. They apply until you quit."
+                )

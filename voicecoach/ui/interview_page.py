@@ -50,6 +50,7 @@ class InterviewPage(QWidget):
     resumeClicked = Signal()
     skipClicked = Signal()
     endClicked = Signal()
+    choiceChanged = Signal(int, bool)  # the user changed the number of questions or follow-ups
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -106,6 +107,8 @@ class InterviewPage(QWidget):
         self.follow_ups = QCheckBox("Ask one follow-up after each answer")
         self.follow_ups.setObjectName("interviewFollowUps")
         form.addRow("Follow-ups", self.follow_ups)
+        self.count.valueChanged.connect(self._choice_changed)
+        self.follow_ups.toggled.connect(self._choice_changed)
         lay.addLayout(form)
         self.start = QPushButton("Start the interview")
         self.start.setObjectName("interviewStart")
@@ -195,19 +198,34 @@ class InterviewPage(QWidget):
     # --- filling in ----------------------------------------------------------------------------
 
     def set_choices(self, packs: list[tuple[str, str, list[str]]], s: InterviewSettings) -> None:
-        """The packs to choose from (name, title, topics) and the defaults from Settings."""
+        """The packs to choose from (name, title, topics) and the saved choices from Settings
+        (the number of questions and follow-ups last chosen). The pack and topics already
+        chosen stay chosen when they are still offered."""
+        pack, topics = self.pack.currentData() or "", set(self.chosen_topics())
         self.pack.blockSignals(True)
         self.pack.clear()
         self.pack.addItem("All packs", "")
         self._topics_by_pack = {"": sorted({t for _, _, ts in packs for t in ts})}
-        for name, title, topics in packs:
+        for name, title, topics_of in packs:
             self.pack.addItem(title, name)
-            self._topics_by_pack[name] = list(topics)
+            self._topics_by_pack[name] = list(topics_of)
+        self.pack.setCurrentIndex(max(self.pack.findData(pack), 0))
         self.pack.blockSignals(False)
         self._pack_changed()
+        for i in range(self.topics.count()):
+            item = self.topics.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) in topics:
+                item.setCheckState(Qt.CheckState.Checked)
+        for w in (self.count, self.follow_ups):
+            w.blockSignals(True)  # these come from Settings: nothing to remember
         self.count.setValue(s.questions)
         self.follow_ups.setChecked(s.follow_ups)
+        for w in (self.count, self.follow_ups):
+            w.blockSignals(False)
         self._silence_s = s.silence_stop_s
+
+    def _choice_changed(self, *_a) -> None:
+        self.choiceChanged.emit(self.count.value(), self.follow_ups.isChecked())
 
     def _pack_changed(self, *_a) -> None:
         self.topics.clear()
