@@ -144,3 +144,21 @@ def test_window_has_a_progress_page_filled_when_shown(qtbot, themed, tmp_path):
         assert w.progress.scope.itemText(0) == "All takes (3)"
         w.progress.openRequested.emit(2)
         assert session.opened == [2]
+
+
+def test_a_scope_with_fewer_than_three_takes_explains_instead_of_drawing(view, report):
+    """Protects: a pack with one take shows a note, not six charts of a single dot; its take
+    is still listed below, and going back to all takes brings the charts back."""
+    pts = _points(report, 6, qids=("q1", "q1", "q1", "q1", "q1", "q2"))
+    view.set_points(pts, {"core": "Core", "drills": "Drills"})
+    few = view.findChild(QLabel, "progressScopeFew")
+    trends = view.findChild(QWidget, "progressTrends")
+    assert trends.isVisible() and not few.isVisible()
+    drills = next(i for i in range(view.scope.count()) if "Drills" in view.scope.itemText(i))
+    view.scope.setCurrentIndex(drills)
+    assert not trends.isVisible()
+    assert few.isVisible() and "third analysed take (you have 1 so far)" in few.text()
+    assert "this pack" in few.text()
+    assert view.question.count() == 1 and view.ladder.rows()
+    view.scope.setCurrentIndex(0)
+    assert trends.isVisible() and not few.isVisible()

@@ -62,6 +62,10 @@ EMPTY_TEXT = (
     "and checks passed — for all takes, per pack or topic, and per question, with each take's "
     "STAR bar stacked under the one before."
 )
+SCOPE_FEW_TEXT = (
+    "Trends for {what} appear from its third analysed take (you have {n} so far). "
+    "Until then, its {takes} shown below, question by question."
+)
 LADDER_MAX_ROWS = 30
 
 
@@ -452,14 +456,24 @@ class ProgressView(QWidget):
         bl = QVBoxLayout(body)
         bl.setContentsMargins(0, 0, 8, 0)
         bl.setSpacing(12)
-        grid = QGridLayout()
+        self.trends = QWidget()
+        self.trends.setObjectName("progressTrends")
+        grid = QGridLayout(self.trends)
+        grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(12)
         self.charts: dict[str, TrendChart] = {}
         for i, m in enumerate(METRICS):
             chart = TrendChart(m.key)
             self.charts[m.key] = chart
             grid.addWidget(chart, i // 3, i % 3)
-        bl.addLayout(grid)
+        bl.addWidget(self.trends)
+        # a pack or topic with one or two takes: a line of a single dot says nothing
+        self.scope_few = QLabel("")
+        self.scope_few.setObjectName("progressScopeFew")
+        self.scope_few.setWordWrap(True)
+        set_role(self.scope_few, "muted")
+        self.scope_few.hide()
+        bl.addWidget(self.scope_few)
 
         self.runs_title = QLabel("Mock interviews, run by run")
         self.runs_title.setObjectName("progressRunsTitle")
@@ -557,6 +571,13 @@ class ProgressView(QWidget):
         by_id = {p.take_id: p for p in chosen}
         for m in METRICS:
             self.charts[m.key].set_series(series(chosen, m.key), by_id)
+        few = scope is not None and len(chosen) < MIN_TAKES and len(self._points) >= MIN_TAKES
+        self.trends.setVisible(not few)
+        self.scope_few.setVisible(few)
+        if few and scope is not None:
+            what = f"this {scope.kind}" if scope.kind in ("pack", "topic") else "this choice"
+            takes = "take is" if len(chosen) == 1 else "takes are"
+            self.scope_few.setText(SCOPE_FEW_TEXT.format(what=what, n=len(chosen), takes=takes))
         runs = runs_in_scope(self._runs, scope) if scope is not None else []
         self.runs.set_runs(runs)
         for w in (self.runs_title, self.runs, self.runs_note):
