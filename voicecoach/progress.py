@@ -302,6 +302,7 @@ class RunPoint:
     question_ids: tuple[str, ...]
     topics: tuple[str, ...]
     answers: tuple[RunAnswer, ...]  # spoken order
+    answer_take_ids: tuple[int, ...] = ()  # the main answers' takes: points on the trends too
 
     @property
     def over_s(self) -> int:
@@ -323,12 +324,15 @@ def run_point(record: Any, points_by_take: dict[int, TakePoint] | None = None) -
         return None
     by_take = points_by_take or {}
     answers: list[RunAnswer] = []
+    take_ids: list[int] = []
     passed = total = 0
     for row in summary.rows:
         for kind, f in (("answer", row.figures), ("follow_up", _fu_figures(row))):
             if f is None:
                 continue
             answers.append(RunAnswer(row.position, kind, f.length_s, f.target_s, f.total_status))
+            if kind == "answer" and f.take_id is not None:
+                take_ids.append(f.take_id)
             if kind == "answer" and f.take_id in by_take:
                 p = by_take[f.take_id]
                 passed, total = passed + p.checks_passed, total + p.checks_total
@@ -352,6 +356,7 @@ def run_point(record: Any, points_by_take: dict[int, TakePoint] | None = None) -
         question_ids=tuple(r.question_id for r in answered_rows),
         topics=tuple(dict.fromkeys(r.topic for r in answered_rows)),
         answers=tuple(answers),
+        answer_take_ids=tuple(take_ids),
     )
 
 

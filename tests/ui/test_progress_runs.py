@@ -128,3 +128,33 @@ def test_window_progress_page_reads_runs_from_history(qtbot, themed, tmp_path):
         assert [r.run_id for r in w.progress.runs.rows()] == [run]
         w.progress.runOpenRequested.emit(run)
         assert session.interviews.opened == [run]
+
+
+def test_a_runs_answers_are_rings_among_the_takes_dots(view, history_points):
+    """Protects: interview runs appear as points on the trends too: each main answer of a run
+    is a hollow ring, a single take a filled dot (read from the painted pixels)."""
+    from datetime import timedelta
+
+    points, runs = history_points
+    assert set(runs[0].answer_take_ids) == {p.take_id for p in points}
+    singles = [
+        replace(p, take_id=p.take_id + 100, created_at=p.created_at - timedelta(days=9))
+        for p in points
+    ]
+    view.set_points(singles + points, {}, runs[:1])
+    chart = view.charts["pace"]
+    img = chart.grab().toImage()
+    theme = current_theme()
+
+    def colour_at(take_id: int):
+        c = chart.point_of(take_id)
+        return img.pixelColor(round(c.x()), round(c.y()))
+
+    def near(a, b) -> bool:
+        return abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue()) < 40
+
+    oldest = min(points, key=lambda p: p.created_at)  # the newest is drawn as "latest"
+    ring, dot = oldest.take_id, singles[0].take_id
+    assert near(colour_at(ring), theme.color("surface"))  # hollow
+    assert near(colour_at(dot), theme.color("accent"))  # filled
+    assert "ring" in view.runs_note.text()

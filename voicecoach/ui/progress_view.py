@@ -80,7 +80,8 @@ def _alpha(c: QColor, a: int) -> QColor:
 
 
 class TrendChart(QWidget):
-    """One figure over time: a dot per take, the 5-take average as a line, the latest value."""
+    """One figure over time: a dot per take, the 5-take average as a line, the latest value.
+    An answer given in a mock interview is a ring instead of a dot."""
 
     def __init__(self, key: MetricKey, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,13 +91,18 @@ class TrendChart(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._series: Series | None = None
         self._points: dict[int, TakePoint] = {}
+        self._interview: frozenset[int] = frozenset()
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
         return QSize(320, 170)
 
-    def set_series(self, s: Series, points: dict[int, TakePoint]) -> None:
+    def set_series(
+        self, s: Series, points: dict[int, TakePoint], interview: frozenset[int] = frozenset()
+    ) -> None:
+        """`interview`: the take ids of answers given in a mock interview (drawn as rings)."""
         self._series = s
         self._points = points
+        self._interview = interview
         latest = self.latest_text()
         self.setAccessibleName(f"{s.metric.title}: latest {latest}" if latest else s.metric.title)
         self.update()
@@ -156,18 +162,8 @@ class TrendChart(QWidget):
         values = [v for _t, v, _i in pts]
         if not values:
             return
-        plot = QRectF(40, 36, self.width() - 54, self.height() - 36 - 46)
-        axis_lo, axis_hi = self._range(values)
-        pad = (axis_hi - axis_lo) * 0.08  # dots on the edge stay whole
-        lo, hi = axis_lo - pad, axis_hi + pad
-
-        def y(v: float) -> float:
-            return plot.bottom() - (v - lo) / (hi - lo) * plot.height()
-
+        plot, axis_lo, axis_hi, x, y = self._frame(values)
         n = len(values)
-
-        def x(i: int) -> float:
-            return plot.left() + (plot.width() * (i / (n - 1)) if n > 1 else plot.width() / 2)
 
         # guides: the comfortable pace band, the target line, the axis figures
         if self.key == "pace":
@@ -203,8 +199,12 @@ class TrendChart(QWidget):
         dot = _alpha(accent, 255 if n <= 12 else 90)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(dot)
-        for i, v in enumerate(values):
-            p.drawEllipse(QPointF(x(i), y(v)), r, r)
+        rings = []
+        for i, (_t, v, take) in enumerate(pts):
+            if take in self._interview:
+                rings.append(QPointF(x(i), y(v)))
+            else:
+                p.drawEllipse(QPointF(x(i), y(v)), r, r)
         line = values if n <= 12 else rolling_mean(values, 5)
         if n > 1:
             p.setPen(QPen(accent, 2))
@@ -213,10 +213,41 @@ class TrendChart(QWidget):
             for i in range(1, n):
                 trace.lineTo(x(i), y(line[i]))
             p.drawPath(trace)
+        p.setPen(QPen(accent, 1.6))
+        p.setBrush(theme.color("surface"))
+        for c in rings:  # a mock interview's answers: hollow, over the line, so they stand out
+            p.drawEllipse(c, r + 1, r + 1)
         p.setPen(QPen(theme.color("surface"), 2))
         p.setBrush(accent)
         p.drawEllipse(QPointF(x(n - 1), y(values[-1])), 4.5, 4.5)
         p.end()
+
+    def _frame(self, values: list[float]):
+        """The plot rectangle, the axis range and the take index / value -> pixel mappings."""
+        plot = QRectF(40, 36, self.width() - 54, self.height() - 36 - 46)
+        axis_lo, axis_hi = self._range(values)
+        pad = (axis_hi - axis_lo) * 0.08  # dots on the edge stay whole
+        lo, hi = axis_lo - pad, axis_hi + pad
+        n = len(values)
+
+        def y(v: float) -> float:
+            return plot.bottom() - (v - lo) / (hi - lo) * plot.height()
+
+        def x(i: int) -> float:
+            return plot.left() + (plot.width() * (i / (n - 1)) if n > 1 else plot.width() / 2)
+
+        return plot, axis_lo, axis_hi, x, y
+
+    def point_of(self, take_id: int) -> QPointF | None:
+        """Where `take_id`'s dot (or ring) is drawn, in widget pixels."""
+        if self._series is None:
+            return None
+        values = self._series.values
+        _plot, _lo, _hi, x, y = self._frame(values)
+        for i, (_t, v, take) in enumerate(self._series.points):
+            if take == take_id:
+                return QPointF(x(i), y(v))
+        return None
 
 
 class LadderChart(QWidget):
@@ -485,8 +516,9 @@ class ProgressView(QWidget):
         bl.addWidget(self.runs)
         self.runs_note = QLabel(
             "Each run's answers end to end (follow-ups lighter, over-target answers in red); "
-            "the dashed line is the run's targets added up. Follow-ups are not in the charts "
-            "above or in the per-question rows."
+            "the dashed line is the run's targets added up. In the charts above, each answer "
+            "of a run is a ring among the takes' dots. Follow-ups are not in the charts or in "
+            "the per-question rows."
         )
         self.runs_note.setObjectName("progressRunsNote")
         self.runs_note.setWordWrap(True)
@@ -569,8 +601,10 @@ class ProgressView(QWidget):
         scope = self.current_scope()
         chosen = in_scope(self._points, scope) if scope is not None else []
         by_id = {p.take_id: p for p in chosen}
+        runs = runs_in_scope(self._runs, scope) if scope is not None else []
+        interview = frozenset(t for r in runs for t in r.answer_take_ids)
         for m in METRICS:
-            self.charts[m.key].set_series(series(chosen, m.key), by_id)
+            self.charts[m.key].set_series(series(chosen, m.key), by_id, interview)
         few = scope is not None and len(chosen) < MIN_TAKES and len(self._points) >= MIN_TAKES
         self.trends.setVisible(not few)
         self.scope_few.setVisible(few)
@@ -578,7 +612,6 @@ class ProgressView(QWidget):
             what = f"this {scope.kind}" if scope.kind in ("pack", "topic") else "this choice"
             takes = "take is" if len(chosen) == 1 else "takes are"
             self.scope_few.setText(SCOPE_FEW_TEXT.format(what=what, n=len(chosen), takes=takes))
-        runs = runs_in_scope(self._runs, scope) if scope is not None else []
         self.runs.set_runs(runs)
         for w in (self.runs_title, self.runs, self.runs_note):
             w.setVisible(bool(runs))
