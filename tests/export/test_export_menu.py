@@ -109,3 +109,16 @@ def test_a_failed_export_is_shown_not_raised(app, tmp_path: Path):
     picked.append((str(tmp_path / "no" / "such" / "x.html"), "Web page (*.html)"))
     _trigger(window, "exportReviewAction")
     assert shown and shown[0].startswith("Cannot write") and controller.last_written is None
+
+
+def test_export_this_review_can_copy_the_recording_beside_the_page(app, tmp_path: Path):
+    """Protects: the app offers the recording beside the page, as `export --audio beside` does:
+    the page links a WAV copied next to it, by a name relative to the page."""
+    session, window, _controller, picked, ids = app
+    session.open_take(ids[0])
+    picked.append((str(tmp_path / "shared"), "Web page with the recording beside it (*.html)"))
+    _trigger(window, "exportReviewAction")
+    page = (tmp_path / "shared.html").read_text(encoding="utf-8")
+    assert '<audio controls preload="metadata" src="shared.wav">' in page
+    assert (tmp_path / "shared.wav").read_bytes()[:4] == b"RIFF"
+    assert "base64" not in page

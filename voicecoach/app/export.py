@@ -286,6 +286,7 @@ def export_history(history: Any, path: Path, settings: AnalysisSettings | None =
 REVIEW_FILTERS = {
     "Web page (*.html)": None,
     "Web page with the recording inside (*.html)": "embed",
+    "Web page with the recording beside it (*.html)": "beside",  # smaller; send the two
     "PDF document (*.pdf)": None,
 }
 HISTORY_FILTERS = ("Spreadsheet, CSV (*.csv)", "JSON (*.json)")
