@@ -316,3 +316,13 @@ def test_a_dropped_sure_is_not_a_hesitation(piper_take):
         assert find_voiced_gaps(x, RATE, words) == (), text
     x, words, _events = piper_take
     assert len(find_voiced_gaps(x, RATE, words)) == 3
+
+
+def test_a_hum_broken_for_less_than_a_breath_is_one_voiced_gap():
+    """One hum split by a 60 ms dip (or where an unsure word's search region ends) is one
+    hesitation; two hums 0.3 s apart are two."""
+    rng = np.random.default_rng(12)
+    for pause_s, n in ((0.06, 1), (0.3, 2)):
+        middle = np.concatenate([_hum(0.4), np.zeros(int(pause_s * RATE), np.float32), _hum(0.4)])
+        x, words = _answer(middle, rng)
+        assert len(find_voiced_gaps(x, RATE, words)) == n, pause_s

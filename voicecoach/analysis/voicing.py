@@ -83,6 +83,7 @@ STRETCHED_WORD_S = 0.7  # a word this long may hide a hesitation
 WORD_HEAD_S = 0.25  # ... after this much of it, which the word itself may need
 STRETCHED_WORD_MAX_PROB = 0.5  # ... when Whisper is unsure of it
 LOOKALIKE_WORDS = frozenset({"and", "or"})  # what Whisper writes for a hesitation it half-hears
+HESITATION_BREAK_S = 0.1  # two hesitations have at least this much break between them
 
 
 def find_voiced_gaps(
@@ -106,7 +107,49 @@ def find_voiced_gaps(
             if between and _part_of_a_word(x, rate_hz, run, start_s, end_s, min_db):
                 continue
             out.append(run)
-    return tuple(sorted(out, key=lambda g: g.start_s))
+    return _join_touching(sorted(out, key=lambda g: g.start_s))
+
+
+def _join_touching(gaps: list[VoicedGap]) -> tuple[VoicedGap, ...]:
+    """Runs less than HESITATION_BREAK_S apart are one hesitation (a hum split where a word's
+    search region ends, or by a flicker of the pitch tracker): one voiced gap spanning both."""
+    out: list[VoicedGap] = []
+    for g in gaps:
+        if out and g.start_s - out[-1].end_s < HESITATION_BREAK_S:
+            out[-1] = VoicedGap(out[-1].start_s, max(out[-1].end_s, g.end_s))
+        else:
+            out.append(g)
+    return tuple(out)
+
+
+def longest_voiced_run(
+    samples: np.ndarray,
+    rate_hz: int,
+    start_s: float,
+    end_s: float,
+    outside: Sequence[tuple[float, float]] = (),
+) -> VoicedGap | None:
+    """The longest run of voiced sound (loud and periodic 10 ms frames, as a hesitation is)
+    inside [start_s, end_s] and outside the `outside` spans (other words' own sound)."""
+    x = np.asarray(samples, dtype=np.float32)
+    start_s = max(start_s, 0.0)
+    if x.ndim != 1 or len(x) < int(FRAME_S * rate_hz) * 2 or end_s <= start_s:
+        return None
+    floor_db, speech_db = _levels(x, rate_hz)
+    min_db = max(floor_db + LOUD_DB_OVER_FLOOR, speech_db - MAX_DB_UNDER_SPEECH)
+    # 10 ms steps over the window; a step is voiced when a voiced run covers its centre
+    n = max(int(round((end_s - start_s) / HOP_S)), 0)
+    centres = start_s + HOP_S / 2 + np.arange(n) * HOP_S
+    voiced = np.zeros(n, dtype=bool)
+    for run in _voiced_runs(x, rate_hz, start_s, end_s + FRAME_S, min_db, HOP_S):
+        voiced |= (centres >= run.start_s) & (centres < run.end_s)
+    for a, b in outside:
+        voiced &= ~((centres >= a) & (centres < b))
+    runs = _runs(voiced)
+    if not runs:
+        return None
+    first, last = max(runs, key=lambda r: r[1] - r[0])
+    return VoicedGap(round(start_s + first * HOP_S, 3), round(start_s + (last + 1) * HOP_S, 3))
 
 
 def _part_of_a_word(
@@ -120,12 +163,36 @@ def _part_of_a_word(
     0.1-1 kHz) right before or after the vowel; and a dropped phrase has loud sound on both
     sides of each vowel.
     """
+    sides = _beside(x, rate_hz, run, lo_s, hi_s, min_db)
+    if any(hiss >= CONSONANT_MIN_FRAMES for hiss, _loud in sides):
+        return True
+    return min(loud for _hiss, loud in sides) >= SPEECH_BOTH_SIDES_FRAMES
+
+
+def hiss_beside_s(
+    samples: np.ndarray, rate_hz: int, run: VoicedGap, lo_s: float, hi_s: float
+) -> float:
+    """Seconds of loud hiss (a fricative: more energy at 2-4 kHz than at 0.1-1 kHz) within
+    CONSONANT_LOOK_S before or after the run, inside [lo_s, hi_s]: the larger side."""
+    x = np.asarray(samples, dtype=np.float32)
+    floor_db, speech_db = _levels(x, rate_hz)
+    min_db = max(floor_db + LOUD_DB_OVER_FLOOR, speech_db - MAX_DB_UNDER_SPEECH)
+    return round(
+        max(hiss for hiss, _loud in _beside(x, rate_hz, run, lo_s, hi_s, min_db)) * HOP_S, 3
+    )
+
+
+def _beside(
+    x: np.ndarray, rate_hz: int, run: VoicedGap, lo_s: float, hi_s: float, min_db: float
+) -> list[tuple[int, int]]:
+    """(loud hiss frames, loud frames) within CONSONANT_LOOK_S before and after the run,
+    inside [lo_s, hi_s]."""
     before = _frames(x, rate_hz, max(lo_s, run.start_s - CONSONANT_LOOK_S), run.start_s)
     after = _frames(x, rate_hz, run.end_s, min(hi_s, run.end_s + CONSONANT_LOOK_S))
-    loud_sides = []
+    out = []
     for frames in (before, after):
         if frames is None:
-            loud_sides.append(0)
+            out.append((0, 0))
             continue
         power = np.mean(frames * frames, axis=1)
         loud = _db(power) >= min_db
@@ -133,10 +200,8 @@ def _part_of_a_word(
         freqs = np.fft.rfftfreq(frames.shape[1], 1 / rate_hz)
         low = spec[:, (freqs >= FRICATIVE_LO_HZ[0]) & (freqs < FRICATIVE_LO_HZ[1])].sum(axis=1)
         high = spec[:, (freqs >= FRICATIVE_HI_HZ[0]) & (freqs < FRICATIVE_HI_HZ[1])].sum(axis=1)
-        if int(np.sum(loud & (high > low))) >= CONSONANT_MIN_FRAMES:
-            return True
-        loud_sides.append(int(loud.sum()))
-    return min(loud_sides) >= SPEECH_BOTH_SIDES_FRAMES
+        out.append((int(np.sum(loud & (high > low))), int(loud.sum())))
+    return out
 
 
 def _frames(x: np.ndarray, rate_hz: int, start_s: float, end_s: float) -> np.ndarray | None:

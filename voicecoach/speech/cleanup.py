@@ -22,9 +22,12 @@ import numpy as np
 from voicecoach.analysis.fillers import is_filled_pause
 from voicecoach.analysis.text import norm
 from voicecoach.analysis.voicing import (
+    HESITATION_BREAK_S,
     HOP_S,
     find_voiced_gaps,
     frame_levels_db,
+    hiss_beside_s,
+    longest_voiced_run,
     noise_floor_db,
 )
 from voicecoach.domain import VoicedGap, Word
@@ -73,7 +76,7 @@ def clean_stretch(
     words = clean_segments(segments, samples)
     gaps = find_voiced_gaps(samples, RATE_HZ, words, min_voiced_gap_s)
     words, gaps = _snap_fillers_to_gaps(words, gaps)
-    kept = _drop_prompt_echoes(words)
+    kept = _drop_hesitations_without_a_hum(_drop_prompt_echoes(words), samples)
     if len(kept) != len(words):
         # The echo's words held the time a real hum may be in: search that time again.
         gaps = find_voiced_gaps(samples, RATE_HZ, kept, min_voiced_gap_s)
@@ -294,6 +297,45 @@ def _drop_prompt_echoes(words: tuple[Word, ...]) -> tuple[Word, ...]:
     return tuple(w for w, d in zip(words, drop, strict=True) if not d)
 
 
+# A hesitation is a held vowel or hum standing on its own. An unsure hesitation word with no
+# voiced sound of its own near it was read into a pause, a breath or line noise (the prompt's
+# echo); one whose voiced sound opens or closes on a fricative is a syllable of a word Whisper
+# could not make out ("Er," written over a spoken "Sure").
+HESITATION_CHECK_MAX_PROB = 0.5  # only hesitation words Whisper is unsure of are checked
+VOICE_LOOK_S = 0.4  # Whisper places hesitation words up to this far off their sound
+VOICE_MIN_S = 0.1  # the shortest voiced run that can be a hesitation
+WORD_CORE_MARGIN_S = 0.05  # another word's own sound is its span less this at each end
+HISS_MAX_S = 0.1  # this much loud hiss right beside the voiced run: a fricative, so a word
+
+
+def _drop_hesitations_without_a_hum(
+    words: tuple[Word, ...], samples: np.ndarray
+) -> tuple[Word, ...]:
+    """Drop unsure hesitation words with no voiced run of VOICE_MIN_S within VOICE_LOOK_S of
+    them outside the other words' own sound, or with a fricative beside that run."""
+    cores = [
+        (w.start_s + WORD_CORE_MARGIN_S, w.end_s - WORD_CORE_MARGIN_S)
+        for w in words
+        if not is_filled_pause(w.text) and w.end_s - w.start_s > 2 * WORD_CORE_MARGIN_S
+    ]
+    out = []
+    for w in words:
+        if is_filled_pause(w.text) and w.probability < HESITATION_CHECK_MAX_PROB:
+            lo, hi = w.start_s - VOICE_LOOK_S, w.end_s + VOICE_LOOK_S
+            run = longest_voiced_run(samples, RATE_HZ, lo, hi, cores)
+            if run is None or run.end_s - run.start_s < VOICE_MIN_S:
+                log.debug("Dropping %r at %.2f s: no voiced sound of its own", w.text, w.start_s)
+                continue
+            # the hiss must lie between the neighbouring words' own sound
+            lo = max([b for a, b in cores if b <= run.start_s] + [lo])
+            hi = min([a for a, b in cores if a >= run.end_s] + [hi])
+            if hiss_beside_s(samples, RATE_HZ, run, lo, hi) >= HISS_MAX_S:
+                log.debug("Dropping %r at %.2f s: a fricative beside its sound", w.text, w.start_s)
+                continue
+        out.append(w)
+    return tuple(out)
+
+
 def _stacked_phrases(words: tuple[Word, ...], lengthless: list[bool]) -> list[int]:
     """Indices of the words of prompt phrases ("I mean") written with no length at one instant."""
     keys = [norm(w.text) for w in words]
@@ -317,9 +359,6 @@ def _stacked_phrases(words: tuple[Word, ...], lengthless: list[bool]) -> list[in
                 out.add(j)
                 grow.append(j)
     return sorted(out)
-
-
-HESITATION_BREAK_S = 0.1  # two hesitations have at least this much break between them
 
 
 def _merge_written_twice(words: tuple[Word, ...]) -> tuple[Word, ...]:
