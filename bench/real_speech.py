@@ -241,11 +241,22 @@ def _code_sha() -> str:
     return _code_sha()
 
 
-def run_model(model: str, calls: list[str], fresh: bool, data_dir: Path = DATA_DIR) -> Score:
+def halves(calls: list[str]) -> dict[str, list[str]]:
+    """The calls split in two by sorted name (every other one): thresholds are chosen on the
+    first half (with synthesized dev answers), the second is reported apart as a check."""
+    ordered = sorted(calls)
+    return {"tuning half": ordered[0::2], "check half": ordered[1::2]}
+
+
+def run_model(
+    model: str, calls: list[str], fresh: bool, data_dir: Path = DATA_DIR
+) -> tuple[Score, dict[str, Score]]:
+    """The score over all calls, and per call."""
     from voicecoach.analysis import analyze
 
     eng = Engine(model, fresh)
     total = Score()
+    per_call: dict[str, Score] = {}
     for call in calls:
         for ch, spk in enumerate(CHANNEL_SPEAKER):
             ref = reference(call, spk, data_dir)
@@ -266,9 +277,10 @@ def run_model(model: str, calls: list[str], fresh: bool, data_dir: Path = DATA_D
                 file=sys.stderr,
             )
             total.add(s)
+            per_call.setdefault(call, Score()).add(s)
     total.seconds = eng.seconds
     total.shas = dict(eng.shas)
-    return total
+    return total, per_call
 
 
 def installed_models() -> list[str]:
@@ -294,9 +306,16 @@ def main(argv: list[str] | None = None) -> int:
     calls = args.only or sorted(p.stem for p in (args.data / "audio").glob("*.wav"))
     models = installed_models() if args.model == "all" else [args.model]
     rows = []
+    split_rows = []
     for m in models:
         print(f"{m}:", file=sys.stderr)
-        rows.append((m, run_model(m, calls, args.fresh, args.data)))
+        total, per_call = run_model(m, calls, args.fresh, args.data)
+        rows.append((m, total))
+        for name, part in halves(calls).items():
+            s = Score()
+            for c in part:
+                s.add(per_call.get(c, Score()))
+            split_rows.append((m, f"{name} ({', '.join(part)})", s))
     print(f"\nSpokenWOZ: {len(calls)} calls, {len(calls) * 2} channels, 8 kHz phone speech")
     print(
         f"{'model':<18} {'fp ref':>6} {'ours':>5} {'hit':>4} {'fp recall':>9} "
@@ -307,6 +326,11 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{m:<18} {s.ref_fp:>6} {s.hyp_fp:>5} {s.hit:>4} {s.recall:>9.2f} "
             f"{s.precision:>12.2f} {s.word_recall:>11.3f} {s.audio_s:>6.0f}s {secs:>12}"
+        )
+    for m, name, s in split_rows:
+        print(
+            f"  {m} {name}: fp ref {s.ref_fp} ours {s.hyp_fp} hit {s.hit}, recall "
+            f"{s.recall:.2f} precision {s.precision:.2f}, word recall {s.word_recall:.3f}"
         )
     for m, s in rows:
         made = ", ".join(f"{n} by {sha}" for sha, n in s.shas.items())
