@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,13 +75,20 @@ def clean_stretch(
     """One stretch's Whisper segments to cleaned words and voiced gaps (times in the stretch)."""
     words = clean_segments(segments, samples)
     gaps = find_voiced_gaps(samples, RATE_HZ, words, min_voiced_gap_s)
+    hums = {(g.start_s, g.end_s) for g in gaps}
     words, gaps = _snap_fillers_to_gaps(words, gaps)
-    kept = _drop_hesitations_without_a_hum(_drop_prompt_echoes(words), samples)
+    kept, spoken = _drop_hesitations_without_a_hum(_drop_prompt_echoes(words), samples, hums)
     if len(kept) != len(words):
-        # The echo's words held the time a real hum may be in: search that time again.
+        # The echo's words held the time a real hum may be in: search that time again, but a
+        # sound found to be part of a word is no hum.
         gaps = find_voiced_gaps(samples, RATE_HZ, kept, min_voiced_gap_s)
+        gaps = tuple(g for g in gaps if not any(_overlap(g, s) for s in spoken))
         words, gaps = _snap_fillers_to_gaps(kept, gaps)
     return _merge_written_twice(words), gaps
+
+
+def _overlap(a: VoicedGap, b: VoicedGap) -> bool:
+    return a.start_s < b.end_s and b.start_s < a.end_s
 
 
 def unheard_spans(words: Sequence[Word], samples: np.ndarray) -> list[tuple[float, float]]:
@@ -309,18 +316,25 @@ HISS_MAX_S = 0.1  # this much loud hiss right beside the voiced run: a fricative
 
 
 def _drop_hesitations_without_a_hum(
-    words: tuple[Word, ...], samples: np.ndarray
-) -> tuple[Word, ...]:
+    words: tuple[Word, ...], samples: np.ndarray, hums: Collection[tuple[float, float]] = ()
+) -> tuple[tuple[Word, ...], tuple[VoicedGap, ...]]:
     """Drop unsure hesitation words with no voiced run of VOICE_MIN_S within VOICE_LOOK_S of
-    them outside the other words' own sound, or with a fricative beside that run."""
+    them outside the other words' own sound, or with a fricative beside that run. A word
+    already placed on a voiced gap (its span is in `hums`) has its hum. Returns the words kept
+    and the voiced runs found to be part of a word."""
     cores = [
         (w.start_s + WORD_CORE_MARGIN_S, w.end_s - WORD_CORE_MARGIN_S)
         for w in words
         if not is_filled_pause(w.text) and w.end_s - w.start_s > 2 * WORD_CORE_MARGIN_S
     ]
     out = []
+    spoken = []
     for w in words:
-        if is_filled_pause(w.text) and w.probability < HESITATION_CHECK_MAX_PROB:
+        if (
+            is_filled_pause(w.text)
+            and w.probability < HESITATION_CHECK_MAX_PROB
+            and (w.start_s, w.end_s) not in hums
+        ):
             lo, hi = w.start_s - VOICE_LOOK_S, w.end_s + VOICE_LOOK_S
             run = longest_voiced_run(samples, RATE_HZ, lo, hi, cores)
             if run is None or run.end_s - run.start_s < VOICE_MIN_S:
@@ -331,9 +345,10 @@ def _drop_hesitations_without_a_hum(
             hi = min([a for a, b in cores if a >= run.end_s] + [hi])
             if hiss_beside_s(samples, RATE_HZ, run, lo, hi) >= HISS_MAX_S:
                 log.debug("Dropping %r at %.2f s: a fricative beside its sound", w.text, w.start_s)
+                spoken.append(run)
                 continue
         out.append(w)
-    return tuple(out)
+    return tuple(out), tuple(spoken)
 
 
 def _stacked_phrases(words: tuple[Word, ...], lengthless: list[bool]) -> list[int]:
