@@ -88,3 +88,68 @@ def test_a_model_the_child_cannot_load_means_no_guesses_not_an_error(speech, tmp
         assert ahead._proc is None
     finally:
         ahead.close()
+
+
+def _gone(pid: int) -> bool:
+    """The process has ended and been reaped (no zombie left either)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return f.read().split(") ")[1].startswith(("Z", "X"))
+    except OSError:
+        return True
+
+
+def test_an_idle_child_ends_itself_and_the_next_guess_brings_it_back(speech):
+    """Between answers the child is a model's worth of memory for nothing: after `idle_s`
+    without a request it ends itself; a guess asked for then starts a new one (that guess is
+    missed, the next ones are made as before)."""
+    ahead = Lookahead(TranscriberSettings(), 0.25, idle_s=1.0)
+    try:
+        ahead.warm()
+        _ready(ahead)
+        first = ahead.decode(speech)
+        assert first is not None
+        pid = ahead._proc.pid
+        t_end = time.monotonic() + 30
+        while ahead.ready:  # polls the process: ended on its own?
+            assert time.monotonic() < t_end, "the idle child never ended itself"
+            time.sleep(0.1)
+        assert _gone(pid)
+        assert ahead.decode(speech) is None and ahead.missed == 1
+        assert ahead.starts == 2  # that request started a new child
+        _ready(ahead)
+        again = ahead.decode(speech)
+        assert again is not None and again.words == first.words
+    finally:
+        ahead.close()
+
+
+def test_release_ends_the_child_until_the_next_recording_warms_it(speech, ahead):
+    ahead.warm()
+    _ready(ahead)
+    pid = ahead._proc.pid
+    ahead.release()  # Stop: no more guesses for this answer
+    assert _gone(pid) and ahead._proc is None
+    assert ahead.decode(speech) is None  # a late guess does not start it again
+    assert ahead._proc is None and ahead.starts == 1
+    ahead.warm()  # the next recording
+    _ready(ahead)
+    assert ahead.decode(speech) is not None and ahead.starts == 2
+
+
+def test_release_during_a_guess_keeps_the_guess_then_ends_the_child(speech, ahead):
+    """The rest of the answer may need the guess in flight at Stop: release lets it finish."""
+    ahead.warm()
+    _ready(ahead)
+    pid = ahead._proc.pid
+    out: list = []
+    worker = threading.Thread(target=lambda: out.append(ahead.decode(speech)))
+    worker.start()
+    t_end = time.monotonic() + 10
+    while not ahead._busy and worker.is_alive():
+        assert time.monotonic() < t_end
+        time.sleep(0.001)
+    ahead.release()
+    worker.join(timeout=60)
+    assert out and out[0] is not None and "migration" in " ".join(w.text for w in out[0].words)
+    assert ahead._proc is None and _gone(pid)

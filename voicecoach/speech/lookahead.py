@@ -16,11 +16,23 @@ process is started again, in the background, when the next answer starts.
 exactly as if the guess had been dropped. Any failure in the child is also just "no guess": the
 app's own decoding of the answer does not depend on it.
 
-Memory: the child holds a second copy of the model (about 230 MB resident with tiny.en).
+Memory (issue 11's budget is for both processes together; bench/memory.py measures them):
+
+- the child holds a second copy of the model, its VAD and its decoding buffers. glibc keeps what
+  a decode freed for reuse (RSS ~280 MB after a few decodes with tiny.en), so the child fixes
+  malloc's mmap threshold at 4 MB (buffers that large go back to the system when freed, rather
+  than the threshold rising to 32 MB with them) and returns the rest of its free heap after
+  loading and after each guess (`malloc_trim`, ~10 ms, after the answer is sent): ~180 MB
+  between guesses, ~270 MB at the peak of one;
+- it is only needed while recording, so it ends itself after `idle_s` without a request and
+  `release` ends it once the answer is stopped; `warm` (the next recording) or the next `decode`
+  starts it again. Until it is ready `decode` says "no guess" (counted in `missed`).
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import os
 import subprocess
@@ -38,22 +50,55 @@ from voicecoach.settings import TranscriberSettings
 log = logging.getLogger(__name__)
 
 _READY = "ready"
+# Seconds without a request after which the child ends itself: guesses come every few seconds
+# while recording, so this much quiet means the user is reading the review or choosing a question.
+IDLE_S = 60.0
+# malloc's mmap threshold in the child: blocks this large are mapped on their own and unmapped
+# when freed (glibc would otherwise raise the threshold up to 32 MB as big blocks are freed, and
+# keep a decode's buffers in the heap). 4 MB: measured ~55 MB lower peak for ~10% more CPU; at
+# 256 kB the page faults cost 60% more CPU for another ~20 MB (docs/decisions/transcription.md).
+MMAP_THRESHOLD_BYTES = 4 * 1024 * 1024
+_M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number (malloc.h)
+
+
+def _libc() -> Any:
+    """glibc, for `mallopt` and `malloc_trim`; None elsewhere (then nothing is tuned)."""
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+    if libc is None or not hasattr(libc, "malloc_trim") or not hasattr(libc, "mallopt"):
+        return None
+    return libc
+
+
+def _trim(libc: Any) -> None:
+    if libc is not None:
+        libc.malloc_trim(0)
 
 
 def _serve(conn: _Duplex) -> None:
-    """The child: load the model, then decode stretches until the pipe closes."""
+    """The child: load the model, then decode stretches until the pipe closes or nothing is
+    asked for `idle_s` seconds."""
+    libc = _libc()
+    if libc is not None:  # before the model's buffers exist
+        libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
     from voicecoach.speech.transcriber import WhisperTranscriber
 
     try:
-        settings, min_voiced_gap_s = conn.recv()
+        settings, min_voiced_gap_s, idle_s = conn.recv()
         tr = WhisperTranscriber(settings, min_voiced_gap_s=min_voiced_gap_s)
         tr.load()
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which stops asking
         conn.send(("failed", str(exc)))
         return
+    _trim(libc)  # what loading the model freed (its float16 weights, now int8)
     conn.send((_READY, ""))
     while True:
         try:
+            if not conn.poll(idle_s):
+                return  # idle: the parent sees the pipe close and starts a new child if needed
             samples = conn.recv()
         except (EOFError, OSError):
             return
@@ -63,25 +108,35 @@ def _serve(conn: _Duplex) -> None:
             conn.send(("error", str(exc)))
             continue
         conn.send(("ok", part))
+        del samples, part
+        _trim(libc)  # after the answer is out, so the guess is never later for it
 
 
 class Lookahead:
     """A child process that decodes stretches with `settings`; one request at a time.
 
     `decode` (the streaming worker thread) blocks until the result or until `drop` (any thread)
-    ends the process. `warm` starts the process in the background if it is not running.
+    ends the process. `warm` starts the process in the background if it is not running; so does
+    `decode` when the process has gone (it ended itself after `idle_s`, or it died). `release`
+    ends it once the answer no longer needs guesses.
     """
 
-    def __init__(self, settings: TranscriberSettings, min_voiced_gap_s: float) -> None:
+    def __init__(
+        self, settings: TranscriberSettings, min_voiced_gap_s: float, idle_s: float = IDLE_S
+    ) -> None:
         self._settings = settings
         self._min_voiced_gap_s = min_voiced_gap_s
+        self._idle_s = idle_s
         self._lock = threading.Lock()
         self._proc: subprocess.Popen[bytes] | None = None
         self._conn: _Duplex | None = None
         self._ready = False
         self._busy = False
         self._failed = ""  # the model cannot load in the child: stop trying
+        self._resting = False  # released (Stop): no process until the next `warm`
         self.dropped = 0  # guesses dropped at Stop
+        self.missed = 0  # guesses asked for while the process was starting (none given)
+        self.starts = 0  # processes started
         self._finalizer = weakref.finalize(self, Lookahead._end, [None, None])
 
     @property
@@ -92,43 +147,57 @@ class Lookahead:
     def warm(self) -> None:
         """Start the child if it is not running (returns at once; it loads in ~1-2 s)."""
         with self._lock:
-            if self._proc is not None or self._failed:
-                return
-            # A fresh interpreter running this module (not fork: the parent runs Qt and
-            # threads; not multiprocessing's spawn, which imports the app's main module again).
-            to_child_r, to_child_w = os.pipe()
-            from_child_r, from_child_w = os.pipe()
-            try:
-                proc = subprocess.Popen(
-                    [sys.executable, "-m", __name__, str(to_child_r), str(from_child_w)],
-                    pass_fds=(to_child_r, from_child_w),
-                    stdin=subprocess.DEVNULL,
-                    close_fds=True,
-                )
-            except OSError as exc:
-                for fd in (to_child_r, to_child_w, from_child_r, from_child_w):
-                    os.close(fd)
-                self._failed = f"the look-ahead process could not start: {exc}"
-                log.warning("No look-ahead decoding: %s", self._failed)
-                return
-            os.close(to_child_r)
-            os.close(from_child_w)
-            parent = _Duplex(from_child_r, to_child_w)
-            parent.send((self._settings, self._min_voiced_gap_s))
-            self._proc, self._conn, self._ready, self._busy = proc, parent, False, False
-            self._finalizer.detach()
-            self._finalizer = weakref.finalize(self, Lookahead._end, [proc, parent])
+            self._resting = False
+            self._start_locked()
+
+    def _start_locked(self) -> None:
+        if self._proc is not None and self._proc.poll() is not None:  # it ended itself
+            self._end_gone_locked()
+        if self._proc is not None or self._failed:
+            return
+        # A fresh interpreter running this module (not fork: the parent runs Qt and
+        # threads; not multiprocessing's spawn, which imports the app's main module again).
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", __name__, str(to_child_r), str(from_child_w)],
+                pass_fds=(to_child_r, from_child_w),
+                stdin=subprocess.DEVNULL,
+                close_fds=True,
+            )
+        except OSError as exc:
+            for fd in (to_child_r, to_child_w, from_child_r, from_child_w):
+                os.close(fd)
+            self._failed = f"the look-ahead process could not start: {exc}"
+            log.warning("No look-ahead decoding: %s", self._failed)
+            return
+        os.close(to_child_r)
+        os.close(from_child_w)
+        parent = _Duplex(from_child_r, to_child_w)
+        parent.send((self._settings, self._min_voiced_gap_s, self._idle_s))
+        self._proc, self._conn, self._ready, self._busy = proc, parent, False, False
+        self.starts += 1
+        self._finalizer.detach()
+        self._finalizer = weakref.finalize(self, Lookahead._end, [proc, parent])
 
     def decode(self, samples: np.ndarray) -> Transcript | None:
         """The stretch's transcript, or None: not ready yet, dropped, or failed."""
         with self._lock:
-            if not self._poll_ready_locked() or self._busy:
+            if not self._poll_ready_locked():
+                if not self._failed and not self._resting:
+                    self.missed += 1
+                    self._start_locked()  # gone (idle or died): back for the next guess
+                return None
+            if self._busy:
                 return None
             conn = self._conn
             assert conn is not None
             try:
                 conn.send(np.ascontiguousarray(samples, dtype=np.float32))
-            except (OSError, ValueError):
+            except (OSError, ValueError):  # it ended itself just now
+                self._end_gone_locked()
+                self._start_locked()
                 return None
             self._busy = True
         try:
@@ -142,6 +211,8 @@ class Lookahead:
         with self._lock:
             if self._conn is conn:
                 self._busy = False
+                if self._resting:  # the answer ended while this guess was decoded
+                    Lookahead._end(list(self._forget_locked()))
         if kind != "ok":
             log.warning("Look-ahead decode failed: %s", payload)
             return None
@@ -158,6 +229,17 @@ class Lookahead:
         Lookahead._end([proc, None])
         return True
 
+    def release(self) -> None:
+        """No more guesses for this answer (Stop): end the process now, or as soon as the guess
+        in flight is answered (the rest of the answer may need it). The next recording's `warm`
+        starts it again; it holds a model's worth of memory for nothing until then."""
+        with self._lock:
+            self._resting = True
+            if self._busy:  # `decode` ends it when the answer comes
+                return
+            parts = self._forget_locked()
+        Lookahead._end(list(parts))
+
     def close(self) -> None:
         with self._lock:
             parts = self._forget_locked()
@@ -168,6 +250,9 @@ class Lookahead:
             self._poll_ready_locked()
 
     def _poll_ready_locked(self) -> bool:
+        if self._ready and not self._busy and self._proc and self._proc.poll() is not None:
+            self._end_gone_locked()  # it ended itself (idle) or died
+            return False
         if self._ready:
             return True
         conn = self._conn
@@ -193,6 +278,12 @@ class Lookahead:
         parts = self._proc, self._conn
         self._proc, self._conn, self._ready, self._busy = None, None, False, False
         return parts
+
+    def _end_gone_locked(self) -> None:
+        """Reap a process that ended on its own; a `decode` waiting on its pipe closes that."""
+        busy = self._busy
+        proc, conn = self._forget_locked()
+        Lookahead._end([proc, None if busy else conn])
 
     @staticmethod
     def _end(parts: list[Any]) -> None:
@@ -221,8 +312,8 @@ class _Duplex:
     def recv(self) -> Any:
         return self._in.recv()
 
-    def poll(self) -> bool:
-        return self._in.poll()
+    def poll(self, timeout_s: float = 0.0) -> bool:
+        return self._in.poll(timeout_s)
 
     def close(self) -> None:
         self._in.close()
