@@ -41,7 +41,9 @@ A run in a gap between words must also stand on its own. A short word Whisper dr
 run with a fricative beside it (at least `CONSONANT_MIN_FRAMES` loud 10 ms frames with more
 energy at 2-4 kHz than at 0.1-1 kHz, within `CONSONANT_LOOK_S`, inside the same gap) or loud
 sound on both sides (a vowel in the middle of a dropped phrase) is not reported. Sonorant-only
-words ("No.", "Well.") still pass: their sound is a hum's. See docs/decisions/fillers.md.
+words ("No.", "Well.") still pass: their sound is a hum's. Runs less than `HESITATION_BREAK_S`
+apart are one hesitation. `longest_voiced_run` and `hiss_beside_s` give the clean-up the same
+tests for a hesitation word Whisper did write. See docs/decisions/fillers.md.
 
 Pure numpy, no I/O. Cost: one FFT per 10 ms frame of gap audio (about 30 ms of CPU per minute of
 gaps).

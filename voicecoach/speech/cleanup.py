@@ -6,8 +6,9 @@ and repeated n-gram loops. Word edges stretched over silence (tiny.en often exte
 next one) are trimmed to the audible part, so pauses and voiced gaps are measured where they are.
 `clean_stretch` then finds the hums Whisper did not write (voiced gaps), gives a written "um" its
 hum's times, drops echoes of the filler prompt (including a lengthless "I mean, I" stacked on
-one instant) and joins hesitation words written end to end over one hum. Thresholds:
-docs/decisions/transcription.md and docs/decisions/fillers.md.
+one instant) and unsure hesitation words with no hum of their own (on a breath or noise, or
+over a word that opens on a hiss), and joins hesitation words written end to end over one hum.
+Thresholds: docs/decisions/transcription.md and docs/decisions/fillers.md.
 """
 
 from __future__ import annotations
