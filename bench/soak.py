@@ -43,6 +43,22 @@ def rss_mb(pid: int | str = "self") -> float:
     return float("nan")
 
 
+def smaps_mb(pid: int | str = "self") -> dict[str, float]:
+    """/proc/PID/smaps_rollup in MB ("Rss", "Pss", "Pss_Anon", "Pss_File", "Shared_Clean" ...):
+    PSS charges each shared page (libraries two processes both map) to them in equal parts, so
+    PSS summed over processes counts such a page once. Empty if the process is gone."""
+    out: dict[str, float] = {}
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) == 3 and parts[2] == "kB":
+                    out[parts[0].rstrip(":")] = int(parts[1]) / 1024
+    except OSError:
+        pass
+    return out
+
+
 def os_threads() -> int:
     return len(os.listdir("/proc/self/task"))
 
