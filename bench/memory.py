@@ -262,8 +262,6 @@ def run_rounds(args: argparse.Namespace) -> int:
 def instrument(args: argparse.Namespace) -> list[tuple[float, str]]:
     """Log every guess asked of the look-ahead process (time, "ok" / "none"), and apply the
     proposed changes being measured (--release-at-stop, --app-trim)."""
-    import ctypes
-
     from voicecoach.speech.lookahead import Lookahead
     from voicecoach.speech.streaming import StreamingTranscriber
     from voicecoach.speech.transcriber import WhisperTranscriber
@@ -287,15 +285,16 @@ def instrument(args: argparse.Namespace) -> list[tuple[float, str]]:
 
         StreamingTranscriber.close = close  # type: ignore[method-assign]
     if args.app_trim:  # what the app's transcriber would do: the child's malloc settings
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(-3, 4 * 1024 * 1024)  # M_MMAP_THRESHOLD
+        from voicecoach.speech.lookahead import trim_heap, tune_malloc
+
+        tune_malloc()
         plain_stretch = WhisperTranscriber.transcribe_stretch
 
         def stretch(self: WhisperTranscriber, *a: object, **kw: object) -> object:
             try:
                 return plain_stretch(self, *a, **kw)  # type: ignore[arg-type]
             finally:
-                libc.malloc_trim(0)
+                trim_heap()
 
         WhisperTranscriber.transcribe_stretch = stretch  # type: ignore[method-assign]
     return log

@@ -22,7 +22,7 @@ Memory (issue 11's budget is for both processes together; bench/memory.py measur
   a decode freed for reuse (RSS ~280 MB after a few decodes with tiny.en), so the child fixes
   malloc's mmap threshold at 4 MB (buffers that large go back to the system when freed, rather
   than the threshold rising to 32 MB with them) and returns the rest of its free heap after
-  loading and after each guess (`malloc_trim`, ~10 ms, after the answer is sent): ~180 MB
+  loading and after each guess (`trim_heap`, ~10 ms, after the answer is sent): ~180 MB
   between guesses, ~270 MB at the peak of one;
 - it is only needed while recording, so it ends itself after `idle_s` without a request and
   `release` ends it once the answer is stopped; `warm` (the next recording) or the next `decode`
@@ -32,7 +32,7 @@ Memory (issue 11's budget is for both processes together; bench/memory.py measur
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
+import functools
 import logging
 import os
 import subprocess
@@ -61,19 +61,28 @@ MMAP_THRESHOLD_BYTES = 4 * 1024 * 1024
 _M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number (malloc.h)
 
 
-def _libc() -> Any:
-    """glibc, for `mallopt` and `malloc_trim`; None elsewhere (then nothing is tuned)."""
-    name = ctypes.util.find_library("c")
+@functools.cache
+def _glibc() -> Any:
+    """The C library this process runs on, if it is glibc (`mallopt`, `malloc_trim`)."""
     try:
-        libc = ctypes.CDLL(name) if name else None
+        libc = ctypes.CDLL(None)  # the symbols already loaded: no search, no subprocess
     except OSError:
         return None
-    if libc is None or not hasattr(libc, "malloc_trim") or not hasattr(libc, "mallopt"):
-        return None
-    return libc
+    return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
 
 
-def _trim(libc: Any) -> None:
+def tune_malloc() -> None:
+    """Fix malloc's mmap threshold (MMAP_THRESHOLD_BYTES); call before the model loads.
+    Nothing happens on a C library other than glibc."""
+    libc = _glibc()
+    if libc is not None:
+        libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
+
+
+def trim_heap() -> None:
+    """Give the heap's free memory back to the system (glibc `malloc_trim`; ~10 ms after a
+    decode). Nothing happens on a C library other than glibc."""
+    libc = _glibc()
     if libc is not None:
         libc.malloc_trim(0)
 
@@ -81,9 +90,7 @@ def _trim(libc: Any) -> None:
 def _serve(conn: _Duplex) -> None:
     """The child: load the model, then decode stretches until the pipe closes or nothing is
     asked for `idle_s` seconds."""
-    libc = _libc()
-    if libc is not None:  # before the model's buffers exist
-        libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
+    tune_malloc()  # before the model's buffers exist
     from voicecoach.speech.transcriber import WhisperTranscriber
 
     try:
@@ -93,7 +100,7 @@ def _serve(conn: _Duplex) -> None:
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which stops asking
         conn.send(("failed", str(exc)))
         return
-    _trim(libc)  # what loading the model freed (its float16 weights, now int8)
+    trim_heap()  # what loading the model freed (its float16 weights, now int8)
     conn.send((_READY, ""))
     while True:
         try:
@@ -109,7 +116,7 @@ def _serve(conn: _Duplex) -> None:
             continue
         conn.send(("ok", part))
         del samples, part
-        _trim(libc)  # after the answer is out, so the guess is never later for it
+        trim_heap()  # after the answer is out, so the guess is never later for it
 
 
 class Lookahead:
