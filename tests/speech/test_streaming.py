@@ -84,9 +84,10 @@ def test_chunks_respect_limits():
     """Stretches are at least min_chunk_s (except the tail) and at most max_chunk_s long."""
     from voicecoach.audio.cuts import CutSettings
 
-    spec, total = _spec(150, pause_every=1000)  # no long pauses: forces max-length cuts
+    # No pause long enough to cut at (or to split at: 0.06 s gaps): forces max-length cuts.
+    spec, total = _spec(150, gap_s=0.06, pause_every=1000)
     fake = BurstTranscriber()
-    st = StreamingTranscriber(fake)
+    st = StreamingTranscriber(fake, speculate=False)  # committed stretches only
     _feed(st, _bursts(spec, total))
     st.finish()
     s = CutSettings()

@@ -36,6 +36,10 @@ class CutSettings:
     silence_db_above_floor: float = 12.0  # a frame this close to the noise floor is silence
     # Split points inside the stretch in progress (where it may be transcribed ahead of time):
     split_pause_s: float = 0.2  # a pause this long (at least) is a safe place to split ...
+    # ... and so is a shorter pause of at least this once it has ended (it can no longer grow
+    # into a cut), in its middle: fluent speech can go 6 s and more without a 0.2 s pause, and
+    # the last stretch's tail, decoded at Stop, grew that long (7-8 s in 3 of 10 stops) ...
+    split_short_pause_s: float = 0.1
     split_every_s: float = 3.0  # ... at most one split point per this much audio ...
     split_guard_s: float = 2.0  # ... and the last stretch is split at the last one this far
     # before its end, so its head had time to be transcribed before the user stopped.
@@ -132,22 +136,31 @@ class PauseCutter:
         """Split points of the current stretch, at least `split_every_s` after the stretch start
         and the previous point (any pause once a cut is possible): in a pause of `split_pause_s`
         or more, where a cut in that pause would fall (so if the pause grows into a cut, what
-        was transcribed ahead up to it is the finished stretch). They depend only on audio up
-        to them: they never move later."""
+        was transcribed ahead up to it is the finished stretch); in the middle of a shorter
+        pause of `split_short_pause_s` or more once it has ended. They depend only on audio up
+        to them (and one frame after a short pause): they never move later."""
         cut_need = max(1, int(round(self._s.cut_silence_s / FRAME_S)))
         at = cut_need - 1 - cut_need // 2  # frames into a pause where next_cut cuts it
         need = max(int(round(self._s.split_pause_s / FRAME_S)), at + 1)
         every = int(round(self._s.split_every_s / FRAME_S))
         # Past this, any pause may become the cut: each is a split point, whatever the spacing.
         may_cut = int(round(self._s.min_chunk_s / FRAME_S)) - cut_need
+        short = max(1, int(round(self._s.split_short_pause_s / FRAME_S)))
         for f in range(self._scan, len(self._quiet)):
-            self._scan_run = self._scan_run + 1 if self._quiet[f] else 0
-            if self._scan_run == need:
-                point = f - need + 1 + at
-                if point - self._last_split >= every or point >= may_cut:
-                    self._last_split = point
-                    self._splits.append((self._start + point) * self._n)
+            if self._quiet[f]:
+                self._scan_run += 1
+                if self._scan_run == need:
+                    self._add_split(f - need + 1 + at, every, may_cut)
+                continue
+            if short <= self._scan_run < need:  # a short pause just ended: split in its middle
+                self._add_split(f - self._scan_run + self._scan_run // 2, every, None)
+            self._scan_run = 0
         self._scan = len(self._quiet)
+
+    def _add_split(self, point: int, every: int, may_cut: int | None) -> None:
+        if point - self._last_split >= every or (may_cut is not None and point >= may_cut):
+            self._last_split = point
+            self._splits.append((self._start + point) * self._n)
 
     @property
     def stretch_start(self) -> int:
