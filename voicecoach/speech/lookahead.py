@@ -55,8 +55,9 @@ _READY = "ready"
 IDLE_S = 60.0
 # malloc's mmap threshold in the child: blocks this large are mapped on their own and unmapped
 # when freed (glibc would otherwise raise the threshold up to 32 MB as big blocks are freed, and
-# keep a decode's buffers in the heap). 4 MB: measured ~55 MB lower peak for ~10% more CPU; at
-# 256 kB the page faults cost 60% more CPU for another ~20 MB (docs/decisions/transcription.md).
+# keep a decode's buffers in the heap). 4 MB: ~55 MB lower peak, CPU per decode the same within
+# the noise (9 stretches, interleaved runs: 22.4 s vs 21.7 s, 27.1 s vs 28.9 s); 256 kB: another
+# ~20 MB off but 60% more CPU in page faults (docs/decisions/transcription.md).
 MMAP_THRESHOLD_BYTES = 4 * 1024 * 1024
 _M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number (malloc.h)
 
