@@ -117,22 +117,22 @@ def test_section_heard_never_goes_backwards_as_words_arrive():
     assert seen[-1] == "result"
 
 
-def test_latch_keeps_the_display_moving_forward():
-    """A later guess of an earlier section keeps the shown section; its stale nudge is dropped."""
-    shown = LiveStatus("action", 40.0, 2, None, None, (-9.0, -8.0, -1.0, -5.0))
-    newer = LiveStatus(
-        "situation",
-        0.5,
-        3,
-        "48 s of set-up so far — move on to what you did.",
-        "setup",
-        (-1.0, -4.0, -6.0, -8.0),
-    )
-    kept = latch(shown, newer, 50.0, T)
+def test_latch_goes_back_only_when_the_earlier_section_is_clear():
+    """A later guess of an earlier section keeps the shown section unless the words clearly fit
+    the earlier one (a wrong step forward is then undone); a set-up nudge never comes back."""
+    shown = latch(None, LiveStatus("action", 40.0, 2, None, None, (-9.0, -8.0, -1.0, -5.0)), 40, T)
+    nudge = "48 s of set-up so far — move on to what you did."
+    unsure = LiveStatus("situation", 0.5, 3, nudge, "setup", (-1.5, -4.0, -2.0, -8.0))
+    kept = latch(shown, unsure, 50.0, T)
     assert (kept.section, kept.section_start_s, kept.fillers, kept.cue) == ("action", 40.0, 3, None)
+    clear = LiveStatus("situation", 0.5, 3, nudge, "setup", (-1.0, -4.0, -6.0, -8.0))
+    back = latch(kept, clear, 51.0, T)
+    assert (back.section, back.section_start_s, back.fillers) == ("situation", 0.5, 3)
+    assert back.cue_kind != "setup" and back.past_setup
+    assert latch(back, clear, 52.0, T).cue_kind != "setup"  # not later either
     ahead = LiveStatus("result", 90.0, 4, None, None, (-9.0, -8.0, -6.0, -1.0))
-    assert latch(shown, ahead, 95.0, T) == ahead
-    assert latch(None, newer, 50.0, T) == newer
+    assert latch(back, ahead, 95.0, T).section == "result"
+    assert latch(None, clear, 50.0, T).cue_kind == "setup"  # nothing shown yet: nudge stands
 
 
 def test_latch_moves_on_only_when_the_next_section_is_clear():

@@ -1,11 +1,12 @@
 """Coaching while the user speaks, from the words transcribed so far.
 
 The streaming transcriber hears words a few seconds behind the speaker, so "now" is the section
-of the last sentence heard, and time in it runs on the recording clock. The display only moves
-forward in STAR order (`latch`), and only when the words so far clearly fit the next section
-better than the one shown, so one clause that sounds like an Action does not move it on for
-good. Cues are gentle nudges, at most one at a time, and only when they can help: once the
-Action has been shown, no nudge about the set-up can appear.
+of the last sentence heard, and time in it runs on the recording clock. The display (`latch`) moves
+on only when the words so far clearly fit the next section better than the one shown, so one
+clause that sounds like an Action does not move it on; and it moves back only when they clearly
+fit an earlier section better, so a wrong step forward is not shown for the rest of the answer.
+Cues are gentle nudges, at most one at a time, and only when they can help: once the Action has
+been shown, no nudge about the set-up can appear.
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ SETUP_NUDGE_MAX_LAG_S = 6.0
 # reached it better than one still in the shown section by this much (the splitter's decoder
 # scores, natural-log units): chosen on the corpus' train and dev authors (bench/live_text.py).
 MOVE_ON_MARGIN = 1.0
+# ... and back to an earlier section only when the words fit it better than the shown section
+# and any later one by this much. Answers rarely go back, but the live guess does step forward
+# wrongly (a clause that sounds like an outcome), and a display that never went back then showed
+# the wrong section until the end. Leave-one-author-out on the train and dev authors
+# (bench/live_text.py --oof): shown section right 0.648 with no way back, 0.765 with this margin.
+MOVE_BACK_MARGIN = 1.0
 # A set-up nudge also needs the set-up to beat any later section by this much: while the last
 # words could as well be the Action, telling the speaker to move on may be telling them to do
 # what they are doing.
@@ -49,6 +56,9 @@ class LiveStatus:
     fit: tuple[float, float, float, float] = _NO_FIT
     # where each section began in the words so far (None: not heard)
     starts: tuple[float | None, ...] = (None, None, None, None)
+    # the display has shown the Action or Result at some point (set by `latch`): no set-up
+    # nudge from then on, even if it has moved back since
+    past_setup: bool = False
 
 
 def live_status(words: Sequence[Word], elapsed_s: float, targets: SectionTargets) -> LiveStatus:
@@ -122,20 +132,24 @@ def latch(
 ) -> LiveStatus:
     """What to show, given what was shown (`previous`) and what the words now say (`new`).
 
-    An answer never goes back in STAR order, so neither does the display: a later guess of an
-    earlier section keeps the section shown. It moves on only when the words fit the later
-    section better than the shown one (or any before it) by `MOVE_ON_MARGIN`; until then the
-    shown section stays, with the new filler count. Once the Action or Result has been shown,
-    a set-up nudge is never shown again, whatever the words say.
+    The display moves on to a later section only when the words fit it better than the shown
+    one (or any before it) by `MOVE_ON_MARGIN`, and back to an earlier one only when they fit
+    it better than the shown one (or any after it) by `MOVE_BACK_MARGIN`; otherwise the shown
+    section stays, with the new filler count. Once the Action or Result has been shown, a
+    set-up nudge is never shown again, whatever the words say.
     """
     if previous is None or previous.section is None:
         shown = new
     else:
         was = SECTION_NAMES.index(previous.section)
         now = SECTION_NAMES.index(new.section) if new.section is not None else -1
-        if now == was or (now > was and new.fit[now] - max(new.fit[: was + 1]) >= MOVE_ON_MARGIN):
+        if (
+            now == was
+            or (now > was and new.fit[now] - max(new.fit[: was + 1]) >= MOVE_ON_MARGIN)
+            or (0 <= now < was and new.fit[now] - max(new.fit[was:]) >= MOVE_BACK_MARGIN)
+        ):
             shown = new
-        else:  # hold: an earlier section (or none), or a later one not yet clear
+        else:  # hold: no words yet, or another section not yet clear
             held = LiveStatus(
                 previous.section,
                 previous.section_start_s,
@@ -146,7 +160,7 @@ def latch(
                 new.starts,
             )
             shown = _with_cue(held, _clock_cue(previous.section, elapsed_s, targets))
-    reached = {s.section for s in (previous, shown) if s is not None and s.section}
-    if shown.cue_kind == "setup" and reached & {"action", "result"}:
+    past = (previous is not None and previous.past_setup) or shown.section in ("action", "result")
+    if shown.cue_kind == "setup" and past:
         shown = _with_cue(shown, _clock_cue(shown.section, elapsed_s, targets))
-    return shown
+    return replace(shown, past_setup=past)
