@@ -261,10 +261,9 @@ def run_rounds(args: argparse.Namespace) -> int:
 
 def instrument(args: argparse.Namespace) -> list[tuple[float, str]]:
     """Log every guess asked of the look-ahead process (time, "ok" / "none"), and apply the
-    proposed changes being measured (--release-at-stop, --app-trim)."""
+    proposed change being measured (--release-at-stop)."""
     from voicecoach.speech.lookahead import Lookahead
     from voicecoach.speech.streaming import StreamingTranscriber
-    from voicecoach.speech.transcriber import WhisperTranscriber
 
     log: list[tuple[float, str]] = []
     plain_decode = Lookahead.decode
@@ -284,19 +283,6 @@ def instrument(args: argparse.Namespace) -> list[tuple[float, str]]:
                 self._lookahead.release()
 
         StreamingTranscriber.close = close  # type: ignore[method-assign]
-    if args.app_trim:  # what the app's transcriber would do: the child's malloc settings
-        from voicecoach.speech.lookahead import trim_heap, tune_malloc
-
-        tune_malloc()
-        plain_stretch = WhisperTranscriber.transcribe_stretch
-
-        def stretch(self: WhisperTranscriber, *a: object, **kw: object) -> object:
-            try:
-                return plain_stretch(self, *a, **kw)  # type: ignore[arg-type]
-            finally:
-                trim_heap()
-
-        WhisperTranscriber.transcribe_stretch = stretch  # type: ignore[method-assign]
     return log
 
 
@@ -377,11 +363,6 @@ def main() -> int:
         "--release-at-stop",
         action="store_true",
         help="measure the proposal: streaming.close() ends the look-ahead process (release)",
-    )
-    ap.add_argument(
-        "--app-trim",
-        action="store_true",
-        help="measure the proposal: the app's process tunes malloc as the child does",
     )
     ap.add_argument("--stages", action="store_true", help="the look-ahead child, step by step")
     ap.add_argument("--stages-here", action="store_true", help=argparse.SUPPRESS)

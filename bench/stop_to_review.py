@@ -12,8 +12,8 @@ the answer, so a run takes as long as the answers played (about 5 minutes by def
 
 Also printed: resident memory of the app's process and of its look-ahead process at each stop,
 and the machine's load average (2 cores; every figure grows with the load); bench/memory.py
-samples memory through whole rounds. `--release-at-stop` and `--app-trim` measure the changes
-proposed there (bench/memory.py `instrument`).
+samples memory through whole rounds. `--release-at-stop` measures the change proposed there
+(bench/memory.py `instrument`).
 Last line: `worst_stop_to_review_s=<s> median=<s> rss_app_mb=<MB> rss_lookahead_mb=<MB>`.
 """
 
@@ -82,7 +82,6 @@ def main() -> int:
         "--stops", type=float, nargs="+", default=[17.3, 39.6, 58.2, 83.9, 101.4, 118.7]
     )
     ap.add_argument("--release-at-stop", action="store_true", help="see bench/memory.py")
-    ap.add_argument("--app-trim", action="store_true", help="see bench/memory.py")
     args = ap.parse_args()
     from bench.memory import instrument
 

@@ -32,6 +32,7 @@ from voicecoach.audio.decode import load_audio
 from voicecoach.domain import ModelError, OperationCancelled, Transcript, VoicedGap, Word
 from voicecoach.settings import BUNDLED_MODEL, TranscriberSettings
 from voicecoach.speech.cleanup import Segment, clean_stretch, unheard_spans
+from voicecoach.speech.heap import trim_heap, tune_malloc
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
@@ -244,10 +245,13 @@ class WhisperTranscriber:
         """One stretch already cut at pauses (at most one window): words and voiced gaps."""
         _check(cancel)
         model = self._get_model()
-        raw = self._decode(model, samples, step or (lambda _t: None), cancel)
-        words, gaps = clean_stretch(raw, samples, self._min_voiced_gap_s)
-        for a_s, b_s in unheard_spans(words, samples):
-            words, gaps = self._decode_again(model, samples, a_s, b_s, words, gaps, cancel)
+        try:
+            raw = self._decode(model, samples, step or (lambda _t: None), cancel)
+            words, gaps = clean_stretch(raw, samples, self._min_voiced_gap_s)
+            for a_s, b_s in unheard_spans(words, samples):
+                words, gaps = self._decode_again(model, samples, a_s, b_s, words, gaps, cancel)
+        finally:
+            trim_heap()  # the decode's freed buffers back to the system (speech.heap)
         return Transcript(words, len(samples) / RATE_HZ, gaps, model=self._settings.model)
 
     def _decode_again(
@@ -410,6 +414,7 @@ def _load_model(settings: TranscriberSettings) -> WhisperModel:
             "The speech recogniser (faster-whisper) is not installed. Reinstall VoiceCoach."
         ) from exc
     is_dir = Path(target).is_dir()
+    tune_malloc()  # before the model's buffers exist (speech.heap)
     try:
         return WhisperModel(
             target,
