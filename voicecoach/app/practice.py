@@ -63,7 +63,7 @@ class PracticeRound(QObject):
         self.microphone = microphone
         self._recorder: Any = None
         self._stream: Any = None  # StreamingTranscriber while recording, when streaming
-        self._live_shown: Any = None  # the LiveStatus last shown (it only moves forward)
+        self._live_shown: Any = None  # the LiveStatus last shown (analysis.live.latch)
         self._take_id: int | None = None
         self._take_path: Path | None = None
         self._question: Question | None = None  # the question being answered
