@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -95,3 +96,23 @@ def test_pdf_variant_uses_an_image_and_no_svg():
     """The PDF's page (QTextDocument cannot draw SVG) shows the timeline as the given image."""
     page = take_html(sample_report(), INFO, pdf=True, timeline_src="t.png")
     assert '<img src="t.png"' in page and "<svg" not in page
+
+
+def test_words_whisper_splits_are_joined_as_the_review_joins_them():
+    """ "12" "%" and "mid" "-sized" read "12%" and "mid-sized" in the page, as in the app."""
+    report = sample_report()
+    words = list(report.transcript.words)
+    fillers = {
+        i
+        for f in report.fillers
+        if f.word_index is not None
+        for i in range(f.word_index, f.word_index + f.n_words)
+    }
+    k = next(i for i in range(5, len(words)) if not {i, i + 1, i + 2, i + 3} & fillers)
+    for j, text in enumerate(["12", "%", "mid", "-sized"]):
+        words[k + j] = replace(words[k + j], text=text)
+    report = replace(report, transcript=replace(report.transcript, words=tuple(words)))
+    for pdf in (False, True):
+        text = " ".join(re.sub(r"<[^>]+>", " ", transcript_html(report, pdf=pdf)).split())
+        assert "12% mid-sized" in text
+        assert "12 %" not in text and "mid -sized" not in text

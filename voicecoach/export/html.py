@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from voicecoach.analysis.text import attaches
 from voicecoach.analysis.timing import timing_ok
 from voicecoach.domain import SECTION_NAMES, Check, Report
 from voicecoach.export.figures import (
@@ -247,13 +248,18 @@ def transcript_html(report: Report, pdf: bool = False, by_section: bool = True) 
                     'counted as a filler">(hmm?)</span>'
                 )
                 gi += 1
-            w = _e(words[i].text)
+            w = _e(words[i].text.strip())
             if i in filler_of and pdf:  # QTextDocument knows no <mark>
-                parts.append(f'<b><u style="color:{pal["filler"]}">{w}</u></b>')
+                piece = f'<b><u style="color:{pal["filler"]}">{w}</u></b>'
             elif i in filler_of:
-                parts.append(f'<mark class="filler" title="filler: {_e(filler_of[i])}">{w}</mark>')
+                piece = f'<mark class="filler" title="filler: {_e(filler_of[i])}">{w}</mark>'
             else:
-                parts.append(w)
+                piece = w
+            # spaced as the review spaces them: "12%" and "mid-sized", not "12 %"
+            if parts and attaches(words[i].text):
+                parts[-1] += piece
+            else:
+                parts.append(piece)
     if runs and gi < len(gaps):
         runs[-1][1].extend(['<span class="wordless">(hmm?)</span>'] * (len(gaps) - gi))
     out = []
