@@ -162,3 +162,34 @@ def test_a_scope_with_fewer_than_three_takes_explains_instead_of_drawing(view, r
     assert view.question.count() == 1 and view.ladder.rows()
     view.scope.setCurrentIndex(0)
     assert trends.isVisible() and not few.isVisible()
+
+
+def test_wheel_over_the_question_box_scrolls_the_page_not_the_choice(qtbot, view, report):
+    """A wheel turn over the unfocused "One question" box leaves its choice and scrolls."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication, QComboBox, QScrollArea
+
+    view.resize(1100, 500)  # short enough that the page scrolls
+    view.set_points(_points(report, 6))
+    box = view.findChild(QComboBox, "progressQuestion")
+    bar = view.findChild(QScrollArea, "progressScroll").verticalScrollBar()
+    assert box.count() >= 2 and bar.maximum() > 0
+    box.setCurrentIndex(1)
+    bar.setValue(bar.maximum())  # the box is in view
+    qtbot.waitUntil(box.isVisible)
+    before = bar.value()
+    pos = QPointF(box.rect().center())
+    ev = QWheelEvent(
+        pos,
+        QPointF(box.mapToGlobal(pos.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, 120),  # one notch up: the page should move up
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(box, ev)
+    assert box.currentIndex() == 1
+    assert bar.value() < before

@@ -54,6 +54,7 @@ from voicecoach.progress import (
 )
 from voicecoach.report import fmt_time
 from voicecoach.ui.style import SECTION_LABELS, current_theme, section_color, set_role
+from voicecoach.ui.wheel_guard import guard_wheel
 
 EMPTY_TEXT = (
     "Progress appears after three analysed takes{so_far}.\n\n"
@@ -537,6 +538,7 @@ class ProgressView(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.question.setMinimumContentsLength(40)
+        guard_wheel(self.question)  # the wheel scrolls the page, not the question
         qhead.addWidget(self.question, 2)
         bl.addLayout(qhead)
 
