@@ -52,3 +52,28 @@ def test_speed_selector_emits_speed(qtbot, review):
     with qtbot.waitSignal(review.playback.speedChanged, timeout=1000) as sig:
         combo.setCurrentIndex(combo.findData(1.5))
     assert sig.args == [1.5]
+
+
+def test_a_new_review_opens_at_the_top_with_no_section_picked(qtbot, review, report, question):
+    """The previous review's scroll position and keyboard-picked section do not carry over."""
+    from PySide6.QtWidgets import QScrollArea
+
+    review.resize(1000, 520)  # short: the figures column scrolls
+    review.show()
+    review.activateWindow()
+    qtbot.waitExposed(review)
+    bar = review.findChild(QScrollArea, "reviewFiguresScroll").verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum())
+    review.timeline.setFocus()
+    qtbot.waitUntil(review.timeline.hasFocus)
+    qtbot.keyClick(review.timeline, Qt.Key.Key_Right)
+    picked = []
+    review.timeline.sectionClicked.connect(picked.append)
+
+    review.set_report(report, question, "a new take")
+    assert bar.value() == 0
+    assert not review.timeline.hasFocus()  # no ring drawn around a section
+    review.timeline.setFocus()
+    qtbot.keyClick(review.timeline, Qt.Key.Key_Return)
+    assert picked == [report.sections[0].name]  # the keyboard starts from the first again

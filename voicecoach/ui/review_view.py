@@ -111,6 +111,8 @@ class ReviewView(QWidget):
         split.addWidget(self.transcript)
         self.figures = FiguresPanel()
         scroll = QScrollArea()
+        scroll.setObjectName("reviewFiguresScroll")
+        self._figures_scroll = scroll
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -157,8 +159,18 @@ class ReviewView(QWidget):
         self.playback.set_playing(False)
         self.playback.set_context("")
         self.timeline.set_playhead(None)  # the previous review's playhead must not stay
+        self._forget_previous_view()
         self.retry.setVisible(question is not None)
         self._stack.setCurrentIndex(1)
+
+    def _forget_previous_view(self) -> None:
+        """A new review starts at the top with no section picked, not where the last one
+        was left (figures scrolled down, a section ringed by the keyboard focus)."""
+        self._figures_scroll.verticalScrollBar().setValue(0)
+        self.transcript.verticalScrollBar().setValue(0)
+        self.timeline.reset_focus()
+        if self.timeline.hasFocus():
+            self.timeline.clearFocus()
 
     def update_sections(self, report: Report) -> None:
         """A corrected report (boundary moved): refresh what depends on sections only."""

@@ -122,6 +122,11 @@ class StarTimeline(QWidget):
         self.setAccessibleDescription(". ".join(c.text for c in self.captions()))
         self.update()
 
+    def reset_focus(self) -> None:
+        """Back to the first section, for a new take (arrow keys start from the start)."""
+        self._focus_index = 0
+        self.update()
+
     def set_timing_settings(self, settings: AnalysisSettings) -> None:
         """The tolerances the verdicts use (from Settings.analysis)."""
         self._settings = settings
