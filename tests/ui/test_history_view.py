@@ -10,7 +10,7 @@ import pytest
 from tests.ui.sample_report import sample_report
 from voicecoach.report import take_figures, to_json
 from voicecoach.store.history import TakeRecord
-from voicecoach.ui.history_view import HistoryView
+from voicecoach.ui.history_view import SORT_ROLE, HistoryView
 
 
 def _rec(i, qid, status="analysed", report=True):
@@ -102,3 +102,49 @@ def test_when_column_uses_the_shared_recording_time_format(view):
     shown = sorted(m.item(r, 0).text() for r in range(m.rowCount()))
     expected = sorted(fmt_when(_rec(i, "x").created_at) for i in (1, 2, 3, 4))
     assert shown == expected
+
+
+def _arrow_points_down(header, section: int) -> bool:
+    """Read the sort arrow off the header's pixels: a downward arrow is wider at its top."""
+    img = header.grab().toImage()
+    x0 = header.sectionViewportPosition(section)
+    x1 = x0 + header.sectionSize(section)
+    x_text_end = (
+        x0
+        + header.fontMetrics().horizontalAdvance(
+            header.model().headerData(section, header.orientation()) or ""
+        )
+        + 20
+    )  # past the label and its padding: only the arrow is inked there
+    bg = img.pixelColor(x1 - 2, 2)
+    rows = []
+    for y in range(img.height() - 2):  # the last rows hold the header's bottom border
+        xs = [
+            x
+            for x in range(max(x_text_end, x0), x1)
+            if sum(
+                abs(a - b)
+                for a, b in zip(img.pixelColor(x, y).getRgb()[:3], bg.getRgb()[:3], strict=True)
+            )
+            > 60
+        ]
+        if xs:
+            rows.append(max(xs) - min(xs))
+    assert len(rows) >= 3, "no sort arrow drawn"
+    return rows[0] > rows[-1]
+
+
+def test_sort_arrow_points_the_way_the_rows_run(qtbot, view):
+    """Newest first shows a downward arrow; oldest first an upward one."""
+    from PySide6.QtCore import Qt
+
+    header = view.table.horizontalHeader()
+    view.resize(900, 400)
+    qtbot.waitExposed(view)
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    first = view.proxy.index(0, 0).data(SORT_ROLE)
+    last = view.proxy.index(view.proxy.rowCount() - 1, 0).data(SORT_ROLE)
+    assert first > last  # newest first
+    assert _arrow_points_down(header, 0)
+    view.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert not _arrow_points_down(header, 0)

@@ -37,7 +37,14 @@ from voicecoach.report import (
     fmt_when,
     take_figures,
 )
-from voicecoach.ui.style import SECTION_LABELS, current_theme, section_color, set_icon, set_role
+from voicecoach.ui.style import (
+    SECTION_LABELS,
+    current_theme,
+    section_color,
+    set_icon,
+    set_role,
+    sort_arrow_follows_order,
+)
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -272,6 +279,7 @@ class HistoryView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         hh = self.table.horizontalHeader()
+        sort_arrow_follows_order(hh)
         hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         hh.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)

@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QRectF, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QHeaderView, QLabel, QWidget
 
 from voicecoach.domain import SectionName
 
@@ -65,6 +65,20 @@ def _assets_dir() -> Path:
 
 def asset_path(name: str) -> Path:
     return _assets_dir() / name
+
+
+def sort_arrow_follows_order(header: QHeaderView) -> None:
+    """Point a table header's sort arrow the way its rows run: down when the largest (the
+    newest) comes first. Left to Fusion, a descending sort shows an upward arrow, which reads
+    as oldest first."""
+    down = asset_path("chevron-down.svg").as_posix()
+    up = asset_path("chevron-up.svg").as_posix()
+    size = "width: 12px; height: 12px; subcontrol-position: center right; right: 4px;"
+    # in a style sheet, ::down-arrow is the descending sort's arrow
+    header.setStyleSheet(
+        f"QHeaderView::down-arrow {{ image: url({down}); {size} }}"
+        f"QHeaderView::up-arrow {{ image: url({up}); {size} }}"
+    )
 
 
 @dataclass(frozen=True)
