@@ -14,9 +14,17 @@ from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QRectF, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QApplication, QHeaderView, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QWidget,
+)
 
 from voicecoach.domain import SectionName
 
@@ -124,6 +132,32 @@ def current_theme() -> Theme:
     return _current
 
 
+class _Style(QProxyStyle):
+    """Fusion, with check boxes that keep a visible edge: Fusion draws it a shade darker than
+    the window, which vanishes on the dark theme's surfaces (unticked topics could not be
+    seen)."""
+
+    _CHECKS = (
+        QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+        QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck,
+    )
+
+    def drawPrimitive(self, pe, opt, p, w=None) -> None:  # noqa: N802 (Qt's name)
+        super().drawPrimitive(pe, opt, p, w)
+        if pe not in self._CHECKS:
+            return
+        color = QColor(current_theme().color("muted"))
+        if not opt.state & QStyle.StateFlag.State_Enabled:
+            color.setAlphaF(0.55)
+        p.save()
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setPen(QPen(color, 1))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        # on the pixels of Fusion's own edge (it draws at +0.5 on a rect one pixel smaller)
+        p.drawRect(QRectF(opt.rect).adjusted(0.5, 0.5, -0.5, -0.5))
+        p.restore()
+
+
 def apply_theme(app: QApplication, choice: str = "system") -> Theme:
     """Fusion style, a palette and the small stylesheet for the chosen theme."""
     global _current, _choice
@@ -133,7 +167,9 @@ def apply_theme(app: QApplication, choice: str = "system") -> Theme:
         return theme  # re-polishing every widget again is slow and changes nothing
     _current = theme
     app.setProperty("voicecoachTheme", theme.name)
-    app.setStyle("Fusion")
+    style = _Style(QStyleFactory.create("Fusion"))
+    style.setParent(app)  # Qt deletes the style it replaces when the app is its parent
+    app.setStyle(style)
     c = theme.color
     pal = QPalette()
     roles = {
