@@ -6,11 +6,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from tests.ui.sample_report import sample_report
 from voicecoach.report import take_figures, to_json
 from voicecoach.store.history import TakeRecord
-from voicecoach.ui.history_view import SORT_ROLE, HistoryView
+from voicecoach.ui.history_view import ID_ROLE, SORT_ROLE, HistoryView
 
 
 def _rec(i, qid, status="analysed", report=True):
@@ -148,3 +149,12 @@ def test_sort_arrow_points_the_way_the_rows_run(qtbot, view):
     assert _arrow_points_down(header, 0)
     view.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     assert not _arrow_points_down(header, 0)
+
+
+def test_when_cell_tooltip_gives_the_take_number_export_asks_for(view):
+    """Hovering a take's date shows its id, the number `voicecoach export` takes."""
+    for row in range(view.proxy.rowCount()):
+        idx = view.proxy.index(row, 0)
+        take_id = idx.data(ID_ROLE)
+        tip = idx.data(Qt.ItemDataRole.ToolTipRole)
+        assert tip.startswith(f"Take {take_id},") and f"voicecoach export {take_id}<" in tip

@@ -354,6 +354,12 @@ class HistoryView(QWidget):
             items = [QStandardItem() for _ in COLUMNS]
             items[0].setText(_when(r.created_at))
             items[0].setData(r.created_at.timestamp(), SORT_ROLE)
+            # the number `voicecoach export TAKE_ID` asks for, where a user can find it
+            items[0].setToolTip(
+                f"Take {r.id}, recorded "
+                f"{r.created_at.astimezone().strftime('%a %d %b %Y, %H:%M')}"
+                f"<br>(the number for <code>voicecoach export {r.id}</code>)"
+            )
             items[1].setText(r.question_text)
             items[1].setToolTip(r.question_text)
             items[1].setData(r.question_text.lower(), SORT_ROLE)
