@@ -32,7 +32,7 @@ from voicecoach.report import fmt_time
 from voicecoach.settings import InterviewSettings
 from voicecoach.ui.interview_summary import InterviewSummaryView, open_button
 from voicecoach.ui.level_meter import LevelMeter
-from voicecoach.ui.style import set_role
+from voicecoach.ui.style import keep_check_edges, set_role
 
 STAGE_TEXT = {
     "asking": "Listen to the question…",
@@ -107,6 +107,7 @@ class InterviewPage(QWidget):
         self.follow_ups = QCheckBox("Ask one follow-up after each answer")
         self.follow_ups.setObjectName("interviewFollowUps")
         form.addRow("Follow-ups", self.follow_ups)
+        keep_check_edges(self.mixed, self.topics, self.follow_ups)
         self.count.valueChanged.connect(self._choice_changed)
         self.follow_ups.toggled.connect(self._choice_changed)
         lay.addLayout(form)

@@ -48,7 +48,7 @@ from voicecoach.speech.voices import (
     voice_label,
     voice_menu,
 )
-from voicecoach.ui.style import set_role
+from voicecoach.ui.style import keep_check_edges, set_role
 
 # faster-whisper names, downloaded once on first use (need internet); offered after the offline
 # models that `ModelChoices` lists.
@@ -158,6 +158,7 @@ class SettingsDialog(QDialog):
         self.read_aloud.setObjectName("ttsEnabled")
         self.read_aloud.setChecked(settings.tts.enabled)
         form.addRow("", self.read_aloud)
+        keep_check_edges(self.read_aloud)
 
         self._models = models
         self.model = QComboBox()
@@ -180,6 +181,7 @@ class SettingsDialog(QDialog):
         self.cues.setObjectName("liveCues")
         self.cues.setChecked(settings.ui.live_cues)
         form.addRow("", self.cues)
+        keep_check_edges(self.cues)
 
         self.theme = QComboBox()
         self.theme.setObjectName("themeChoice")

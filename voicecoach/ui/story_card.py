@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from voicecoach.stories import NOTE_FIELDS, NOTE_LABELS, Story
-from voicecoach.ui.style import section_color
+from voicecoach.ui.style import keep_check_edges, section_color
 
 
 def _esc(s: str) -> str:
@@ -78,6 +78,7 @@ class StoryNotesCard(QFrame):
             "reading it. Tick this to keep them on screen."
         )
         self.keep_open.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        keep_check_edges(self.keep_open)
         row.addWidget(self.toggle)
         row.addWidget(self.title)
         row.addWidget(self.chooser)
