@@ -140,7 +140,8 @@ def test_fluent_speech_with_only_short_gaps_still_gets_split_points():
     points = [p / RATE for p in cutter.splits]
     assert len(points) >= 3
     assert not any(_inside_word(p, spans) for p in points)
-    assert all(b - a >= s.split_every_s - 1e-9 for a, b in zip(points, points[1:], strict=False))
+    spoken = [p for p in points if p < spans[-1][1]]  # (the closing silence is a long pause)
+    assert all(b - a >= s.split_every_s - 1e-9 for a, b in zip(spoken, spoken[1:], strict=False))
     split = cutter.tail_split(len(x))
     assert split is not None
     assert s.split_guard_s <= (len(x) - split) / RATE < s.split_guard_s + s.split_every_s + 0.5

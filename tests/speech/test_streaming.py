@@ -230,15 +230,17 @@ def test_long_file_with_a_bound_below_one_stretch_finishes(tmp_path):
 
 
 def test_split_points_found_before_a_cut_are_guessed_again_from_the_new_stretch():
-    """A forced cut at 28 s leaves split points already found in the new stretch; they were
-    offered from the old stretch's start only, so at Stop the new stretch's head was not ready."""
+    """A block that holds a cut can hold split points of the new stretch after it; they were
+    offered from the old stretch's start only, so at Stop the new stretch's head was not ready.
+    (Blocks of 9 s, so a cut and several seconds after it arrive in one block.)"""
     x, _ = _short_pauses(90)
     st = StreamingTranscriber(BurstTranscriber(), start_worker=False)
     guesses: set[tuple[int, int]] = set()
     owed: list[tuple[int, int]] = []  # (cut, newest split point the new stretch had at the cut)
-    for i in range(0, len(x), 800):
+    block = 9 * RATE
+    for i in range(0, len(x), block):
         sent = st._sent
-        st.feed(x[i : i + 800].reshape(-1, 1))
+        st.feed(x[i : i + block].reshape(-1, 1))
         if st._sent != sent and st._cutter.splits:
             owed.append((st._sent, st._cutter.splits[-1]))
         while (job := st.next_job()) is not None:

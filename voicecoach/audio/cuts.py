@@ -20,6 +20,7 @@ Pure numpy, no I/O.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,7 +60,9 @@ def next_cut(levels_db: np.ndarray, quiet: np.ndarray, s: CutSettings) -> int | 
     """Frame index to cut at in audio starting at frame 0, or None to wait for more audio.
 
     The middle of the first pause of `cut_silence_s` after `min_chunk_s`; failing that, once
-    `max_chunk_s` is reached, the middle of the widest quiet gap in the last third.
+    `max_chunk_s` is reached, the last split point in the last third (`split_points`: the
+    stretch in progress has most likely been transcribed ahead of time up to it, so the
+    finished stretch costs no decode more), or with none there the widest quiet gap in it.
     """
     min_f = int(round(s.min_chunk_s / FRAME_S))
     max_f = int(round(s.max_chunk_s / FRAME_S))
@@ -72,11 +75,10 @@ def next_cut(levels_db: np.ndarray, quiet: np.ndarray, s: CutSettings) -> int | 
         if run >= need:
             return i - run // 2
     if len(levels_db) >= max_f:
-        # No pause long enough: the widest quiet gap in the last third, cut where a pause cut
-        # would fall that far into it, which is where `PauseCutter` put the gap's split point
-        # (so the stretch transcribed ahead of time up to it is the finished stretch; cutting in
-        # the gap's middle missed it by a frame or two and cost a whole decode more at Stop).
         lo = max_f * 2 // 3
+        late = [f for f in split_points(quiet[:max_f], s) if f >= lo]
+        if late:
+            return late[-1]
         at = need - 1 - need // 2
         best, best_len, run = -1, 0, 0
         for i in range(lo, max_f):
@@ -86,6 +88,46 @@ def next_cut(levels_db: np.ndarray, quiet: np.ndarray, s: CutSettings) -> int | 
                 best, best_len = (start + at if run > at else start + run // 2), run
         return best if best_len else lo + int(np.argmin(levels_db[lo:max_f]))
     return None
+
+
+def split_points(quiet: Sequence[bool], s: CutSettings) -> list[int]:
+    """Split points of a stretch (frame indices from its start, given its quiet frames so far).
+
+    In a pause of `split_pause_s` or more, where a cut in that pause would fall (so if the pause
+    grows into a cut, what was transcribed ahead up to it is the finished stretch), at least
+    `split_every_s` after the stretch start and the previous such point, and every such pause
+    once a cut is possible; in the middle of a shorter pause of `split_short_pause_s` or more
+    once it has ended (it can no longer grow into a cut), at least `split_every_s` after any
+    previous point. A short pause never holds back the longer one after it: that one is the
+    likelier cut. Each point depends only on the frames up to it (and one after a short
+    pause), so the points of a prefix are the first points of the whole.
+    """
+    cut_need = max(1, int(round(s.cut_silence_s / FRAME_S)))
+    at = cut_need - 1 - cut_need // 2  # frames into a pause where next_cut cuts it
+    need = max(int(round(s.split_pause_s / FRAME_S)), at + 1)
+    every = int(round(s.split_every_s / FRAME_S))
+    short = max(1, int(round(s.split_short_pause_s / FRAME_S)))
+    # Past this, any pause may become the cut: each is a split point, whatever the spacing.
+    may_cut = int(round(s.min_chunk_s / FRAME_S)) - cut_need
+    out: list[int] = []
+    last_any = last_long = 0
+    run = 0
+    for f, q in enumerate(quiet):
+        if q:
+            run += 1
+            if run == need:
+                point = f - need + 1 + at
+                if point - last_long >= every or point >= may_cut:
+                    out.append(point)
+                    last_any = last_long = point
+            continue
+        if short <= run < need:  # a short pause just ended: split in its middle
+            point = f - run + run // 2
+            if point - last_any >= every:
+                out.append(point)
+                last_any = point
+        run = 0
+    return out
 
 
 class PauseCutter:
@@ -106,9 +148,6 @@ class PauseCutter:
         self._quiet: list[bool] = []
         self._start = 0  # frame index where the current stretch began
         self._splits: list[int] = []  # split points in the current stretch (sample offsets)
-        self._scan = 0  # frames of the current stretch scanned for split points
-        self._scan_run = 0
-        self._last_split = 0  # frame (in the current stretch) of the last split point
 
     def push(self, x: np.ndarray) -> list[int]:
         """Add mono samples; returns the sample offsets (from the very start) of new cuts."""
@@ -128,39 +167,13 @@ class PauseCutter:
             self._start += c
             cuts.append(self._start * self._n)
             del self._levels[:c], self._quiet[:c]
-            self._splits, self._scan, self._scan_run, self._last_split = [], 0, 0, 0
+            self._splits = []
         self._scan_splits()
         return cuts
 
     def _scan_splits(self) -> None:
-        """Split points of the current stretch, at least `split_every_s` after the stretch start
-        and the previous point (any pause once a cut is possible): in a pause of `split_pause_s`
-        or more, where a cut in that pause would fall (so if the pause grows into a cut, what
-        was transcribed ahead up to it is the finished stretch); in the middle of a shorter
-        pause of `split_short_pause_s` or more once it has ended. They depend only on audio up
-        to them (and one frame after a short pause): they never move later."""
-        cut_need = max(1, int(round(self._s.cut_silence_s / FRAME_S)))
-        at = cut_need - 1 - cut_need // 2  # frames into a pause where next_cut cuts it
-        need = max(int(round(self._s.split_pause_s / FRAME_S)), at + 1)
-        every = int(round(self._s.split_every_s / FRAME_S))
-        # Past this, any pause may become the cut: each is a split point, whatever the spacing.
-        may_cut = int(round(self._s.min_chunk_s / FRAME_S)) - cut_need
-        short = max(1, int(round(self._s.split_short_pause_s / FRAME_S)))
-        for f in range(self._scan, len(self._quiet)):
-            if self._quiet[f]:
-                self._scan_run += 1
-                if self._scan_run == need:
-                    self._add_split(f - need + 1 + at, every, may_cut)
-                continue
-            if short <= self._scan_run < need:  # a short pause just ended: split in its middle
-                self._add_split(f - self._scan_run + self._scan_run // 2, every, None)
-            self._scan_run = 0
-        self._scan = len(self._quiet)
-
-    def _add_split(self, point: int, every: int, may_cut: int | None) -> None:
-        if point - self._last_split >= every or (may_cut is not None and point >= may_cut):
-            self._last_split = point
-            self._splits.append((self._start + point) * self._n)
+        """The split points of the stretch in progress (`split_points`) so far."""
+        self._splits = [(self._start + f) * self._n for f in split_points(self._quiet, self._s)]
 
     @property
     def stretch_start(self) -> int:
