@@ -73,3 +73,23 @@ def test_a_word_wider_than_the_line_is_shortened_with_an_ellipsis(themed):
     lines = prompt_lines("Supercalifragilisticexpialidocious-ness matters", fm, 80, 3)
     assert lines[0].endswith("…")
     assert all(fm.horizontalAdvance(ln) <= 80 for ln in lines)
+
+
+def test_a_follow_up_is_not_held_to_the_main_answers_checks(qtbot, themed, summary):
+    """Protects: a short follow-up's row lists no missed STAR-answer checks (the text summary and
+    the export do not either); the main answer's row still lists its own."""
+    from voicecoach.ui.interview_summary import FOLLOW_UP_CHECKS, InterviewSummaryView
+
+    view = InterviewSummaryView()
+    qtbot.addWidget(view)
+    view.set_summary(summary)
+    table = view.table
+    rows = [r for r in range(table.rowCount()) if "Follow-up" in table.item(r, 1).text()]
+    assert rows, "the run has follow-ups"
+    fu = next(row.follow_up for row in summary.rows if row.follow_up is not None)
+    assert fu.figures is not None and fu.figures.failed_checks  # checks it would have "missed"
+    for r in rows:
+        assert table.item(r, 7).text() == "—"
+        assert table.item(r, 7).toolTip() == FOLLOW_UP_CHECKS
+    main = next(r for r in range(table.rowCount()) if r not in rows and table.item(r, 7).text())
+    assert table.item(main, 7).text() not in ("", "—")

@@ -30,6 +30,10 @@ from voicecoach.interview import Figures, InterviewSummary, QuestionRow
 from voicecoach.report import check_label, fmt_time
 from voicecoach.ui.style import SECTION_LABELS, current_theme, section_color, set_role
 
+FOLLOW_UP_CHECKS = (
+    "A follow-up is a short answer: the content checks (headline first, reasons, examples, "
+    "a result, a learning) are for the main answers."
+)
 COLUMNS = ("", "Question", "STAR against target", "Time", "Thinking", "Fillers", "Pace", "Missed")
 TAKE_ROLE = Qt.ItemDataRole.UserRole + 1
 PROMPT_COLUMN = 1
@@ -350,8 +354,11 @@ class InterviewSummaryView(QWidget):
         self._cells(r, "", f"↳ Follow-up: {fu.prompt}", fu.figures)
         if fu.figures is not None:
             self.table.setItem(r, 2, _muted("timed as a whole"))
-            missed = ", ".join(check_label(c) for c in fu.figures.failed_checks)
-            self.table.setItem(r, 7, QTableWidgetItem(missed))
+            # The content checks are for a whole STAR answer; the summary's text and the export
+            # do not hold a short follow-up to them either.
+            note = _muted("—")
+            note.setToolTip(FOLLOW_UP_CHECKS)
+            self.table.setItem(r, 7, note)
 
     def _cells(self, r: int, num: str, prompt: str, f: Figures | None) -> None:
         self.table.setItem(r, 0, QTableWidgetItem(num))
