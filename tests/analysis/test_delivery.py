@@ -112,6 +112,22 @@ def test_headline_passes_on_an_outcome_verb():
     assert "I led the migration" in c.detail
 
 
+def test_headline_is_not_a_role_sentence():
+    """'I led a team of six engineers who ...' says who the speaker was, not what happened: it
+    sets the scene (a newcomer saw it pass); 'I led the migration that cut ...' still passes."""
+    role = (
+        "At my previous company, I led a team of six engineers who looked after payments. "
+        "One Friday the checkout started failing. I rolled it back and we found the bug."
+    )
+    c = _check(role, "headline")
+    assert not c.passed
+    assert _check(GOOD, "headline").passed
+    assert _check(
+        "We ran the platform group's biggest migration and cut costs by a third. It took a year.",
+        "headline",
+    ).passed
+
+
 def test_headline_passes_on_a_summary_phrase():
     """An explicit 'The short version' opening counts as stating the point."""
     c = _check("The short version: the release process got fixed. Then details.", "headline")

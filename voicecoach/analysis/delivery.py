@@ -204,6 +204,7 @@ class CheckLexicon:
     outcome_words: frozenset[str]
     change_words: frozenset[str]
     scene_openers: tuple[Phrase, ...]
+    role_objects: frozenset[str]
     number_words: tuple[Phrase, ...]
     learning_phrases: tuple[Phrase, ...]
     learning_tail_fraction: float
@@ -240,6 +241,7 @@ class CheckLexicon:
             outcome_words=words(head.get("outcome_words", [])),
             change_words=words(head.get("change_words", [])),
             scene_openers=phrases(head.get("scene_openers", [])),
+            role_objects=words(head.get("role_objects", [])),
             number_words=phrases(d.get("numbers", {}).get("words", [])),
             learning_phrases=phrases(d.get("learning", {}).get("phrases", [])),
             learning_tail_fraction=float(d.get("learning", {}).get("tail_fraction", 0.4)),
@@ -401,10 +403,13 @@ def _headline(a: _Answer, lex: CheckLexicon) -> Check:
             for i in idx
             if a.norms[i] in lex.outcome_words
             and any(_pronoun(a.words[x], lex) for x in range(max(a.bounds(i)[0], i - 3), i))
+            and not _leads_a_group(a, i, lex)
         ]
     if not found:
         for i, k in a.numbers(lex, idx):
             lo, hi = a.bounds(i)
+            if any(a.norms[x] in lex.role_objects for x in range(max(lo, i - 2), i)):
+                continue  # the size of a team ("a team of six"), not a result
             lo, hi = max(lo, i - CHANGE_WINDOW), min(hi, i + k - 1 + CHANGE_WINDOW)
             near = set(a.norms[lo : hi + 1])
             if near & (lex.change_words | lex.outcome_words):
@@ -432,6 +437,13 @@ def _headline(a: _Answer, lex: CheckLexicon) -> Check:
         "what you did and the result.",
         None,
     )
+
+
+def _leads_a_group(a: _Answer, i: int, lex: CheckLexicon) -> bool:
+    """ "I led a team of six", "we ran the platform group": the verb names a role (setting the
+    scene), not something done, when a team or group is its object."""
+    nxt = a.norms[i + 1 : min(i + 4, a.bounds(i)[1] + 1)]
+    return any(w in lex.role_objects for w in nxt)
 
 
 def _opening(a: _Answer) -> list[tuple[int, int]]:
