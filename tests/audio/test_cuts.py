@@ -128,24 +128,18 @@ def test_a_cut_forced_by_the_window_limit_falls_on_a_split_point():
     assert all(c in seen for c in cuts)
 
 
-def test_fluent_speech_with_only_short_gaps_still_gets_split_points():
-    """Speech whose gaps are all 0.12 s (none long enough to cut, nor to split while it lasts)
-    is split in the middle of a gap once the gap has ended, at most every split_every_s: so the
-    tail decoded at Stop stays short however fluent the speaker (it grew to 7-8 s)."""
+def test_a_cut_forced_at_the_window_limit_lands_on_a_split_point():
+    """With no pause long enough to cut at, the cut forced before 28 s lands on the last split
+    point of the stretch's last third, so the stretch transcribed ahead of time up to it is the
+    finished stretch (a cut in another gap meant decoding the whole stretch again)."""
     s = CutSettings()
-    x, spans = _speech(30, 10_000)  # 14 s, every gap 0.12 s
-    cutter = PauseCutter(RATE, s)
-    for i in range(0, len(x), 800):
-        cutter.push(x[i : i + 800])
-    points = [p / RATE for p in cutter.splits]
-    assert len(points) >= 3
-    assert not any(_inside_word(p, spans) for p in points)
-    spoken = [p for p in points if p < spans[-1][1]]  # (the closing silence is a long pause)
-    assert all(b - a >= s.split_every_s - 1e-9 for a, b in zip(spoken, spoken[1:], strict=False))
-    split = cutter.tail_split(len(x))
-    assert split is not None
-    assert s.split_guard_s <= (len(x) - split) / RATE < s.split_guard_s + s.split_every_s + 0.5
-    # Gaps shorter than split_short_pause_s are never split points.
-    tight = PauseCutter(RATE, CutSettings(split_short_pause_s=0.2))
-    tight.push(x)
-    assert all(p / RATE > spans[-1][1] for p in tight.splits)  # only in the closing silence
+    x, spans = _speech(200, 4, seed=11, pause_s=0.3)  # 0.3 s pauses: split, never cut
+    cuts, seen = _cuts_and_split_points(x)
+    assert len(cuts) >= 3
+    assert all(c in seen for c in cuts)
+    assert not any(_inside_word(c / RATE, spans) for c in cuts)
+    starts = [0, *cuts]
+    assert all(
+        s.max_chunk_s * 2 / 3 <= (b - a) / RATE <= s.max_chunk_s
+        for a, b in zip(starts, cuts, strict=False)
+    )

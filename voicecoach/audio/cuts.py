@@ -37,10 +37,6 @@ class CutSettings:
     silence_db_above_floor: float = 12.0  # a frame this close to the noise floor is silence
     # Split points inside the stretch in progress (where it may be transcribed ahead of time):
     split_pause_s: float = 0.2  # a pause this long (at least) is a safe place to split ...
-    # ... and so is a shorter pause of at least this once it has ended (it can no longer grow
-    # into a cut), in its middle: fluent speech can go 6 s and more without a 0.2 s pause, and
-    # the last stretch's tail, decoded at Stop, grew that long (7-8 s in 3 of 10 stops) ...
-    split_short_pause_s: float = 0.1
     split_every_s: float = 3.0  # ... at most one split point per this much audio ...
     split_guard_s: float = 2.0  # ... and the last stretch is split at the last one this far
     # before its end, so its head had time to be transcribed before the user stopped.
@@ -95,38 +91,28 @@ def split_points(quiet: Sequence[bool], s: CutSettings) -> list[int]:
 
     In a pause of `split_pause_s` or more, where a cut in that pause would fall (so if the pause
     grows into a cut, what was transcribed ahead up to it is the finished stretch), at least
-    `split_every_s` after the stretch start and the previous such point, and every such pause
-    once a cut is possible; in the middle of a shorter pause of `split_short_pause_s` or more
-    once it has ended (it can no longer grow into a cut), at least `split_every_s` after any
-    previous point. A short pause never holds back the longer one after it: that one is the
-    likelier cut. Each point depends only on the frames up to it (and one after a short
-    pause), so the points of a prefix are the first points of the whole.
+    `split_every_s` after the stretch start and the previous point, and every such pause once a
+    cut is possible. (Shorter pauses, once ended, were tried as split points too: they shortened
+    the tail decoded at Stop a little, but put the last seam inside phrases; in one test run
+    tiny.en then wrote "the bill. Felt" for "the bill fell", which such a seam can cause, so
+    they were dropped.) Each point depends only on the frames up to it, so the points of a
+    prefix are the first points of the whole.
     """
     cut_need = max(1, int(round(s.cut_silence_s / FRAME_S)))
     at = cut_need - 1 - cut_need // 2  # frames into a pause where next_cut cuts it
     need = max(int(round(s.split_pause_s / FRAME_S)), at + 1)
     every = int(round(s.split_every_s / FRAME_S))
-    short = max(1, int(round(s.split_short_pause_s / FRAME_S)))
     # Past this, any pause may become the cut: each is a split point, whatever the spacing.
     may_cut = int(round(s.min_chunk_s / FRAME_S)) - cut_need
     out: list[int] = []
-    last_any = last_long = 0
-    run = 0
+    last = run = 0
     for f, q in enumerate(quiet):
-        if q:
-            run += 1
-            if run == need:
-                point = f - need + 1 + at
-                if point - last_long >= every or point >= may_cut:
-                    out.append(point)
-                    last_any = last_long = point
-            continue
-        if short <= run < need:  # a short pause just ended: split in its middle
-            point = f - run + run // 2
-            if point - last_any >= every:
+        run = run + 1 if q else 0
+        if run == need:
+            point = f - need + 1 + at
+            if point - last >= every or point >= may_cut:
                 out.append(point)
-                last_any = point
-        run = 0
+                last = point
     return out
 
 
