@@ -130,36 +130,15 @@ def describe(s: Sample) -> str:
     return "; ".join(parts)
 
 
-def wait_until(app: object, cond: object, timeout_s: float) -> bool:
-    """Run the Qt event loop until `cond()` or the timeout; False on timeout."""
-    t_end = time.monotonic() + timeout_s
-    while not cond():  # type: ignore[operator]
-        if time.monotonic() > t_end:
-            return False
-        app.processEvents()  # type: ignore[attr-defined]
-        time.sleep(0.005)
-    return True
-
-
 def run_rounds(args: argparse.Namespace) -> int:
     import statistics
-    import tempfile
     from dataclasses import replace
 
     from PySide6.QtWidgets import QApplication
 
     from bench.latency import answer_audio
-    from tests.fakes.sound import FakeSoundLayer
-    from tests.fakes.tts import FakeSpeaker
-    from voicecoach.app.main import wire
-    from voicecoach.app.session import Session
-    from voicecoach.app.tasks import TaskRunner
-    from voicecoach.packs import load_packs
+    from bench.stop_to_review import real_app, wait_until
     from voicecoach.settings import Settings, TranscriberSettings
-    from voicecoach.speech.transcriber import WhisperTranscriber
-    from voicecoach.store.history import History
-    from voicecoach.store.paths import AppPaths
-    from voicecoach.ui.main_window import MainWindow
 
     guesses = instrument(args)
     sampler = Sampler()
@@ -175,29 +154,7 @@ def run_rounds(args: argparse.Namespace) -> int:
             lookahead_process=not args.no_lookahead,
         ),
     )
-    tmp = tempfile.TemporaryDirectory(prefix="vc-memory-bench-")
-    paths = AppPaths.at(Path(tmp.name)).ensure()
-    layer = FakeSoundLayer(source=audio, rate_hz=16000, speed=1.0, at_end="hold")
-    transcriber = WhisperTranscriber(
-        settings.transcriber, min_voiced_gap_s=settings.analysis.min_voiced_gap_s
-    )
-    session = Session(
-        settings,
-        paths,
-        History(paths.db_path),
-        layer,
-        FakeSpeaker(),
-        transcriber,
-        TaskRunner(),
-        load_packs(),
-    )
-    window = MainWindow()
-    wire(session, window, app)
-    window.show()
-    session.start()
-    assert wait_until(app, lambda: transcriber.loaded, 120), "model did not load"
-    q = session.packs.questions("core_senior")[0]
-    session.choose_question(q.id, speak=False)
+    tmp, session, transcriber, _window = real_app(app, settings, audio, "vc-memory-bench-")
     ready: list[float] = []
     session.reviewReady.connect(lambda *_: ready.append(time.perf_counter()))
     print(

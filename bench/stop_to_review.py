@@ -66,6 +66,38 @@ _finished_at: list[float] = []
 _plain_finish = StreamingTranscriber.finish
 
 
+def real_app(
+    app: QApplication, settings: Settings, audio, prefix: str
+) -> tuple[tempfile.TemporaryDirectory, Session, WhisperTranscriber, MainWindow]:
+    """The whole app as the user runs it, on a temporary data dir, with `audio` (16 kHz) as the
+    microphone (replayed in real time from its start at each recording) and the question not
+    read aloud; the model loaded and the first senior question chosen. Keep the window."""
+    tmp = tempfile.TemporaryDirectory(prefix=prefix)
+    paths = AppPaths.at(Path(tmp.name)).ensure()
+    layer = FakeSoundLayer(source=audio, rate_hz=RATE, speed=1.0, at_end="hold")
+    transcriber = WhisperTranscriber(
+        settings.transcriber, min_voiced_gap_s=settings.analysis.min_voiced_gap_s
+    )
+    session = Session(
+        settings,
+        paths,
+        History(paths.db_path),
+        layer,
+        FakeSpeaker(),
+        transcriber,
+        TaskRunner(),
+        load_packs(),
+    )
+    window = MainWindow()
+    wire(session, window, app)
+    window.show()
+    session.start()
+    assert wait_until(app, lambda: transcriber.loaded, 120), "model did not load"
+    q = session.packs.questions("core_senior")[0]
+    session.choose_question(q.id, speak=False)
+    return tmp, session, transcriber, window
+
+
 def _timed_finish(self: StreamingTranscriber, model_name: str = "") -> object:
     out = _plain_finish(self, model_name)
     _finished_at.append(time.perf_counter())
@@ -89,29 +121,7 @@ def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     audio = answer_audio(args.length)
     settings = Settings()
-    tmp = tempfile.TemporaryDirectory(prefix="vc-stop-bench-")
-    paths = AppPaths.at(Path(tmp.name)).ensure()
-    layer = FakeSoundLayer(source=audio, rate_hz=RATE, speed=1.0, at_end="hold")
-    transcriber = WhisperTranscriber(
-        settings.transcriber, min_voiced_gap_s=settings.analysis.min_voiced_gap_s
-    )
-    session = Session(
-        settings,
-        paths,
-        History(paths.db_path),
-        layer,
-        FakeSpeaker(),
-        transcriber,
-        TaskRunner(),
-        load_packs(),
-    )
-    window = MainWindow()
-    wire(session, window, app)
-    window.show()
-    session.start()
-    assert wait_until(app, lambda: transcriber.loaded, 120), "model did not load"
-    q = session.packs.questions("core_senior")[0]
-    session.choose_question(q.id, speak=False)
+    tmp, session, transcriber, _window = real_app(app, settings, audio, "vc-stop-bench-")
     ready: list[float] = []
     session.reviewReady.connect(lambda *_: ready.append(time.perf_counter()))
     rows = []
