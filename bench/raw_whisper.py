@@ -7,7 +7,10 @@ search or the filler rules in seconds instead of transcribing again. Replay give
 fresh transcription gives as long as the transcriber's own code is unchanged: each recording
 holds the hash of `speech/transcriber.py` and `audio/cuts.py` (not of the clean-up, which is
 what replay re-runs); one made by the current code is used first, else the newest of the same
-audio and model, and the benchmarks print which transcriber versions they replayed.
+audio and model, and the benchmarks print which transcriber versions they replayed. Replay runs
+the transcriber's own `transcribe_stretch` with the recording in place of the model, so speech
+Whisper skipped and the transcriber decoded again replaces the first pass's words and voiced gaps
+there as it does in the app (checked equal to a fresh transcription on two dev answers).
 
 Recording wraps `voicecoach.speech.transcriber.clean_stretch` for the length of one
 `transcribe()` call and finds each stretch's place in the recording by its samples.
@@ -16,6 +19,7 @@ Recording wraps `voicecoach.speech.transcriber.clean_stretch` for the length of 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import time
@@ -147,20 +151,78 @@ class RawWhisper:
 
 
 def replay(data: dict, samples: np.ndarray, min_voiced_gap_s: float) -> Transcript:
-    """Recorded raw segments through the current `clean_stretch`, assembled as the transcriber
-    assembles stretches (times shifted by each stretch's offset)."""
-    from voicecoach.speech.cleanup import Segment, clean_stretch
-
+    """Recorded raw segments through the current clean-up, assembled by the transcriber's own
+    code (`WhisperTranscriber.transcribe_stretch`, with the recording standing in for Whisper):
+    a stretch recorded inside the one before it is speech Whisper skipped, decoded again on its
+    own, and its words and voiced gaps replace what the first pass had there, as in the app."""
     words: list[Word] = []
     gaps: list[VoicedGap] = []
-    for st in data["stretches"]:
-        segs = [
-            Segment(tuple(Word(**w) for w in s["words"]), s["no_speech_prob"], s["avg_logprob"])
-            for s in st["segments"]
-        ]
-        part = samples[st["offset"] : st["offset"] + st["n"]]
-        w, g = clean_stretch(segs, part, min_voiced_gap_s)
-        off = st["offset"] / RATE_HZ
-        words.extend(x.shifted(off) for x in w)
-        gaps.extend(x.shifted(off) for x in g)
+    for outer, inner in _nested(data["stretches"]):
+        part = samples[outer["offset"] : outer["offset"] + outer["n"]]
+        replayer = _replayer_class()(data["model"], min_voiced_gap_s, outer, inner, part)
+        t = replayer.transcribe_stretch(part)
+        off = outer["offset"] / RATE_HZ
+        words.extend(x.shifted(off) for x in t.words)
+        gaps.extend(x.shifted(off) for x in t.voiced_gaps)
     return Transcript(tuple(words), float(data["duration_s"]), tuple(gaps), model=data["model"])
+
+
+def _nested(stretches: list[dict]) -> list[tuple[dict, list[dict]]]:
+    """Each stretch the transcriber cut, with the spans of it decoded again (recorded right
+    after it, inside its samples)."""
+    out: list[tuple[dict, list[dict]]] = []
+    for st in stretches:
+        a, b = st["offset"], st["offset"] + st["n"]
+        if out:
+            lo, hi = out[-1][0]["offset"], out[-1][0]["offset"] + out[-1][0]["n"]
+            if lo <= a and b <= hi and (a, b) != (lo, hi):
+                out[-1][1].append(st)
+                continue
+        out.append((st, []))
+    return out
+
+
+def _segments(st: dict) -> list:
+    from voicecoach.speech.cleanup import Segment
+
+    return [
+        Segment(tuple(Word(**w) for w in s["words"]), s["no_speech_prob"], s["avg_logprob"])
+        for s in st["segments"]
+    ]
+
+
+@functools.cache
+def _replayer_class() -> type:
+    from voicecoach.settings import TranscriberSettings
+    from voicecoach.speech.transcriber import WhisperTranscriber
+
+    class Replayer(WhisperTranscriber):
+        """The transcriber with the recording in place of the model: `_decode` hands back what
+        Whisper wrote for the stretch, then for each span decoded again (found by its samples;
+        a span the current clean-up asks for that was not recorded decodes to nothing)."""
+
+        def __init__(
+            self, model: str, min_gap_s: float, outer: dict, inner: list[dict], part: np.ndarray
+        ) -> None:
+            super().__init__(
+                dataclasses.replace(TranscriberSettings(), model=model),
+                min_voiced_gap_s=min_gap_s,
+            )
+            self._first = _segments(outer)
+            self._inner = [(st["offset"] - outer["offset"], st["n"], _segments(st)) for st in inner]
+            self._part = part
+            self.calls = 0
+
+        def _get_model(self):  # noqa: ANN202 - no model: the recording answers
+            return None
+
+        def _decode(self, model, samples, step, cancel):  # noqa: ANN001, ANN202, ARG002
+            self.calls += 1
+            if self.calls == 1:
+                return self._first
+            for off, n, segs in self._inner:
+                if n == len(samples) and np.array_equal(self._part[off : off + n], samples):
+                    return segs
+            return []
+
+    return Replayer
