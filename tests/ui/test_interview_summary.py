@@ -93,3 +93,30 @@ def test_a_follow_up_is_not_held_to_the_main_answers_checks(qtbot, themed, summa
         assert table.item(r, 7).toolTip() == FOLLOW_UP_CHECKS
     main = next(r for r in range(table.rowCount()) if r not in rows and table.item(r, 7).text())
     assert table.item(main, 7).text() not in ("", "—")
+
+
+def test_missed_checks_are_seen_whole_without_scrolling_sideways(qtbot, themed, summary):
+    """Protects: in the app's usual width the checks missed are wrapped in view, not cut off at
+    the table's right edge behind a sideways scroll bar (a newcomer found them cut off)."""
+    from PySide6.QtCore import QRect, Qt
+
+    from voicecoach.ui.interview_summary import MISSED_MIN_W, PROMPT_MIN_W, InterviewSummaryView
+
+    view = InterviewSummaryView()
+    qtbot.addWidget(view)
+    view.resize(1030, 700)  # the summary page in a 1280-pixel-wide window
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_summary(summary)
+    table = view.table
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0, timeout=2000)
+    assert table.columnWidth(1) >= PROMPT_MIN_W
+    width = table.columnWidth(7)
+    assert width >= MISSED_MIN_W
+    fm = QFontMetrics(table.font())
+    rows = [r for r in range(table.rowCount()) if table.item(r, 7).text() not in ("", "—")]
+    assert rows
+    for r in rows:
+        text = table.item(r, 7).text()
+        need = fm.boundingRect(QRect(0, 0, width - 10, 10_000), Qt.TextFlag.TextWordWrap, text)
+        assert need.height() <= table.rowHeight(r), f"row {r}: checks missed cut off at the bottom"

@@ -39,6 +39,9 @@ TAKE_ROLE = Qt.ItemDataRole.UserRole + 1
 PROMPT_COLUMN = 1
 PROMPT_MIN_W = 240  # narrower and a question is a column of single words; scroll instead
 PROMPT_LINES = 3  # a longer question ends in "…"; its tooltip holds all of it
+MISSED_COLUMN = 7
+MISSED_W = 230  # the checks missed, wrapped between words: this wide when there is room ...
+MISSED_MIN_W = 150  # ... down to this, taller, before the question column gives way
 
 
 def prompt_lines(text: str, fm: QFontMetrics, width: int, max_lines: int) -> list[str]:
@@ -253,7 +256,7 @@ class InterviewSummaryView(QWidget):
         head.setSectionResizeMode(PROMPT_COLUMN, QHeaderView.ResizeMode.Fixed)
         for c in (0, 3, 4, 5, 6):
             head.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-        for c, width in ((2, 220), (7, 230)):
+        for c, width in ((2, 220), (MISSED_COLUMN, MISSED_W)):
             head.setSectionResizeMode(c, QHeaderView.ResizeMode.Fixed)
             self.table.setColumnWidth(c, width)
         # wrapped text needs the final column widths: fit the rows again when they change
@@ -299,25 +302,32 @@ class InterviewSummaryView(QWidget):
         self._fit_prompt_column()
 
     def _columns_changed(self, column: int, _old: int, _new: int) -> None:
-        if column == PROMPT_COLUMN:
+        if column in (PROMPT_COLUMN, MISSED_COLUMN):
             self.table.resizeRowsToContents()
         else:
             self._fit_prompt_column()
 
     def _fit_prompt_column(self) -> None:
-        """The question column gets the width the other columns leave (at least
-        PROMPT_MIN_W; below that the table scrolls sideways), then the rows fit their text."""
+        """The question and missed-checks columns share the width the others leave: the
+        checks get MISSED_W, or down to MISSED_MIN_W (wrapped on more lines) so the question
+        keeps PROMPT_MIN_W; only below both minimums does the table scroll sideways. Then the
+        rows fit their text."""
+        shared = (PROMPT_COLUMN, MISSED_COLUMN)
         others = sum(
-            self.table.columnWidth(c) for c in range(self.table.columnCount()) if c != PROMPT_COLUMN
+            self.table.columnWidth(c) for c in range(self.table.columnCount()) if c not in shared
         )
         bar = self.table.verticalScrollBar()
         room = self.table.width() - 2 * self.table.frameWidth() - others
         if bar.isVisible():
             room -= bar.width()
-        width = max(PROMPT_MIN_W, room)
-        if self.table.columnWidth(PROMPT_COLUMN) != width:
-            self.table.setColumnWidth(PROMPT_COLUMN, width)  # rows refit in _columns_changed
-        else:
+        missed = min(MISSED_W, max(MISSED_MIN_W, room - PROMPT_MIN_W))
+        width = max(PROMPT_MIN_W, room - missed)
+        changed = False
+        for column, w in ((MISSED_COLUMN, missed), (PROMPT_COLUMN, width)):
+            if self.table.columnWidth(column) != w:
+                self.table.setColumnWidth(column, w)  # rows refit in _columns_changed
+                changed = True
+        if not changed:
             self.table.resizeRowsToContents()
 
     def prompt_lines(self, row: int) -> list[str]:
