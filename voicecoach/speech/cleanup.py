@@ -3,7 +3,8 @@
 Whisper still invents words in silences. `clean_segments` drops them by checking the audio
 itself: segments and words with nothing audible under them, unsure words spanning long silences,
 and repeated n-gram loops. Word edges stretched over silence (tiny.en often extends a word to the
-next one) are trimmed to the audible part, so pauses and voiced gaps are measured where they are.
+next one) are trimmed to the audible part, and a silence where two words meet is put between
+them however Whisper shared it out, so pauses and voiced gaps are measured where they are.
 `clean_stretch` then finds the hums Whisper did not write (voiced gaps), gives a written "um" its
 hum's times, drops echoes of the filler prompt (including a lengthless "I mean, I" stacked on
 one instant) and unsure hesitation words with no hum of their own (on a breath or noise, or
@@ -46,6 +47,7 @@ UNSURE_SEGMENT_NO_SPEECH = 0.3  # ... is invented (typically the filler prompt e
 WORD_CONTEXT_S = 0.25  # a word with no sound within this of its edges ...
 SILENT_WORD_MAX_PROB = 0.5  # ... and lower probability than this is dropped
 EDGE_TRIM_MIN_S = 0.15  # trim a word's edge when it runs over at least this much silence
+PAUSE_SLIP_S = 0.1  # Whisper puts the boundary between two words this far off their pause
 LONG_SILENT_WORD_MAX_PROB = 0.3  # unsure word that is mostly silence (< 20% sound): dropped
 LONG_SILENT_WORD_AUDIBLE = 0.2
 LOOP_MAX_REPEATS = 3  # an n-gram repeated more often than this in a row is a decoding loop
@@ -148,6 +150,27 @@ class _Loudness:
                 return (i - run + 1) * FRAME_S
         return start_s + within_s
 
+    def longest_silence(self, a_s: float, b_s: float) -> tuple[float, float] | None:
+        """The longest silent run with a frame between a_s and b_s, as far as it reaches."""
+        n = len(self.audible)
+        lo, hi = self._idx(a_s), min(self._idx(b_s), n)
+        best: tuple[int, int] | None = None
+        k = lo
+        while k < hi:
+            if self.audible[k]:
+                k += 1
+                continue
+            s = k
+            while s > 0 and not self.audible[s - 1]:
+                s -= 1
+            e = k
+            while e < n and not self.audible[e]:
+                e += 1
+            if best is None or e - s > best[1] - best[0]:
+                best = (s, e)
+            k = e
+        return None if best is None else (best[0] * FRAME_S, best[1] * FRAME_S)
+
     def audible_span(self, start_s: float, end_s: float) -> tuple[float, float] | None:
         a, b = self._idx(start_s), self._idx(end_s)
         hits = np.flatnonzero(self.audible[a:b])
@@ -175,7 +198,7 @@ def clean_segments(segments: Sequence[Segment], samples: np.ndarray) -> tuple[Wo
             fixed = _fix_word(w, loud)
             if fixed is not None:
                 kept.append(fixed)
-    return _drop_lone_guesses(_drop_loops(kept))
+    return _split_pauses(_drop_lone_guesses(_drop_loops(kept)), loud)
 
 
 def _fix_word(w: Word, loud: _Loudness) -> Word | None:
@@ -205,6 +228,32 @@ def _fix_word(w: Word, loud: _Loudness) -> Word | None:
     if (start, end) == (w.start_s, w.end_s):
         return w
     return Word(w.text, round(start, 3), round(end, 3), w.probability)
+
+
+def _split_pauses(words: tuple[Word, ...], loud: _Loudness) -> tuple[Word, ...]:
+    """A silence of at least EDGE_TRIM_MIN_S where two words meet is the pause between them,
+    however Whisper shared it out and wherever within PAUSE_SLIP_S of its boundary it put it:
+    "So" 85.26-85.68 s and "we" 85.68-86.00 s over a silence at 85.62-85.79 s become "So"
+    ending at 85.62 and "we" starting at 85.79 ("manager" 116.38-116.84 s and "actually"
+    116.84-117.76 s over a silence at 116.89-117.10 s: "manager" ends at 116.89). `_fix_word`
+    trims a word's own silent edge only when that edge alone is EDGE_TRIM_MIN_S long."""
+    out = list(words)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        run = loud.longest_silence(a.end_s - PAUSE_SLIP_S, b.start_s + PAUSE_SLIP_S)
+        if run is None or run[1] - run[0] < EDGE_TRIM_MIN_S:
+            continue
+        if (
+            is_filled_pause(a.text)
+            or is_filled_pause(b.text)
+            or not a.start_s < run[0] <= a.end_s + PAUSE_SLIP_S
+            or not b.start_s - PAUSE_SLIP_S <= run[1] < b.end_s
+            or run == (a.end_s, b.start_s)
+        ):
+            continue
+        out[i] = Word(a.text, a.start_s, round(run[0], 3), a.probability)
+        out[i + 1] = Word(b.text, round(run[1], 3), b.end_s, b.probability)
+    return tuple(out)
 
 
 _KEY = re.compile(r"[^\w']+")
