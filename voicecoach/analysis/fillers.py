@@ -35,6 +35,8 @@ CONDITIONS = frozenset(
         "question",
         "before_intensifier",
         "before_number",
+        "pause_before",
+        "pause_after",
     }
 )
 
@@ -65,6 +67,7 @@ class FillerLexicon:
     filler_followers: frozenset[str] = frozenset()
     answer_openers: frozenset[str] = frozenset()
     quantity_units: frozenset[str] = frozenset()
+    pause_s: float = float("inf")  # a silence this long between two words is a spoken pause
 
     def filled_pause(self, word: str) -> str | None:
         """Canonical spelling ("um") if the normalised word is a hesitation sound, else None."""
@@ -114,6 +117,7 @@ class FillerLexicon:
             filler_followers=frozenset(norm(w) for w in lists.get("filler_followers", [])),
             answer_openers=frozenset(norm(w) for w in lists.get("answer_openers", [])),
             quantity_units=frozenset(norm(w) for w in lists.get("quantity_units", [])),
+            pause_s=float(data.get("pause_s", float("inf"))),
         )
 
 
@@ -267,6 +271,10 @@ class _Context:
             return nxt is None
         if cond == "set_off_before":
             return prev is not None and self._pause(prev, i)
+        if cond == "pause_after":
+            return self._holds("set_off_after", i, j, prev, nxt) or self._silence_after(j)
+        if cond == "pause_before":
+            return (prev is not None and self._pause(prev, i)) or self._silence_before(i)
         if cond == "question":
             return bool(_QUESTION.search(self.words[j].text.strip()))
         if cond == "before_intensifier":
@@ -288,6 +296,19 @@ class _Context:
             return False  # "I mean, I." / "I mean, I -": punctuation, not a restart we can see
         fresh = self.words[k + 1].text.strip()
         return fresh[:1].isupper() and self.norms[k + 1] != "i"
+
+    def _silence_before(self, i: int) -> bool:
+        """A spoken pause right before word i: the answer's start, the end of the sentence
+        before, or a silence of the lexicon's `pause_s` after the word before."""
+        if i == 0 or ends_sentence(self.words[i - 1].text):
+            return True
+        return self.words[i].start_s - self.words[i - 1].end_s >= self.lex.pause_s
+
+    def _silence_after(self, j: int) -> bool:
+        """A silence of the lexicon's `pause_s` between word j and the next word."""
+        if j + 1 >= len(self.words):
+            return True
+        return self.words[j + 1].start_s - self.words[j].end_s >= self.lex.pause_s
 
     def _number(self, x: int) -> bool:
         return bool(_DIGIT.search(self.norms[x])) or self.norms[x] in self.lex.numbers
