@@ -34,7 +34,11 @@ not. A long word Whisper is sure of is left alone: it is a slow word or a span o
 summed up in one word. The function words a hesitation sounds like (`LOOKALIKE_WORDS`: "er"
 written as "or", an "and" drawn into "uh") are searched whole when unsure and at least
 `min_gap_s` long; on the dev answers every such hit was a true hesitation, while the same search
-over unsure content words found held vowels of real words ("dropped", "engineer").
+over unsure content words found held vowels of real words ("dropped", "engineer"). A held "er"
+is often written with confidence as "or", "are" or "our" ("we caught our two bad merges", p 0.80,
+0.53 s of steady voice): these three are searched when sure too, but there only a vowel as
+steady as a hesitation's counts (`VOWEL_STEADY_FLUX`); a sure "and" is left alone, since people
+draw out a linking "and".
 
 A run in a gap between words must also stand on its own. A short word Whisper dropped
 ("Sure." spoken slowly) is a steady vowel as well, but it opens or closes on a consonant: so a
@@ -84,7 +88,11 @@ SPEECH_BOTH_SIDES_FRAMES = 4  # loud sound this long on both sides: the run sits
 STRETCHED_WORD_S = 0.7  # a word this long may hide a hesitation
 WORD_HEAD_S = 0.25  # ... after this much of it, which the word itself may need
 STRETCHED_WORD_MAX_PROB = 0.5  # ... when Whisper is unsure of it
-LOOKALIKE_WORDS = frozenset({"and", "or"})  # what Whisper writes for a hesitation it half-hears
+LOOKALIKE_WORDS = frozenset({"and", "or", "are", "our"})  # what Whisper writes for an "er"/"uh"
+# ... and those of them it may write with confidence over a held "er" ("caught our two", p 0.80,
+# 0.53 s of steady voice): searched even when sure, for a vowel as steady as a hesitation's
+HELD_LOOKALIKE_WORDS = frozenset({"or", "are", "our"})
+VOWEL_STEADY_FLUX = 2.0  # um, uh, er, ah scored 0.9-2.0 (hmm, with its "h" and "m", up to 2.3)
 HESITATION_BREAK_S = 0.1  # two hesitations have at least this much break between them
 
 
@@ -102,9 +110,9 @@ def find_voiced_gaps(
     floor_db, speech_db = _levels(x, rate_hz)
     min_db = max(floor_db + LOUD_DB_OVER_FLOOR, speech_db - MAX_DB_UNDER_SPEECH)
     out: list[VoicedGap] = []
-    for start_s, end_s, between in _search_regions(words, duration_s, min_gap_s):
+    for start_s, end_s, between, max_flux in _search_regions(words, duration_s, min_gap_s):
         for run in _voiced_runs(x, rate_hz, start_s, end_s, min_db, min_gap_s):
-            if steadiness(x, rate_hz, run.start_s, run.end_s) > MAX_STEADY_FLUX:
+            if steadiness(x, rate_hz, run.start_s, run.end_s) > max_flux:
                 continue
             if between and _part_of_a_word(x, rate_hz, run, start_s, end_s, min_db):
                 continue
@@ -222,23 +230,38 @@ def _frames(x: np.ndarray, rate_hz: int, start_s: float, end_s: float) -> np.nda
 
 def _search_regions(
     words: Sequence[Word], duration_s: float, min_gap_s: float
-) -> list[tuple[float, float, bool]]:
+) -> list[tuple[float, float, bool, float]]:
     """Gaps between words, shrunk by the edge margin, that could hold a long enough run, and
-    the tails of stretched words: (start, end, is a gap between words)."""
-    regions: list[tuple[float, float, bool]] = []
+    the tails of stretched words: (start, end, is a gap between words, steadiness needed)."""
+    regions: list[tuple[float, float, bool, float]] = []
     prev_end = None
     for w in sorted(words, key=lambda w: w.start_s):
         lo = 0.0 if prev_end is None else prev_end + EDGE_MARGIN_S
-        regions.append((lo, w.start_s - EDGE_MARGIN_S, True))
+        regions.append((lo, w.start_s - EDGE_MARGIN_S, True, MAX_STEADY_FLUX))
         if _lookalike(w, min_gap_s):
-            regions.append((w.start_s, w.end_s, False))
+            regions.append((w.start_s, w.end_s, False, MAX_STEADY_FLUX))
+        elif _held_lookalike(w, min_gap_s):
+            regions.append((w.start_s, w.end_s, False, VOWEL_STEADY_FLUX))
         elif _may_hide_hesitation(w):
-            regions.append((w.start_s + WORD_HEAD_S, w.end_s, False))
+            regions.append((w.start_s + WORD_HEAD_S, w.end_s, False, MAX_STEADY_FLUX))
         prev_end = w.end_s if prev_end is None else max(prev_end, w.end_s)
-    regions.append((0.0 if prev_end is None else prev_end + EDGE_MARGIN_S, duration_s, True))
+    end = 0.0 if prev_end is None else prev_end + EDGE_MARGIN_S
+    regions.append((end, duration_s, True, MAX_STEADY_FLUX))
     return [
-        (a, min(b, duration_s), gap) for a, b, gap in regions if min(b, duration_s) - a >= min_gap_s
+        (a, min(b, duration_s), gap, flux)
+        for a, b, gap, flux in regions
+        if min(b, duration_s) - a >= min_gap_s
     ]
+
+
+def _held_lookalike(w: Word, min_gap_s: float) -> bool:
+    """An "or"/"are"/"our" long enough to hold a hesitation, however sure Whisper is of it.
+    Said in passing these take 0.1-0.25 s; a steady vowel of min_gap_s or more in one is an "er"
+    (the dev answers: all five such were; confident "our" held 0.26-0.32 s in real phrases
+    moved more, 2.2-2.3). "and" is left to `_lookalike`: people draw out a linking "and"
+    ("has been confirmed. And how about ...", 0.46 s at 1.7 on a real call, no hesitation in
+    the reference)."""
+    return w.end_s - w.start_s >= min_gap_s and norm(w.text) in HELD_LOOKALIKE_WORDS
 
 
 def _lookalike(w: Word, min_gap_s: float) -> bool:
