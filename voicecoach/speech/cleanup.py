@@ -26,6 +26,7 @@ from voicecoach.analysis.text import norm
 from voicecoach.analysis.voicing import (
     HESITATION_BREAK_S,
     HOP_S,
+    LOOKALIKE_WORDS,
     find_voiced_gaps,
     frame_levels_db,
     hiss_beside_s,
@@ -87,7 +88,40 @@ def clean_stretch(
         gaps = find_voiced_gaps(samples, RATE_HZ, kept, min_voiced_gap_s)
         gaps = tuple(g for g in gaps if not any(_overlap(g, s) for s in spoken))
         words, gaps = _snap_fillers_to_gaps(kept, gaps)
-    return _merge_written_twice(words), gaps
+    return _merge_written_twice(words), _drop_gaps_of_unplaced_words(words, gaps)
+
+
+def _drop_gaps_of_unplaced_words(
+    words: tuple[Word, ...], gaps: tuple[VoicedGap, ...]
+) -> tuple[VoicedGap, ...]:
+    """Drop a voiced gap when the word right before or right after it, within VOICE_LOOK_S, is
+    one Whisper wrote with no length.
+
+    Such a word was heard but not placed ("fix, over, over a variable name": the first "over,"
+    written at 52.60-52.60 s, its sound found as a voiced gap at 51.93-52.35 s; "Finance" at
+    27.68-27.68 s after a voiced gap at 27.22-27.51 s): the voiced sound beside it is most likely
+    the word itself. Only the neighbours count: "restaurant. [uh] I'm looking", with "looking"
+    lengthless after "I'm", is a real hesitation. The lookalikes of a hesitation ("or", "and")
+    are left out: Whisper writes a hum it half-hears as a lengthless "Or" beside it.
+    """
+    spoken = [w for w in words if not is_filled_pause(w.text) and norm(w.text)]
+    kept = []
+    for g in gaps:
+        before = [w for w in spoken if w.start_s < g.start_s][-1:]
+        after = [w for w in spoken if w.start_s >= g.start_s][:1]
+        near = [
+            w
+            for w in before + after
+            if w.end_s - w.start_s < PHANTOM_MAX_S
+            and norm(w.text) not in LOOKALIKE_WORDS
+            and g.start_s - VOICE_LOOK_S <= w.end_s
+            and w.start_s <= g.end_s + VOICE_LOOK_S
+        ]
+        if near:
+            log.debug("Dropping voiced gap at %.2f s: the sound of %r", g.start_s, near[0].text)
+            continue
+        kept.append(g)
+    return tuple(kept)
 
 
 def _overlap(a: VoicedGap, b: VoicedGap) -> bool:
