@@ -48,7 +48,7 @@ UNSURE_SEGMENT_NO_SPEECH = 0.3  # ... is invented (typically the filler prompt e
 WORD_CONTEXT_S = 0.25  # a word with no sound within this of its edges ...
 SILENT_WORD_MAX_PROB = 0.5  # ... and lower probability than this is dropped
 EDGE_TRIM_MIN_S = 0.15  # trim a word's edge when it runs over at least this much silence
-PAUSE_SLIP_S = 0.1  # Whisper puts the boundary between two words this far off their pause
+PAUSE_SLIP_S = 0.15  # Whisper puts the boundary between two words this far off their pause
 LONG_SILENT_WORD_MAX_PROB = 0.3  # unsure word that is mostly silence (< 20% sound): dropped
 LONG_SILENT_WORD_AUDIBLE = 0.2
 LOOP_MAX_REPEATS = 3  # an n-gram repeated more often than this in a row is a decoding loop
@@ -266,11 +266,12 @@ def _fix_word(w: Word, loud: _Loudness) -> Word | None:
 
 def _split_pauses(words: tuple[Word, ...], loud: _Loudness) -> tuple[Word, ...]:
     """A silence of at least EDGE_TRIM_MIN_S where two words meet is the pause between them,
-    however Whisper shared it out and wherever within PAUSE_SLIP_S of its boundary it put it:
-    "So" 85.26-85.68 s and "we" 85.68-86.00 s over a silence at 85.62-85.79 s become "So"
-    ending at 85.62 and "we" starting at 85.79 ("manager" 116.38-116.84 s and "actually"
-    116.84-117.76 s over a silence at 116.89-117.10 s: "manager" ends at 116.89). `_fix_word`
-    trims a word's own silent edge only when that edge alone is EDGE_TRIM_MIN_S long."""
+        however Whisper shared it out and wherever within PAUSE_SLIP_S of its boundary it put it:
+        "So" 85.26-85.68 s and "we" 85.68-86.00 s over a silence at 85.62-85.79 s become "So"
+        ending at 85.62 and "we" starting at 85.79 ("manager" 116.38-116.84 s and "actually"
+        116.84-117.76 s over a silence at 116.89-117.10 s: "manager" ends at 116.89; "customers"
+    76.62-77.08 s and "like" 77.08-77.80 s over a silence at 77.23-77.42 s). `_fix_word`
+        trims a word's own silent edge only when that edge alone is EDGE_TRIM_MIN_S long."""
     out = list(words)
     for i in range(len(out) - 1):
         a, b = out[i], out[i + 1]
