@@ -72,6 +72,9 @@ def test_is_filled_pause_reads_whisper_spelling():
         "It was like a cache for the whole team.",
         "We fixed things like logging and retries.",
         "People like fast pages.",
+        "They moved to tools they already like.",
+        "It is the one we still like.",
+        "It is a format I really like.",
     ],
 )
 def test_like_as_verb_or_comparison_is_not_a_filler(text):
@@ -93,6 +96,8 @@ def test_like_as_verb_or_comparison_is_not_a_filler(text):
         ("This was on a project like a year and a half ago.", 5),
         ("The rollout took like a couple of weeks.", 3),
         ("It sat in review like an hour.", 4),
+        ("It was really, like, slow.", 3),
+        ("It was slow, like.", 3),
     ],
 )
 def test_like_set_off_or_hedging_is_a_filler(text, index):
