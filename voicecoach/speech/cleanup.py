@@ -266,12 +266,13 @@ def _fix_word(w: Word, loud: _Loudness) -> Word | None:
 
 def _split_pauses(words: tuple[Word, ...], loud: _Loudness) -> tuple[Word, ...]:
     """A silence of at least EDGE_TRIM_MIN_S where two words meet is the pause between them,
-        however Whisper shared it out and wherever within PAUSE_SLIP_S of its boundary it put it:
-        "So" 85.26-85.68 s and "we" 85.68-86.00 s over a silence at 85.62-85.79 s become "So"
-        ending at 85.62 and "we" starting at 85.79 ("manager" 116.38-116.84 s and "actually"
-        116.84-117.76 s over a silence at 116.89-117.10 s: "manager" ends at 116.89; "customers"
-    76.62-77.08 s and "like" 77.08-77.80 s over a silence at 77.23-77.42 s). `_fix_word`
-        trims a word's own silent edge only when that edge alone is EDGE_TRIM_MIN_S long."""
+    however Whisper shared it out and wherever within PAUSE_SLIP_S of its boundary it put it.
+
+    "So" 85.26-85.68 s and "we" 85.68-86.00 s over a silence at 85.62-85.79 s become "So" ending
+    at 85.62 and "we" starting at 85.79; "manager" 116.38-116.84 s and "actually" 116.84-117.76 s
+    over a silence at 116.89-117.10 s: "manager" ends at 116.89; "customers" 76.62-77.08 s and
+    "like" 77.08-77.80 s over a silence at 77.23-77.42 s. (`_fix_word` trims a word's own silent
+    edge only when that edge alone is EDGE_TRIM_MIN_S long.)"""
     out = list(words)
     for i in range(len(out) - 1):
         a, b = out[i], out[i + 1]
