@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.fillers_replay --split heldout                    # tiny.en
     .venv/bin/python -m bench.fillers_replay --split heldout --model bundled:base
+    .venv/bin/python -m bench.fillers_replay --split dev --why    # words around each error
 
 The same answers, truth and scoring as `bench/accuracy.py` (its `score` and `summarise`), but
 each answer's raw Whisper segments are recorded once (bench/out/raw_synth/, keyed by the audio,
@@ -57,6 +58,38 @@ def _recleaned(wav: Path, answer: str, settings: Settings) -> Transcript | None:
     return Transcript(words, old.duration_s, gaps, model=old.model)
 
 
+def print_why(fx, t: Transcript, settings: Settings) -> None:  # noqa: ANN001 - a Fixture
+    """Each miss and false alarm with the script's pieces and Whisper's words within 2.5 s
+    (text, start-end, probability) and the voiced gaps there: where to look for the cause."""
+    from bench.scoring import filler_scores
+    from voicecoach.analysis import analyze
+
+    report = analyze(t, question=None, settings=settings.analysis)
+    _r, _p, d = filler_scores(report.fillers, fx.truth.fillers)
+    items = sorted(
+        [("missed", f) for f in d.missed] + [("false alarm", f) for f in d.false_alarms],
+        key=lambda x: x[1].start_s,
+    )
+    if not items:
+        return
+    print(f"  {fx.truth.id}")
+    for tag, f in items:
+        lo, hi = f.start_s - 2.5, f.end_s + 2.5
+        print(f"    {tag} {f.text!r} ({f.kind}) {f.start_s:.2f}-{f.end_s:.2f}")
+        said = [p for p in fx.truth.pieces if p.end_s > lo and p.start_s < hi]
+        print("      said:  " + " | ".join(f"{p.text} @{p.start_s:.2f}" for p in said))
+        words = [w for w in t.words if w.end_s > lo and w.start_s < hi]
+        print(
+            "      words: "
+            + " ".join(
+                f"{w.text}({w.start_s:.2f}-{w.end_s:.2f},{w.probability:.2f})" for w in words
+            )
+        )
+        gaps = [g for g in t.voiced_gaps if g.end_s > lo and g.start_s < hi]
+        if gaps:
+            print("      voiced gaps: " + " ".join(f"{g.start_s:.2f}-{g.end_s:.2f}" for g in gaps))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", choices=["dev", "heldout", "all"], default="heldout")
@@ -66,12 +99,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--table", action="store_true", help="one row per answer")
     ap.add_argument("--details", action="store_true", help="filler misses per answer")
     ap.add_argument(
+        "--why",
+        action="store_true",
+        help="dev only: the words Whisper wrote around each miss and false alarm",
+    )
+    ap.add_argument(
         "--from-transcripts",
         action="store_true",
         help="no Whisper at all: the current clean-up over bench/accuracy.py's cached "
         "transcripts (an estimate, see _recleaned)",
     )
     args = ap.parse_args(argv)
+    if args.why and args.split != "dev":
+        ap.error("--why prints what the answers say: use it with --split dev only")
 
     settings = Settings()
     if args.model:
@@ -88,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     rows = []
     fixtures = {}
+    transcripts = {}
     for sc in scripts:
         fx = synthesize(sc.path)
         fixtures[sc.id] = fx
@@ -99,12 +140,16 @@ def main(argv: list[str] | None = None) -> int:
         else:
             t = raw.transcript(fx.wav_path)
         rows.append(score(fx, t, settings))
+        transcripts[sc.id] = t
         print(f"  {sc.id} done", file=sys.stderr, flush=True)
     if args.table:
         print_table(rows)
     if args.details:
         for r in rows:
             print_details(r, fixtures[r.id])
+    if args.why:
+        for r in rows:
+            print_why(fixtures[r.id], transcripts[r.id], settings)
     print(f"model {settings.transcriber.model}")
     for split in ("heldout", "dev"):
         part = [r for r in rows if r.split == split]
