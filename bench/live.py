@@ -86,7 +86,7 @@ def _memo(fn):  # noqa: ANN001, ANN202
     return call
 
 
-live_mod.sections.assign_partial = _memo(live_mod.sections.assign_partial)
+live_mod.sections.read_partial = _memo(live_mod.sections.read_partial)
 live_mod.fillers.find_fillers = _memo(live_mod.fillers.find_fillers)
 
 
@@ -106,7 +106,7 @@ def listen(
     targets: SectionTargets,
 ) -> list[Poll]:
     """Ask `live_status` once a second about the words heard on the `cover` schedule."""
-    live_mod.sections.assign_partial.clear()
+    live_mod.sections.read_partial.clear()
     live_mod.fillers.find_fillers.clear()
     times = [c[0] for c in cover]
     polls: list[Poll] = []
@@ -232,7 +232,11 @@ def main() -> int:
     ap.add_argument("--decode-s", type=float, default=1.0, help="time to transcribe a piece")
     ap.add_argument("--model", type=Path, help="use this section model file instead of the bundled")
     ap.add_argument(
-        "--sweep", type=float, nargs="*", default=[], help="also score these latch margins"
+        "--sweep",
+        nargs="*",
+        default=[],
+        metavar="ON[/BACK]",
+        help="also score these latch margins (move on, move back; back defaults to on)",
     )
     args = ap.parse_args()
     if args.model:  # a variant (tools/train_sections.py --out FILE)
@@ -258,12 +262,16 @@ def main() -> int:
             )
     names = sorted(set(splits))
     for name in names:
-        print(f"\n== {name} (latch margin {live_mod.MOVE_ON_MARGIN:g})")
+        print(
+            f"\n== {name} (latch margins: on {live_mod.MOVE_ON_MARGIN:g}, "
+            f"back {live_mod.MOVE_BACK_MARGIN:g})"
+        )
         summary([r for r, s in zip(rows, splits, strict=True) if s == name])
-    for margin in args.sweep:  # the same polls, latched with another margin
-        live_mod.MOVE_ON_MARGIN = margin
+    for margin in args.sweep:  # the same polls, latched with other margins
+        on, _, back = margin.partition("/")
+        live_mod.MOVE_ON_MARGIN, live_mod.MOVE_BACK_MARGIN = float(on), float(back or on)
         for name in names:
-            print(f"\n== {name}, latch margin {margin:g}")
+            print(f"\n== {name}, latch margins {margin}")
             summary(
                 [
                     score(p, t, SectionTargets())

@@ -58,7 +58,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--decode-s", type=float, default=1.0, help="time to transcribe a piece")
     ap.add_argument("--worst", type=int, default=0, help="list the N worst train/dev answers")
     ap.add_argument(
-        "--sweep", type=float, nargs="*", default=[], help="also score these latch margins"
+        "--sweep",
+        nargs="*",
+        default=[],
+        metavar="ON[/BACK]",
+        help="also score these latch margins (move on, move back; back defaults to on)",
     )
     ap.add_argument("--every", type=int, default=1, help="only every Nth answer (quick looks)")
     ap.add_argument(
@@ -119,9 +123,10 @@ def main(argv: list[str] | None = None) -> int:
                     for g, v in sorted(groups.items())
                 )
             )
-    for margin in args.sweep:  # the same polls, latched with another margin
-        live.MOVE_ON_MARGIN = margin
-        print(f"\n== latch margin {margin:g}")
+    for margin in args.sweep:  # the same polls, latched with other margins
+        on, _, back = margin.partition("/")
+        live.MOVE_ON_MARGIN, live.MOVE_BACK_MARGIN = float(on), float(back or on)
+        print(f"\n== latch margins {margin}")
         for split in splits:
             part = [
                 score(pl, list(p.truth), SectionTargets())

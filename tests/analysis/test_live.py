@@ -122,10 +122,10 @@ def test_latch_goes_back_only_when_the_earlier_section_is_clear():
     the earlier one (a wrong step forward is then undone); a set-up nudge never comes back."""
     shown = latch(None, LiveStatus("action", 40.0, 2, None, None, (-9.0, -8.0, -1.0, -5.0)), 40, T)
     nudge = "48 s of set-up so far — move on to what you did."
-    unsure = LiveStatus("situation", 0.5, 3, nudge, "setup", (-1.5, -4.0, -2.0, -8.0))
+    unsure = LiveStatus("situation", 0.5, 3, nudge, "setup", (-1.9, -4.0, -2.0, -8.0))
     kept = latch(shown, unsure, 50.0, T)
     assert (kept.section, kept.section_start_s, kept.fillers, kept.cue) == ("action", 40.0, 3, None)
-    clear = LiveStatus("situation", 0.5, 3, nudge, "setup", (-1.0, -4.0, -6.0, -8.0))
+    clear = LiveStatus("situation", 0.5, 3, nudge, "setup", (-1.5, -4.0, -2.0, -8.0))
     back = latch(kept, clear, 51.0, T)
     assert (back.section, back.section_start_s, back.fillers) == ("situation", 0.5, 3)
     assert back.cue_kind != "setup" and back.past_setup

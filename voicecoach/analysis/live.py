@@ -6,11 +6,13 @@ on only when the words so far clearly fit the next section better than the one s
 clause that sounds like an Action does not move it on; and it moves back only when they clearly
 fit an earlier section better, so a wrong step forward is not shown for the rest of the answer.
 Cues are gentle nudges, at most one at a time, and only when they can help: once the Action has
-been shown, no nudge about the set-up can appear.
+been shown, no nudge about the set-up can appear, nor while the last words heard sound like the
+Action on their own.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -27,18 +29,24 @@ WRAP_UP_BEFORE_END_S = 20.0  # "head to the result" this long before the total t
 SETUP_NUDGE_MAX_LAG_S = 6.0
 # The display moves on to a later section only when the words so far fit an answer that has
 # reached it better than one still in the shown section by this much (the splitter's decoder
-# scores, natural-log units): chosen on the corpus' train and dev authors (bench/live_text.py).
-MOVE_ON_MARGIN = 1.0
+# scores, natural-log units) ...
+MOVE_ON_MARGIN = 0.5
 # ... and back to an earlier section only when the words fit it better than the shown section
 # and any later one by this much. Answers rarely go back, but the live guess does step forward
 # wrongly (a clause that sounds like an outcome), and a display that never went back then showed
-# the wrong section until the end. Leave-one-author-out on the train and dev authors
-# (bench/live_text.py --oof): shown section right 0.648 with no way back, 0.765 with this margin.
-MOVE_BACK_MARGIN = 1.0
+# the wrong section until the end. Both margins were chosen leave-one-author-out on the train
+# and dev authors (bench/live_text.py --oof): shown section right on dev 0.765 with 1.0 / 1.0,
+# 0.787 with 0.5 / 0.25, and the display 0.3-0.9 s sooner (docs/decisions/star-splitter.md).
+MOVE_BACK_MARGIN = 0.25
 # A set-up nudge also needs the set-up to beat any later section by this much: while the last
 # words could as well be the Action, telling the speaker to move on may be telling them to do
 # what they are doing.
 SETUP_NUDGE_MIN_MARGIN = 2.0
+# ... and the last unit heard, on its own, to sound like the Action with at most this
+# probability: the decoder may hold the Action's first clause in the set-up for its neighbours'
+# sake, and telling the speaker to move on to what they did is then wrong. Chosen out of fold
+# on the train and dev authors (bench/live_text.py --oof) from 0.5 / 0.3 / 0.2.
+SETUP_NUDGE_FRONT_MAX_ACTION = 0.3
 
 CueKind = Literal["setup", "action", "wrap_up", "over_time"]
 _NO_FIT = (0.0, 0.0, 0.0, 0.0)
@@ -66,7 +74,8 @@ def live_status(words: Sequence[Word], elapsed_s: float, targets: SectionTargets
     if not words:
         return _with_cue(LiveStatus(None, 0.0, 0, None), _clock_cue(None, elapsed_s, targets))
     spans = text.sentence_spans(words)
-    sentences, fit = sections.assign_partial(words, spans, targets.total_s)
+    reading = sections.read_partial(words, spans, targets.total_s)
+    sentences, fit = reading.sentences, reading.fit
     n_fillers = len(fillers.find_fillers(words, spans))
     current = sentences[-1].section
     starts = tuple(
@@ -75,7 +84,9 @@ def live_status(words: Sequence[Word], elapsed_s: float, targets: SectionTargets
     start = starts[SECTION_NAMES.index(current)]
     assert start is not None
     status = LiveStatus(current, start, n_fillers, None, None, fit, starts)
-    cue = _section_cue(sentences, current, start, elapsed_s, words[-1].end_s, fit, targets)
+    cue = _section_cue(
+        sentences, current, start, elapsed_s, words[-1].end_s, fit, reading.front, targets
+    )
     return _with_cue(status, cue or _clock_cue(current, elapsed_s, targets))
 
 
@@ -95,15 +106,19 @@ def _section_cue(
     elapsed_s: float,
     heard_s: float,
     fit: Sequence[float],
+    front: Sequence[float],
     targets: SectionTargets,
 ) -> tuple[CueKind, str] | None:
     first = sentences[0].start_s
     if current in ("situation", "task"):
         # Only set-up actually heard counts, only while the words are fresh (time not yet
-        # transcribed may already be Action), and only when the words are clearly set-up.
+        # transcribed may already be Action), and only when the words are clearly set-up,
+        # the last of them too (the decoder may hold a first Action clause in the set-up).
         if elapsed_s - heard_s > SETUP_NUDGE_MAX_LAG_S:
             return None
         if max(fit[:2]) - max(fit[2:]) < SETUP_NUDGE_MIN_MARGIN:
+            return None
+        if _share(front, 2) > SETUP_NUDGE_FRONT_MAX_ACTION:
             return None
         spent = heard_s - first
         budget = targets.situation_s + (targets.task_s if current == "task" else 0.0)
@@ -114,6 +129,13 @@ def _section_cue(
         if _over(spent, targets.action_s):
             return "action", f"{int(spent)} s of Action — time to say how it turned out."
     return None
+
+
+def _share(scores: Sequence[float], k: int) -> float:
+    """How sure the splitter is that a unit is in section k, from its scores (log-odds)."""
+    top = max(scores)
+    p = [math.exp(x - top) for x in scores]
+    return p[k] / sum(p)
 
 
 def _clock_cue(

@@ -505,7 +505,34 @@ def assign_partial(
     them, and for each section how well the words so far fit an answer that has reached it
     and no further (the decoder's best score ending there; the largest is the section of the
     last sentence). Live coaching moves on only when the next section wins by a margin."""
-    return _assign(words, spans, lexicon, expected_s, model)
+    reading = read_partial(words, spans, expected_s, lexicon, model=model)
+    return reading.sentences, reading.fit
+
+
+@dataclass(frozen=True)
+class PartialReading:
+    """What the splitter makes of an answer still being spoken (`read_partial`)."""
+
+    sentences: tuple[Sentence, ...]
+    fit: Vec  # per section: the decoder's best score for an answer that has reached it
+    # the last unit heard on its own, before the decoder weighs its neighbours: the model's
+    # log-probabilities (or the cue rules' scores when the model cannot be used)
+    front: Vec
+
+
+def read_partial(
+    words: Sequence[Word],
+    spans: Sequence[tuple[int, int]],
+    expected_s: float,
+    lexicon: StarLexicon | None = None,
+    *,
+    model: star_model.StarModel | _Bundled | None = BUNDLED,
+) -> PartialReading:
+    """`assign_partial` and, besides, how the last unit heard reads on its own. The decoder may
+    keep that unit in the set-up for its neighbours' sake while its own words already sound
+    like the Action: live coaching then holds back a set-up nudge."""
+    sentences, fit, front = _assign(words, spans, lexicon, expected_s, model)
+    return PartialReading(sentences, fit, front)
 
 
 def _assign(
@@ -514,9 +541,10 @@ def _assign(
     lexicon: StarLexicon | None,
     expected_s: float | None,
     model: star_model.StarModel | _Bundled | None,
-) -> tuple[tuple[Sentence, ...], Vec]:
+) -> tuple[tuple[Sentence, ...], Vec, Vec]:
+    """Sentences, the decoder's per-section fit, and the last unit's own scores."""
     if not spans:
-        return (), _ZERO
+        return (), _ZERO, _ZERO
     lex = lexicon or load_star_lexicon()
     if isinstance(model, _Bundled):
         found = star_model.bundled_model()
@@ -537,7 +565,7 @@ def _assign(
         k = labels[idx]
         prev = labels[idx - 1] if idx > 0 else None
         out.append(_sentence(words, first, last, k, _reason(k, scored[idx], prev, idx == 0)))
-    return tuple(out), ends
+    return tuple(out), ends, scored[-1].scores
 
 
 def _sentence(words: Sequence[Word], first: int, last: int, k: int, reason: str) -> Sentence:
@@ -604,7 +632,7 @@ def _assign_learned(
     lex: StarLexicon,
     model: star_model.StarModel,
     expected_s: float | None,
-) -> tuple[tuple[Sentence, ...], Vec]:
+) -> tuple[tuple[Sentence, ...], Vec, Vec]:
     units, feats = answer_features(words, spans, lex, expected_s)
     logp = model.log_proba(feats)
     d = model.decoder
@@ -624,7 +652,8 @@ def _assign_learned(
         prev = labels[idx - 1] if idx > 0 else None
         reason = _learned_reason(k, feats[idx], logp[idx], model, prev)
         out.append(_sentence(words, u.first, u.last, k, reason))
-    return tuple(out), ends
+    front = tuple(float(x) for x in logp[-1])
+    return tuple(out), ends, front  # type: ignore[return-value]
 
 
 def _learned_reason(
