@@ -75,14 +75,15 @@ class RawWhisper:
         self.cache_dir = cache_dir
         self.fresh = fresh
         self._t = None
+        self._sha = ""  # source hash of the transcriber code loaded for recording
         self.seconds = 0.0  # time spent transcribing (not replayed)
         self.recorded = 0
         self.shas: dict[str, int] = {}  # transcriber source hash -> recordings replayed
 
-    def _path(self, wav: Path) -> Path:
+    def _path(self, wav: Path, sha: str | None = None) -> Path:
         h = hashlib.sha256(wav.read_bytes())
         h.update(json.dumps(dataclasses.asdict(self.settings.transcriber), sort_keys=True).encode())
-        h.update(_code_sha().encode())
+        h.update((sha or _code_sha()).encode())
         return self.cache_dir / f"{wav.stem}-{h.hexdigest()[:12]}.raw.json"
 
     def _recorded(self, wav: Path) -> dict | None:
@@ -107,7 +108,7 @@ class RawWhisper:
         data = None if self.fresh else self._recorded(wav)
         if data is None:
             data = self._record(wav)
-            path = self._path(wav)
+            path = self._path(wav, data["transcriber_sha"])
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(data), encoding="utf-8")
         self.shas[data["transcriber_sha"]] = self.shas.get(data["transcriber_sha"], 0) + 1
@@ -118,6 +119,9 @@ class RawWhisper:
         from voicecoach.audio.decode import load_audio
 
         if self._t is None:
+            # The code that decodes is the code imported now, whatever later edits do to the
+            # files on disk (other work goes on in this checkout): label recordings with it.
+            self._sha = _code_sha()
             self._t = tr.WhisperTranscriber(
                 self.settings.transcriber,
                 min_voiced_gap_s=self.settings.analysis.min_voiced_gap_s,
@@ -145,7 +149,7 @@ class RawWhisper:
         return {
             "duration_s": t.duration_s,
             "model": t.model,
-            "transcriber_sha": _code_sha(),
+            "transcriber_sha": self._sha,
             "stretches": stretches,
         }
 
