@@ -36,7 +36,7 @@ MOVE_ON_MARGIN = 0.5
 # wrongly (a clause that sounds like an outcome), and a display that never went back then showed
 # the wrong section until the end. Both margins were chosen leave-one-author-out on the train
 # and dev authors (bench/live_text.py --oof): shown section right on dev 0.765 with 1.0 / 1.0,
-# 0.787 with 0.5 / 0.25, and the display 0.3-0.9 s sooner (docs/decisions/star-splitter.md).
+# 0.787 with 0.5 / 0.25, and the display 0.3-0.8 s sooner (docs/decisions/star-splitter.md).
 MOVE_BACK_MARGIN = 0.25
 # A set-up nudge also needs the set-up to beat any later section by this much: while the last
 # words could as well be the Action, telling the speaker to move on may be telling them to do
