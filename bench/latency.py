@@ -14,7 +14,12 @@ of the same audio.
     .venv/bin/python bench/latency.py                    # 120 s and 300 s answers, 12 stops each
     .venv/bin/python bench/latency.py --lengths 120 --stops 10
 
-Last line: `worst_stop_to_review_s=<s> median=<s> busy=<fraction> rss_mb=<MB>` over all lengths.
+It also stops 0.5 s and 1.0 s after the last words of six sentences spread over each answer
+(`--after`), the usual moment a user presses Stop: a pause of `CutSettings.tail_pause_s` after
+the last words lets the words before it be transcribed ahead (`PauseCutter.tail_split`).
+
+Last line: `worst_stop_to_review_s=<s> median=<s> busy=<fraction> rss_mb=<MB>` over all lengths
+(the any-moment stops).
 `busy` is the share of the answer's time the worker spent transcribing before the stop (the
 largest over the stop points); `rss_mb` is this process's peak resident memory (the model,
 the stream and the bench's own caches of audio and transcripts: an upper bound for what
@@ -146,6 +151,36 @@ def one_stop(audio: np.ndarray, stop_s: float, tr: Timed, settings: Settings) ->
     }
 
 
+def sentence_ends(audio: np.ndarray, n: int, rng: np.random.Generator) -> list[int]:
+    """`n` places spread over `audio` where speech stops for at least 0.3 s (the end of a
+    sentence or clause), as sample offsets where the quiet begins."""
+    frame = 320  # 20 ms
+    k = len(audio) // frame
+    level = np.sqrt(np.mean(audio[: k * frame].reshape(k, frame) ** 2, axis=1))
+    quiet = level < max(np.percentile(level, 10) * 4, 1e-4)
+    ends, run = [], 0
+    for i, q in enumerate(quiet):
+        run = run + 1 if q else 0
+        if run == 15:  # 0.3 s of quiet: speech ended where it began
+            ends.append((i - 14) * frame)
+    ends = [e for e in ends if e > 5 * RATE]
+    picks = np.linspace(0, len(ends) - 1, min(n, len(ends))).round().astype(int)
+    return [ends[i] for i in sorted(set(picks.tolist()))]
+
+
+def stops_after_last_words(
+    audio: np.ndarray, tr: Timed, settings: Settings, n: int, after_s: float
+) -> list[dict]:
+    """The user finishes a sentence and presses Stop `after_s` later (room noise meanwhile)."""
+    rng = np.random.default_rng(7)
+    rows = []
+    for end in sentence_ends(audio, n, rng):
+        room = (rng.standard_normal(int(after_s * RATE)) * 0.0005).astype(np.float32)
+        x = np.concatenate([audio[:end], room])
+        rows.append(one_stop(x, len(x) / RATE, tr, settings))
+    return rows
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--lengths", type=float, nargs="+", default=[120.0, 300.0])
@@ -155,6 +190,13 @@ def main() -> int:
         choices=["wall", "cpu"],
         default="wall",
         help="decode time: wall time as measured, or CPU seconds / threads (for a busy machine)",
+    )
+    ap.add_argument(
+        "--after",
+        type=float,
+        nargs="*",
+        default=[0.5, 1.0],
+        help="also stop this long after the last words of sentences spread over each answer",
     )
     args = ap.parse_args()
     settings = Settings()
@@ -186,6 +228,21 @@ def main() -> int:
         all_review += review
         all_inproc += [r["in_process_s"] for r in rows]
         all_busy.append(busy)
+    # The usual Stop: a moment after the last words. Half a second is about the quickest a
+    # hand gets from speaking to clicking; a second is more usual.
+    after = {}
+    for after_s in args.after:
+        rows = []
+        for length in args.lengths:
+            rows += stops_after_last_words(answer_audio(length), tr, settings, 6, after_s)
+        review = [r["review_s"] for r in rows]
+        after[after_s] = review
+        same = sum(r["same"] for r in rows)
+        print(
+            f"Stop {after_s:.1f} s after the last words ({len(rows)} sentence ends): worst "
+            f"{max(review):.2f}s median {statistics.median(review):.2f}s, {same}/{len(rows)} "
+            f"== batch; review s: " + " ".join(f"{v:.2f}" for v in review)
+        )
     load = os.getloadavg()
     print(f"load average during the run (2 cores): {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kB

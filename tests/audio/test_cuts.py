@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from voicecoach.audio.cuts import CutSettings, PauseCutter, stretches
 
@@ -57,8 +58,10 @@ def test_no_pauses_still_cut_before_a_window_fills():
 
 
 def test_short_audio_is_one_stretch():
-    """Audio shorter than the minimum is left whole."""
-    x, _ = _speech(6, 3)
+    """Audio shorter than the minimum is left whole (when it ends in speech: see below for a
+    final pause)."""
+    x, spans = _speech(6, 3)
+    x = x[: int((spans[-1][1] + 0.1) * RATE)]
     assert stretches(x, RATE) == [(0, len(x))]
     assert stretches(np.zeros(0, dtype=np.float32), RATE) == []
 
@@ -143,3 +146,37 @@ def test_a_cut_forced_at_the_window_limit_lands_on_a_split_point():
         s.max_chunk_s * 2 / 3 <= (b - a) / RATE <= s.max_chunk_s
         for a, b in zip(starts, cuts, strict=False)
     )
+
+
+def test_last_stretch_split_at_a_final_pause_whatever_the_blocks():
+    """Stopped in a pause after the last words: the last stretch is split at the split point in
+    that pause (its head is what the stream guessed as the pause began; the rest holds no
+    words), live and batch alike. Stopped sooner, or with sound after it, the guard rule holds."""
+    s = CutSettings()
+    x, spans = _speech(32, 8, seed=3, pause_s=0.3)  # 0.3 s pauses ~3.9 s apart: split points
+    room = np.random.default_rng(4).standard_normal(2 * RATE).astype(np.float32) * 0.002
+    x = np.concatenate([x, room])  # room noise after the last words, long enough for any stop
+    end_speech = spans[-1][1]
+    for pause_s, expect_final in ((0.3, False), (0.6, False), (0.8, True), (1.5, True)):
+        y = x[: int((end_speech + pause_s) * RATE)]
+        cutter, cuts = PauseCutter(RATE, s), []
+        for i in range(0, len(y), 800):
+            cuts += cutter.push(y[i : i + 800])
+        split = cutter.tail_split(len(y))
+        last_start = split if split is not None else (cuts[-1] if cuts else 0)
+        assert stretches(y, RATE, s)[-1][0] == last_start  # batch splits where live does
+        in_final_pause = split is not None and split / RATE > end_speech
+        assert in_final_pause == expect_final, (pause_s, split / RATE if split else None)
+        if expect_final:
+            assert split == cutter.splits[-1]
+            assert split / RATE - end_speech == pytest.approx(0.2, abs=0.03)
+        elif split is not None:
+            assert len(y) - split >= s.split_guard_s * RATE
+    # a sound after the final split point (a word, not a click): the guard rule again
+    y = x[: int((end_speech + 1.5) * RATE)].copy()
+    a = int((end_speech + 1.0) * RATE)
+    y[a : a + int(0.2 * RATE)] += 0.3 * np.sin(np.arange(int(0.2 * RATE)) * 0.06).astype(np.float32)
+    cutter = PauseCutter(RATE, s)
+    cutter.push(y)
+    split = cutter.tail_split(len(y))
+    assert split is not None and len(y) - split >= s.split_guard_s * RATE

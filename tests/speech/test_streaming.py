@@ -188,6 +188,28 @@ def test_stop_mid_stretch_leaves_only_the_tail_and_matches_batch():
     assert len(batch) >= 2 and round(new[0] * RATE) == batch[-1][1] - batch[-1][0]
 
 
+def test_stop_in_a_pause_after_the_last_words_reuses_the_guess_of_all_of_them():
+    """Stopped a second after the last word: the guess made as that pause began is the last
+    stretch's head, so only the pause after it is new, and the transcript is the batch one."""
+    from voicecoach.audio.cuts import stretches
+
+    _, spans = _short_pauses(28)  # under 20 s: the final pause is no cut
+    x = _bursts(spans, spans[-1][1] + 1.0)
+    fake = BurstTranscriber()
+    st = StreamingTranscriber(fake, start_worker=False)
+    for i in range(0, len(x), 800):
+        st.feed(x[i : i + 800].reshape(-1, 1))
+        _run_ready(st)
+    before = len(fake.chunks)
+    tr = st.finish()
+    new = fake.chunks[before:]
+    assert len(new) == 1 and new[0] == pytest.approx(0.8, abs=0.05), new  # the pause only
+    times = [t for w in tr.words for t in (w.start_s, w.end_s)]
+    assert times == pytest.approx([t for ab in spans for t in ab], abs=0.03)
+    batch = stretches(x, RATE)
+    assert round(new[0] * RATE) == batch[-1][1] - batch[-1][0]
+
+
 def test_speculation_never_changes_the_words():
     """The same audio gives the same words with and without speculative transcription."""
     x, _ = _short_pauses(70)

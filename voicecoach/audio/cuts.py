@@ -39,7 +39,12 @@ class CutSettings:
     split_pause_s: float = 0.2  # a pause this long (at least) is a safe place to split ...
     split_every_s: float = 3.0  # ... at most one split point per this much audio ...
     split_guard_s: float = 2.0  # ... and the last stretch is split at the last one this far
-    # before its end, so its head had time to be transcribed before the user stopped.
+    # before its end, so its head had time to be transcribed before the user stopped; or at the
+    # last one when at least `tail_pause_s` of pause follows it (the head's guess, started as
+    # the pause began, is then well on its way) with at most `tail_sound_max_s` of sound in it
+    # (a click, a breath's edge).
+    tail_pause_s: float = 0.5
+    tail_sound_max_s: float = 0.06
 
 
 def frame_levels_db(x: np.ndarray, rate_hz: int) -> np.ndarray:
@@ -92,11 +97,12 @@ def split_points(quiet: Sequence[bool], s: CutSettings) -> list[int]:
     In a pause of `split_pause_s` or more, where a cut in that pause would fall (so if the pause
     grows into a cut, what was transcribed ahead up to it is the finished stretch), at least
     `split_every_s` after the stretch start and the previous point, and every such pause once a
-    cut is possible. (Shorter pauses, once ended, were tried as split points too: they shortened
-    the tail decoded at Stop a little, but put the last seam inside phrases; in one test run
-    tiny.en then wrote "the bill. Felt" for "the bill fell", which such a seam can cause, so
-    they were dropped.) Each point depends only on the frames up to it, so the points of a
-    prefix are the first points of the whole.
+    cut is possible. A pause of `tail_pause_s` past where it would be cut is a split point
+    whatever the spacing: the answer may have ended there. (Shorter pauses, once ended, were
+    tried as split points too: they shortened the tail decoded at Stop a little, but put the
+    last seam inside phrases; in one test run tiny.en then wrote "the bill. Felt" for "the bill
+    fell", which such a seam can cause, so they were dropped.) Each point depends only on the
+    frames up to it, so the points of a prefix are the first points of the whole.
     """
     cut_need = max(1, int(round(s.cut_silence_s / FRAME_S)))
     at = cut_need - 1 - cut_need // 2  # frames into a pause where next_cut cuts it
@@ -104,15 +110,24 @@ def split_points(quiet: Sequence[bool], s: CutSettings) -> list[int]:
     every = int(round(s.split_every_s / FRAME_S))
     # Past this, any pause may become the cut: each is a split point, whatever the spacing.
     may_cut = int(round(s.min_chunk_s / FRAME_S)) - cut_need
+    # A pause this long may be the end of the answer (`PauseCutter.tail_split`): a split point
+    # whatever the spacing from the previous one, so the words before it are being transcribed
+    # when the user stops. (Not in a stretch's first `split_every_s`: a recording's first frames
+    # are all quiet against the noise floor known so far.)
+    long_need = at + int(round(s.tail_pause_s / FRAME_S))
     out: list[int] = []
     last = run = 0
     for f, q in enumerate(quiet):
         run = run + 1 if q else 0
-        if run == need:
-            point = f - need + 1 + at
-            if point - last >= every or point >= may_cut:
-                out.append(point)
-                last = point
+        if run not in (need, long_need):
+            continue
+        point = f - run + 1 + at
+        if out and out[-1] == point:
+            continue  # this pause already has its split point
+        spaced = point - last >= every or point >= may_cut
+        if spaced or (run == long_need and point >= every):
+            out.append(point)
+            last = point
     return out
 
 
@@ -172,10 +187,24 @@ class PauseCutter:
         return tuple(self._splits)
 
     def tail_split(self, end: int) -> int | None:
-        """Where to split the stretch in progress if the audio ended at sample `end`."""
+        """Where to split the stretch in progress if the audio ended at sample `end`: at the
+        last split point when `tail_pause_s` or more of pause follows it (the user stopped in a
+        pause after their last words: the head was transcribed ahead, or is well on its way,
+        and the pause holds no words), else at the last one at least `split_guard_s` before the
+        end (a guess of the head that began only just before Stop would cost more than it
+        saves)."""
+        last = self._splits[-1] if self._splits else None
+        if last is not None and end - last >= self._s.tail_pause_s * self._rate_hz:
+            if self._only_pause_after(last):
+                return last
         guard = int(round(self._s.split_guard_s * self._rate_hz))
         fit = [p for p in self._splits if p <= end - guard]
         return fit[-1] if fit else None
+
+    def _only_pause_after(self, point: int) -> bool:
+        first = point // self._n - self._start  # frames of the stretch in progress
+        loud = len(self._quiet[first:]) - sum(self._quiet[first:])
+        return loud * FRAME_S <= self._s.tail_sound_max_s + 1e-9
 
     def _floor_db(self) -> float:
         total = int(self._hist.sum())
