@@ -180,3 +180,30 @@ def test_last_stretch_split_at_a_final_pause_whatever_the_blocks():
     cutter.push(y)
     split = cutter.tail_split(len(y))
     assert split is not None and len(y) - split >= s.split_guard_s * RATE
+
+
+def test_answer_ending_in_the_pause_of_a_cut_splits_the_stretch_that_cut_ended():
+    """A stretch of 20 s or more is cut in the pause after its last words. If the answer ends
+    there, that stretch is split at its own tail split point (its head was transcribed ahead
+    long before), live and batch alike; if speech follows, it stays whole."""
+    s = CutSettings()
+    x, spans = _speech(44, 8, seed=6, pause_s=0.3)  # ~21.7 s of speech: cut in the final pause
+    room = np.random.default_rng(8).standard_normal(2 * RATE).astype(np.float32) * 0.002
+    end_speech = spans[-1][1]
+    y = np.concatenate([x[: int((end_speech + 0.3) * RATE)], room[: int(0.6 * RATE)]])
+    cutter, cuts = PauseCutter(RATE, s), []
+    for i in range(0, len(y), 800):
+        cuts += cutter.push(y[i : i + 800])
+    assert len(cuts) == 1 and cuts[0] / RATE == pytest.approx(end_speech + 0.2, abs=0.03)
+    assert cutter.ended_at_cut()
+    split = cutter.cut_split
+    assert split is not None and cuts[0] - split >= s.split_guard_s * RATE
+    assert not _inside_word(split / RATE, spans)
+    parts = stretches(y, RATE, s)
+    assert [b for _, b in parts] == [split, cuts[0], len(y)]
+    # a word after the pause: the cut stretch is whole
+    z = np.concatenate([y, x[int(spans[0][0] * RATE) : int((spans[0][1] + 0.1) * RATE)]])
+    c2 = PauseCutter(RATE, s)
+    c2.push(z)
+    assert not c2.ended_at_cut()
+    assert [b for _, b in stretches(z, RATE, s)][0] == cuts[0]

@@ -210,6 +210,44 @@ def test_stop_in_a_pause_after_the_last_words_reuses_the_guess_of_all_of_them():
     assert round(new[0] * RATE) == batch[-1][1] - batch[-1][0]
 
 
+def test_stop_in_the_pause_of_a_cut_leaves_only_the_cut_stretchs_tail():
+    """A stretch cut in the pause after the last words, then Stop: its head was guessed long
+    before, its tail (from its tail split point to the cut) is guessed while the pause lasts,
+    so nothing is left to decode but the pause; the words are the batch words. Speech after the
+    cut commits the stretch whole instead."""
+    from voicecoach.audio.cuts import stretches
+
+    _, spans = _short_pauses(42)  # over 20 s: the final pause is a cut
+    x = _bursts(spans, spans[-1][1] + 1.0)
+    fake = BurstTranscriber()
+    st = StreamingTranscriber(fake, start_worker=False)
+    for i in range(0, len(x), 800):
+        st.feed(x[i : i + 800].reshape(-1, 1))
+        _run_ready(st)
+    assert not st.committed_words, "the cut stretch is held back while only pause follows"
+    said = [w.start_s for w in st.words_so_far()]
+    assert said == sorted(said) and len(said) == len(spans), "guesses shown once each, in order"
+    before = len(fake.chunks)
+    tr = st.finish()
+    new = fake.chunks[before:]
+    assert len(new) == 1 and new[0] < 1.0, new  # the pause after the cut, nothing else
+    batch = stretches(x, RATE)
+    assert len(batch) == 3 and round(new[0] * RATE) == batch[-1][1] - batch[-1][0]
+    times = [t for w in tr.words for t in (w.start_s, w.end_s)]
+    assert times == pytest.approx([t for ab in spans for t in ab], abs=0.03)
+
+    # the answer goes on after the pause: the cut stretch is committed whole
+    more = _bursts([(0.1, 0.5)], 1.0)
+    st2 = StreamingTranscriber(BurstTranscriber(), start_worker=False)
+    for i in range(0, len(x), 800):
+        st2.feed(x[i : i + 800].reshape(-1, 1))
+        _run_ready(st2)
+    st2.feed(more.reshape(-1, 1))
+    _run_ready(st2)
+    assert len(st2.committed_words) == len(spans)
+    assert len(st2.finish().words) == len(spans) + 1
+
+
 def test_speculation_never_changes_the_words():
     """The same audio gives the same words with and without speculative transcription."""
     x, _ = _short_pauses(70)

@@ -149,6 +149,7 @@ class PauseCutter:
         self._quiet: list[bool] = []
         self._start = 0  # frame index where the current stretch began
         self._splits: list[int] = []  # split points in the current stretch (sample offsets)
+        self._cut_split: int | None = None  # the last stretch cut off: its tail split point
 
     def push(self, x: np.ndarray) -> list[int]:
         """Add mono samples; returns the sample offsets (from the very start) of new cuts."""
@@ -165,6 +166,9 @@ class PauseCutter:
             c = next_cut(np.asarray(self._levels), np.asarray(self._quiet), self._s)
             if c is None or c <= 0:
                 break
+            guard = int(round(self._s.split_guard_s / FRAME_S))
+            fit = [f for f in split_points(self._quiet[:c], self._s) if f <= c - guard]
+            self._cut_split = (self._start + fit[-1]) * self._n if fit else None
             self._start += c
             cuts.append(self._start * self._n)
             del self._levels[:c], self._quiet[:c]
@@ -201,6 +205,18 @@ class PauseCutter:
         fit = [p for p in self._splits if p <= end - guard]
         return fit[-1] if fit else None
 
+    def ended_at_cut(self) -> bool:
+        """Whether only pause has followed the last cut (at most `tail_sound_max_s` of sound):
+        if the audio ends here, the answer ended in the pause that was cut."""
+        return self._start > 0 and self._only_pause_after(self._start * self._n)
+
+    @property
+    def cut_split(self) -> int | None:
+        """Where to split the stretch the last cut ended, should the answer end in that pause:
+        its last split point at least `split_guard_s` before the cut (its head was transcribed
+        ahead long before), so only the seconds after it are new at Stop."""
+        return self._cut_split
+
     def _only_pause_after(self, point: int) -> bool:
         first = point // self._n - self._start  # frames of the stretch in progress
         loud = len(self._quiet[first:]) - sum(self._quiet[first:])
@@ -216,9 +232,13 @@ def stretches(
     samples: np.ndarray, rate_hz: int, s: CutSettings | None = None
 ) -> list[tuple[int, int]]:
     """Sample ranges [a, b) covering all of `samples`, cut at pauses (as PauseCutter cuts),
-    the last stretch split at its tail split point (as the streaming transcriber splits it)."""
+    the last stretch split at its tail split point (as the streaming transcriber splits it);
+    when the audio ends in the pause of the last cut, the stretch that cut ended is split at
+    its own tail split point instead (`PauseCutter.cut_split`)."""
     cutter = PauseCutter(rate_hz, s)
     cuts = cutter.push(samples)
+    if cuts and cutter.ended_at_cut() and cutter.cut_split is not None:
+        cuts.insert(len(cuts) - 1, cutter.cut_split)  # the answer ended in the pause cut last
     split = cutter.tail_split(len(samples))
     bounds = [0, *cuts, *([split] if split is not None else []), len(samples)]
     return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]

@@ -88,6 +88,10 @@ class StreamingTranscriber:
         self._buf: list[np.ndarray] = []  # samples not yet sent (16 kHz mono)
         self._buf_len = 0
         self._sent = 0  # samples handed to committed jobs so far
+        # A cut followed so far only by pause: held back until speech follows it (then the
+        # stretch is committed whole) or the answer ends in that pause (then it is split at the
+        # cutter's `cut_split`, as `audio.cuts.stretches` splits it).
+        self._pending: int | None = None
         self._words: list[Word] = []
         self._gaps: list[VoicedGap] = []
         self._jobs: deque[Job] = deque()  # committed work, in order
@@ -130,8 +134,31 @@ class StreamingTranscriber:
             self._buf.append(y)
             self._buf_len += len(y)
             for cut in self._cutter.push(y):
-                self._send(cut)
+                self._commit_pending()  # a new cut: speech followed the previous one
+                self._pending = cut
+                self._offer_cut_tail()
+            if self._pending is not None and not self._cutter.ended_at_cut():
+                self._commit_pending()  # speech after the cut: the answer goes on
         self._offer_speculation()
+
+    def _commit_pending(self) -> None:
+        if self._pending is not None:
+            cut, self._pending = self._pending, None
+            self._send(cut)
+
+    def _offer_cut_tail(self) -> None:
+        """Transcribe ahead the piece the answer's last stretch would end with if the answer
+        ended in the pause just cut: from the cut stretch's tail split point to the cut."""
+        split = self._cutter.cut_split
+        if not self._speculate or self._pending is None or split is None:
+            return
+        if not self._sent < split < self._pending:
+            return
+        data = np.concatenate(self._buf) if len(self._buf) > 1 else self._buf[0]
+        self._buf = [data]
+        a, b = split - self._sent, self._pending - self._sent
+        self._spec = Job(split, self._pending, data[a:b].copy(), commit=False)
+        self._wake.notify_all()
 
     def _take(self, end: int) -> np.ndarray:
         """Samples from `_sent` to `end` (absolute), removed from the buffer."""
@@ -153,7 +180,7 @@ class StreamingTranscriber:
         self._wake.notify_all()
 
     def _offer_speculation(self) -> None:
-        if not self._speculate:
+        if not self._speculate or self._pending is not None:
             return
         newest = [p for p in self._cutter.splits if p > max(self._spec_from, self._sent)]
         if not newest:
@@ -176,8 +203,8 @@ class StreamingTranscriber:
                     job = self._jobs.popleft()
                 elif self._spec is not None:
                     job, self._spec = self._spec, None
-                    if job.start != self._sent:  # its stretch was cut meanwhile: moot
-                        continue
+                    if job.start != self._sent and not self._is_cut_tail(job):
+                        continue  # its stretch was cut meanwhile: moot
                 else:
                     if not wait or self._closed:
                         return None
@@ -185,6 +212,13 @@ class StreamingTranscriber:
                     continue
                 self._running = job
                 return job
+
+    def _is_cut_tail(self, job: Job) -> bool:
+        """Whether `job` is the piece `_offer_cut_tail` offered for the cut still held back."""
+        return self._pending is not None and (job.start, job.end) == (
+            self._cutter.cut_split,
+            self._pending,
+        )
 
     def run_job(self, job: Job) -> None:
         """Transcribe `job` (or reuse the speculative result for exactly its audio)."""
@@ -251,8 +285,13 @@ class StreamingTranscriber:
             for (start, end), part in self._done.items():
                 if start >= self._committed_to and end > newest.get(start, (0, part))[0]:
                     newest[start] = (end, part)
+        # The longest guess from each place, in order, never two of the same audio.
+        at = 0
         for start in sorted(newest):
-            words += [w.shifted(start / RATE_HZ) for w in newest[start][1].words]
+            end, part = newest[start]
+            if start >= at:
+                words += [w.shifted(start / RATE_HZ) for w in part.words]
+                at = end
         return tuple(words)
 
     @property
@@ -283,6 +322,12 @@ class StreamingTranscriber:
                 self._speculate, speculate = False, self._speculate
                 self._add(self._resampler.flush())
                 self._speculate = speculate
+            if self._pending is not None:  # the answer ended in the pause of the last cut
+                cut, self._pending = self._pending, None
+                split = self._cutter.cut_split
+                if split is not None and self._sent < split < cut:
+                    self._send(split)
+                self._send(cut)
             end = self._sent + self._buf_len
             split = self._cutter.tail_split(end)
             if split is not None and self._sent < split < end:
