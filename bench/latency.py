@@ -151,7 +151,7 @@ def one_stop(audio: np.ndarray, stop_s: float, tr: Timed, settings: Settings) ->
     }
 
 
-def sentence_ends(audio: np.ndarray, n: int, rng: np.random.Generator) -> list[int]:
+def sentence_ends(audio: np.ndarray, n: int) -> list[int]:
     """`n` places spread over `audio` where speech stops for at least 0.3 s (the end of a
     sentence or clause), as sample offsets where the quiet begins."""
     frame = 320  # 20 ms
@@ -174,7 +174,7 @@ def stops_after_last_words(
     """The user finishes a sentence and presses Stop `after_s` later (room noise meanwhile)."""
     rng = np.random.default_rng(7)
     rows = []
-    for end in sentence_ends(audio, n, rng):
+    for end in sentence_ends(audio, n):
         room = (rng.standard_normal(int(after_s * RATE)) * 0.0005).astype(np.float32)
         x = np.concatenate([audio[:end], room])
         rows.append(one_stop(x, len(x) / RATE, tr, settings))

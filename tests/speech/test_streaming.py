@@ -156,6 +156,13 @@ def _run_ready(st: StreamingTranscriber) -> None:
         st.run_job(job)
 
 
+def _feed_idle(st: StreamingTranscriber, x: np.ndarray) -> None:
+    """Feed `x` in 50 ms blocks, the worker idle between blocks (it runs every job there is)."""
+    for i in range(0, len(x), 800):
+        st.feed(x[i : i + 800].reshape(-1, 1))
+        _run_ready(st)
+
+
 def _short_pauses(n: int = 60) -> tuple[np.ndarray, list[tuple[float, float]]]:
     """Words with 0.3 s pauses only (too short to cut at): one long stretch, ending in speech."""
     out, t = [], 0.5
@@ -173,9 +180,7 @@ def test_stop_mid_stretch_leaves_only_the_tail_and_matches_batch():
     x, spans = _short_pauses(40)
     fake = BurstTranscriber()
     st = StreamingTranscriber(fake, start_worker=False)
-    for i in range(0, len(x), 800):
-        st.feed(x[i : i + 800].reshape(-1, 1))
-        _run_ready(st)
+    _feed_idle(st, x)
     assert st.words_so_far(), "speculative words reach live coaching"
     before = len(fake.chunks)
     tr = st.finish()
@@ -197,9 +202,7 @@ def test_stop_in_a_pause_after_the_last_words_reuses_the_guess_of_all_of_them():
     x = _bursts(spans, spans[-1][1] + 1.0)
     fake = BurstTranscriber()
     st = StreamingTranscriber(fake, start_worker=False)
-    for i in range(0, len(x), 800):
-        st.feed(x[i : i + 800].reshape(-1, 1))
-        _run_ready(st)
+    _feed_idle(st, x)
     before = len(fake.chunks)
     tr = st.finish()
     new = fake.chunks[before:]
@@ -221,9 +224,7 @@ def test_stop_in_the_pause_of_a_cut_leaves_only_the_cut_stretchs_tail():
     x = _bursts(spans, spans[-1][1] + 1.0)
     fake = BurstTranscriber()
     st = StreamingTranscriber(fake, start_worker=False)
-    for i in range(0, len(x), 800):
-        st.feed(x[i : i + 800].reshape(-1, 1))
-        _run_ready(st)
+    _feed_idle(st, x)
     assert not st.committed_words, "the cut stretch is held back while only pause follows"
     said = [w.start_s for w in st.words_so_far()]
     assert said == sorted(said) and len(said) == len(spans), "guesses shown once each, in order"
@@ -239,9 +240,7 @@ def test_stop_in_the_pause_of_a_cut_leaves_only_the_cut_stretchs_tail():
     # the answer goes on after the pause: the cut stretch is committed whole
     more = _bursts([(0.1, 0.5)], 1.0)
     st2 = StreamingTranscriber(BurstTranscriber(), start_worker=False)
-    for i in range(0, len(x), 800):
-        st2.feed(x[i : i + 800].reshape(-1, 1))
-        _run_ready(st2)
+    _feed_idle(st2, x)
     st2.feed(more.reshape(-1, 1))
     _run_ready(st2)
     assert len(st2.committed_words) == len(spans)

@@ -166,9 +166,8 @@ class PauseCutter:
             c = next_cut(np.asarray(self._levels), np.asarray(self._quiet), self._s)
             if c is None or c <= 0:
                 break
-            guard = int(round(self._s.split_guard_s / FRAME_S))
-            fit = [f for f in split_points(self._quiet[:c], self._s) if f <= c - guard]
-            self._cut_split = (self._start + fit[-1]) * self._n if fit else None
+            points = [(self._start + f) * self._n for f in split_points(self._quiet[:c], self._s)]
+            self._cut_split = self._guarded(points, (self._start + c) * self._n)
             self._start += c
             cuts.append(self._start * self._n)
             del self._levels[:c], self._quiet[:c]
@@ -201,8 +200,12 @@ class PauseCutter:
         if last is not None and end - last >= self._s.tail_pause_s * self._rate_hz:
             if self._only_pause_after(last):
                 return last
+        return self._guarded(self._splits, end)
+
+    def _guarded(self, points: Sequence[int], end: int) -> int | None:
+        """The last of the split points `points` at least `split_guard_s` before `end`."""
         guard = int(round(self._s.split_guard_s * self._rate_hz))
-        fit = [p for p in self._splits if p <= end - guard]
+        fit = [p for p in points if p <= end - guard]
         return fit[-1] if fit else None
 
     def ended_at_cut(self) -> bool:

@@ -154,11 +154,16 @@ class StreamingTranscriber:
             return
         if not self._sent < split < self._pending:
             return
+        self._spec = self._guess(split, self._pending)
+        self._wake.notify_all()
+
+    def _guess(self, start: int, end: int) -> Job:
+        """A speculative job for samples [start, end) of the audio not yet sent (the buffer
+        joined into one array once, for this and later guesses)."""
         data = np.concatenate(self._buf) if len(self._buf) > 1 else self._buf[0]
         self._buf = [data]
-        a, b = split - self._sent, self._pending - self._sent
-        self._spec = Job(split, self._pending, data[a:b].copy(), commit=False)
-        self._wake.notify_all()
+        chunk = data[start - self._sent : end - self._sent].copy()
+        return Job(start, end, chunk, commit=False)
 
     def _take(self, end: int) -> np.ndarray:
         """Samples from `_sent` to `end` (absolute), removed from the buffer."""
@@ -187,9 +192,7 @@ class StreamingTranscriber:
             return
         end = newest[-1]
         self._spec_from = end
-        data = np.concatenate(self._buf) if len(self._buf) > 1 else self._buf[0]
-        self._buf = [data]
-        self._spec = Job(self._sent, end, data[: end - self._sent].copy(), commit=False)
+        self._spec = self._guess(self._sent, end)
         self._wake.notify_all()
 
     # --- worker ----------------------------------------------------------------------------
