@@ -193,3 +193,23 @@ def test_wheel_over_the_question_box_scrolls_the_page_not_the_choice(qtbot, view
     QApplication.sendEvent(box, ev)
     assert box.currentIndex() == 1
     assert bar.value() < before
+
+
+def test_first_layout_pass_never_squeezes_the_charts(qtbot, themed, report):
+    """Protects: the page was laid out once without the question's figure table (its labels,
+    new on a shown page, only appeared an event later), so the first frame drew the six charts
+    squeezed over each other; the table now counts from the first pass."""
+    v = ProgressView()
+    qtbot.addWidget(v)
+    v.resize(1100, 600)  # short: the page scrolls, so its body must grow to fit the table
+    v.show()
+    v.set_points([])
+    qtbot.waitExposed(v)
+    v.set_points(_points(report, 9))
+    body = v.scroll.widget()
+    assert body.minimumSizeHint().height() > v.scroll.viewport().height()
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()  # one pass: what the first frame is painted from
+    assert v.trends.height() >= v.trends.minimumSizeHint().height()
+    assert body.height() >= body.minimumSizeHint().height()

@@ -649,13 +649,13 @@ class ProgressView(QWidget):
         for c, (_key, head, take) in enumerate(cols, start=1):
             h = QLabel(f"{head} · {_day(take.created_at)}")
             set_role(h, "heading")
-            self.summary.addWidget(h, 0, c)
+            self._add_cell(h, 0, c)
         for r, m in enumerate(METRICS, start=1):
-            self.summary.addWidget(QLabel(m.title), r, 0)
+            self._add_cell(QLabel(m.title), r, 0)
             for c, (key, _head, take) in enumerate(cols, start=1):
                 lbl = QLabel(fmt_value(m.key, take.value(m.key), take))
                 lbl.setObjectName(f"prog_{m.key}_{key}")
-                self.summary.addWidget(lbl, r, c)
+                self._add_cell(lbl, r, c)
         self.summary.setColumnStretch(4, 1)
         self.ladder.set_takes(summary.takes)
         n = len(summary.takes)
@@ -664,6 +664,14 @@ class ProgressView(QWidget):
         if shown < n:
             note += f" The latest {shown} of {n} takes are shown."
         self.ladder_note.setText(note + " Click a bar to open that take.")
+
+    def _add_cell(self, label: QLabel, row: int, col: int) -> None:
+        """A cell of the question's figure table, shown at once: a widget added to a page on
+        screen is otherwise shown an event later, and the page is laid out (and painted) once
+        without the table, the six charts squeezed over each other."""
+        self.summary.addWidget(label, row, col)
+        if self.isVisible():  # off screen, showing the page shows it (never hide it here)
+            label.show()
 
     def summary_text(self, metric: str, column: str) -> str:
         """Text of a per-question cell (column: first, best, latest)."""
