@@ -158,3 +158,19 @@ def test_a_runs_answers_are_rings_among_the_takes_dots(view, history_points):
     assert near(colour_at(ring), theme.color("surface"))  # hollow
     assert near(colour_at(dot), theme.color("accent"))  # filled
     assert "ring" in view.runs_note.text()
+
+
+def test_runs_note_speaks_of_rings_only_while_the_charts_are_shown(view, history_points):
+    """Protects: a topic with fewer than three takes hides the charts, and the note under the
+    runs no longer sends the user to "the charts above" that are not there."""
+    points, runs = history_points
+    name = runs[0].topics[0]  # one take on a topic the run answered
+    view.set_points([replace(points[0], topic=name), *points[1:]], {}, runs)
+    assert "charts above" in view.runs_note.text()
+    scope = view.findChild(QWidget, "progressScope")
+    scope.setCurrentIndex(scope.findText(f"Topic: {name} (1)"))
+    assert view.scope_few.isVisible() and view.runs.isVisible()
+    assert "charts above" not in view.runs_note.text() and "ring" not in view.runs_note.text()
+    assert "Follow-ups are not in the trends" in view.runs_note.text()
+    scope.setCurrentIndex(0)
+    assert "ring among the takes' dots" in view.runs_note.text()

@@ -4,9 +4,10 @@ A change in the history only marks the page out of date; the takes are read and 
 their figures when the Progress page is on screen (or next shown). They are read with
 `History.list_figures` (reports without their words, trimmed by SQLite) and rebuilt with
 `app.export.take_report`, as History and the review rebuild them, so the figures agree.
-Mock interview runs are read from `InterviewStore.list` and shown as one point each
-(`progress.run_points`, from each run's saved summary); follow-up takes never reach the
-per-question trends, because `list_figures` leaves them out.
+Mock interview runs are read from `InterviewStore.list` and shown as one row each
+(`progress.run_points`, from each run's saved summary), their main answers as rings on the
+trends; follow-up takes never reach the per-question trends, because `list_figures` leaves
+them out.
 """
 
 from __future__ import annotations

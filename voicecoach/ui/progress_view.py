@@ -2,9 +2,10 @@
 drawn with QPainter.
 
 It is given `TakePoint`s and `RunPoint`s (from `voicecoach.progress`, already reduced to the
-figures the review and the interview summary show) and only draws them. A run is one row of
-its own (its answers end to end against the run's added-up target, with its fillers/min, pace
-and checks passed), never points on the per-take charts, whose scale is one answer.
+figures the review and the interview summary show) and only draws them. A run as a whole is
+one row of its own (its answers end to end against the run's added-up target, with its
+fillers/min, pace and checks passed), never one point on the per-take charts, whose scale is
+one answer; its main answers are on those charts as rings among the takes' dots.
 Colours are read from the current theme at paint time, so the page
 follows light/dark like the review's timeline.
 
@@ -67,6 +68,16 @@ SCOPE_FEW_TEXT = (
     "Trends for {what} appear from its third analysed take (you have {n} so far). "
     "Until then, its {takes} shown below, question by question."
 )
+RUNS_NOTE = (
+    "Each run's answers end to end (follow-ups lighter, over-target answers in red); "
+    "the dashed line is the run's targets added up."
+)
+# only while the charts are shown (a scope with fewer than three takes hides them)
+RUNS_NOTE_RINGS = (
+    " In the charts above, each answer of a run is a ring among the takes' dots. Follow-ups "
+    "are not in the charts or in the per-question rows."
+)
+RUNS_NOTE_NO_CHARTS = " Follow-ups are not in the trends or in the per-question rows."
 LADDER_MAX_ROWS = 30
 
 
@@ -515,12 +526,7 @@ class ProgressView(QWidget):
         self.runs.setToolTip("Click a run to open its summary")
         self.runs.runClicked.connect(self.runOpenRequested)
         bl.addWidget(self.runs)
-        self.runs_note = QLabel(
-            "Each run's answers end to end (follow-ups lighter, over-target answers in red); "
-            "the dashed line is the run's targets added up. In the charts above, each answer "
-            "of a run is a ring among the takes' dots. Follow-ups are not in the charts or in "
-            "the per-question rows."
-        )
+        self.runs_note = QLabel(RUNS_NOTE + RUNS_NOTE_RINGS)
         self.runs_note.setObjectName("progressRunsNote")
         self.runs_note.setWordWrap(True)
         set_role(self.runs_note, "muted")
@@ -615,6 +621,7 @@ class ProgressView(QWidget):
             takes = "take is" if len(chosen) == 1 else "takes are"
             self.scope_few.setText(SCOPE_FEW_TEXT.format(what=what, n=len(chosen), takes=takes))
         self.runs.set_runs(runs)
+        self.runs_note.setText(RUNS_NOTE + (RUNS_NOTE_NO_CHARTS if few else RUNS_NOTE_RINGS))
         for w in (self.runs_title, self.runs, self.runs_note):
             w.setVisible(bool(runs))
         if len(runs) > LADDER_MAX_ROWS:
