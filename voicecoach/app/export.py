@@ -39,6 +39,8 @@ from voicecoach.settings import AnalysisSettings
 log = logging.getLogger(__name__)
 
 AudioMode = Literal["embed", "beside"] | None
+# What to write: a web page or a PDF; None goes by the file name (.pdf is a PDF).
+Format = Literal["html", "pdf"] | None
 TIMELINE_URL = "voicecoach-timeline.png"
 
 
@@ -77,8 +79,10 @@ def export_take(
     settings: AnalysisSettings | None = None,
     audio: AudioMode = None,
     report: Report | None = None,
+    fmt: Format = None,
 ) -> Path:
-    """Write take `take_id` as HTML, or as PDF when `path` ends in .pdf; returns `path`.
+    """Write take `take_id` as HTML or PDF (`fmt`; by default a PDF when `path` ends in
+    .pdf); returns `path`. `--pdf notes.html` asked for a PDF: `fmt` says so, whatever the name.
 
     `report` overrides the stored one (the app passes the review on screen)."""
     path = Path(path)
@@ -87,7 +91,7 @@ def export_take(
     if report is None:
         raise ExportError(f"Take {take_id} has not been analysed yet: nothing to export.")
     info = TakeInfo(record.question_text, record.created_at.astimezone(), take_id)
-    if path.suffix.lower() == ".pdf":
+    if _is_pdf(path, fmt):
         write_pdf(report, info, path, settings)
         return path
     if audio is not None:
@@ -95,6 +99,10 @@ def export_take(
         info = replace(info, audio_src=src)
     _write_text(path, take_html(report, info, settings))
     return path
+
+
+def _is_pdf(path: Path, fmt: Format) -> bool:
+    return fmt == "pdf" if fmt is not None else path.suffix.lower() == ".pdf"
 
 
 def timeline_image(report: Report, settings: AnalysisSettings | None, scale: float = 2.0) -> QImage:
@@ -228,8 +236,10 @@ def export_interview(
     settings: Any = None,
     audio: AudioMode = None,
     pack_titles: dict[str, str] | None = None,
+    fmt: Format = None,
 ) -> Path:
-    """Write interview run `run_id` as one HTML page, or as PDF when `path` ends in .pdf.
+    """Write interview run `run_id` as one HTML page or as PDF (`fmt`; by default a PDF when
+    `path` ends in .pdf).
 
     `audio` embeds each answer's recording, or copies it beside the page as
     `<page>-q<N>[-follow-up].<ext>`. `settings` is the app's `Settings` (or None)."""
@@ -238,7 +248,7 @@ def export_interview(
     if pack_titles and info.pack in pack_titles:
         info = replace(info, pack=pack_titles[info.pack])
     analysis = getattr(settings, "analysis", None)
-    if path.suffix.lower() == ".pdf":
+    if _is_pdf(path, fmt):
         stars = {r.position for r in summary.rows if r.kind == "star"}
         timelines = {
             timeline_name(p.position): p.report
@@ -270,11 +280,17 @@ def export_interview(
     return path
 
 
-def export_history(history: Any, path: Path, settings: AnalysisSettings | None = None) -> int:
-    """Every analysed take as CSV (.csv) or JSON (anything else); returns how many."""
+def export_history(
+    history: Any,
+    path: Path,
+    settings: AnalysisSettings | None = None,
+    fmt: Literal["csv", "json"] | None = None,
+) -> int:
+    """Every analysed take as CSV or JSON (`fmt`; by default CSV when `path` ends in .csv,
+    JSON otherwise); returns how many."""
     path = Path(path)
     entries = history_json(history.list(), lambda r: take_report(r, settings))
-    if path.suffix.lower() == ".csv":
+    if fmt == "csv" or (fmt is None and path.suffix.lower() == ".csv"):
         _write_text(path, history_csv(entries))
     else:
         _write_text(path, json.dumps(entries, ensure_ascii=False, indent=1) + "\n")
