@@ -45,7 +45,10 @@ def test_json_entries_have_the_cli_keys_and_the_take(tmp_path: Path):
             "question",
             "status",
             "audio_file",
+            "kind",
+            "interview_id",
         }
+        assert (e["take"]["kind"], e["take"]["interview_id"]) == ("answer", None)
 
 
 def test_csv_has_stable_columns_and_the_json_values(tmp_path: Path):
@@ -65,3 +68,24 @@ def test_csv_has_stable_columns_and_the_json_values(tmp_path: Path):
         assert abs(float(row["sections.action.duration_s"]) - action) < 1e-6
         assert row["checks.headline.passed"] == str(e["checks"]["headline"]["passed"]).lower()
         assert row["transcript"] == e["transcript"]
+
+
+def test_follow_ups_are_told_apart_from_answers(tmp_path: Path):
+    """Protects: a mock interview's follow-up was exported like an answer to its main question
+    (same question_id), so a table of answers per question mixed them in; its `take.kind` and
+    `take.interview_id` now say what it is, in JSON and CSV alike."""
+    import json
+
+    from tests.export.interviews import make_interview
+    from voicecoach.app.export import export_history
+
+    paths, run, ids = make_interview(tmp_path / "data")
+    with History(paths.db_path) as h:
+        export_history(h, tmp_path / "h.json")
+        export_history(h, tmp_path / "h.csv")
+    entries = json.loads((tmp_path / "h.json").read_text(encoding="utf-8"))
+    kinds = {e["take"]["id"]: (e["take"]["kind"], e["take"]["interview_id"]) for e in entries}
+    assert kinds == {i: ("answer" if k % 2 == 0 else "follow_up", run) for k, i in enumerate(ids)}
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "h.csv").read_text(encoding="utf-8"))))
+    got = {int(r["take.id"]): (r["take.kind"], int(r["take.interview_id"])) for r in rows}
+    assert got == kinds

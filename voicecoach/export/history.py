@@ -1,8 +1,12 @@
 """History as JSON and CSV, with the keys of `voicecoach analyze --json`.
 
 JSON: a list, one object per analysed take, newest first: `take` (id, created_at, question_id,
-pack, question, status, audio_file) beside every key `report.to_json` writes (`audio.duration_s`,
-`transcript`, `words[]`, `sections[]`, `fillers`, `pace_wpm`, `pauses[]`, `pronouns`, `checks`).
+pack, question, status, audio_file, kind, interview_id) beside every key `report.to_json` writes
+(`audio.duration_s`, `transcript`, `words[]`, `sections[]`, `fillers`, `pace_wpm`, `pauses[]`,
+`pronouns`, `checks`). `kind` is "answer" or "follow_up" (a mock interview's follow-up, whose
+`question` is the follow-up asked and whose `question_id` is its main question's): a table of
+answers per question leaves follow-ups out, as the Progress page does. `interview_id` is the
+run's number, or null for a take practised on its own.
 
 CSV: one row per analysed take; a column is the dotted path of the same JSON key
 (`audio.duration_s`, `fillers.per_minute`, `pronouns.i`, `checks.headline.passed`); sections
@@ -35,6 +39,8 @@ HISTORY_CSV_COLUMNS: tuple[str, ...] = (
     "take.question_id",
     "take.pack",
     "take.question",
+    "take.kind",
+    "take.interview_id",
     "model",
     "audio.duration_s",
     "speech_s",
@@ -59,15 +65,19 @@ def _default_report(record: Any) -> Report | None:
 
 
 def history_json(
-    records: Iterable[Any], report_of: Callable[[Any], Report | None] = _default_report
+    records: Iterable[Any],
+    report_of: Callable[[Any], Report | None] = _default_report,
+    runs: dict[int, tuple[str, int | None]] | None = None,
 ) -> list[dict[str, Any]]:
     """One dict per analysed take (a `store.history.TakeRecord`); `report_of` rebuilds its
-    Report (the app passes one that applies the user's section corrections)."""
+    Report (the app passes one that applies the user's section corrections); `runs` gives a
+    take id's (kind, interview id), missing ones being ("answer", None)."""
     out = []
     for r in records:
         report = report_of(r)
         if report is None:
             continue
+        kind, run = (runs or {}).get(r.id, ("answer", None))
         out.append(
             {
                 "take": {
@@ -78,6 +88,8 @@ def history_json(
                     "question": r.question_text,
                     "status": r.status,
                     "audio_file": r.audio_path.name,
+                    "kind": kind,
+                    "interview_id": run,
                 },
                 **to_json(report),
             }
@@ -90,6 +102,8 @@ def _csv_row(entry: dict[str, Any]) -> dict[str, Any]:
     row: dict[str, Any] = {f"take.{k}": take[k] for k in ("id", "created_at", "question_id")}
     row["take.pack"] = take["pack"]
     row["take.question"] = take["question"]
+    row["take.kind"] = take["kind"]
+    row["take.interview_id"] = "" if take["interview_id"] is None else take["interview_id"]
     row["model"] = entry["model"]
     row["audio.duration_s"] = entry["audio"]["duration_s"]
     row["speech_s"] = entry["speech_s"]
