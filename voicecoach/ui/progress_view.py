@@ -79,6 +79,7 @@ RUNS_NOTE_RINGS = (
 )
 RUNS_NOTE_NO_CHARTS = " Follow-ups are not in the trends or in the per-question rows."
 LADDER_MAX_ROWS = 30
+SUMMARY_COLUMNS = ("first", "best", "latest")
 
 
 def _day(dt: datetime) -> str:
@@ -548,10 +549,30 @@ class ProgressView(QWidget):
         qhead.addWidget(self.question, 2)
         bl.addLayout(qhead)
 
-        self.summary = QGridLayout()
+        # the question's first, best and latest take, figure by figure: made once, filled per
+        # question (new labels on a shown page appear an event late, and cost a polish each)
+        self.summary_box = QWidget()
+        self.summary_box.setObjectName("progressSummary")
+        self.summary = QGridLayout(self.summary_box)
+        self.summary.setContentsMargins(0, 0, 0, 0)
         self.summary.setHorizontalSpacing(24)
         self.summary.setVerticalSpacing(4)
-        bl.addLayout(self.summary)
+        self._heads: dict[str, QLabel] = {}
+        self._cells: dict[tuple[str, str], QLabel] = {}
+        for c, col in enumerate(SUMMARY_COLUMNS, start=1):
+            head = QLabel()
+            set_role(head, "heading")
+            self._heads[col] = head
+            self.summary.addWidget(head, 0, c)
+        for r, m in enumerate(METRICS, start=1):
+            self.summary.addWidget(QLabel(m.title), r, 0)
+            for c, col in enumerate(SUMMARY_COLUMNS, start=1):
+                cell = QLabel()
+                cell.setObjectName(f"prog_{m.key}_{col}")
+                self._cells[(m.key, col)] = cell
+                self.summary.addWidget(cell, r, c)
+        self.summary.setColumnStretch(4, 1)
+        bl.addWidget(self.summary_box)
         self.ladder = LadderChart()
         self.ladder.setToolTip("Click a take to open its review")
         self.ladder.takeClicked.connect(self.openRequested)
@@ -640,30 +661,18 @@ class ProgressView(QWidget):
         self._show_question()
 
     def _show_question(self, *_a) -> None:
-        while self.summary.count():
-            w = self.summary.takeAt(0).widget()
-            if w is not None:
-                w.hide()
-                w.deleteLater()
         qid = self.question.currentData()
         summary = question_summary(self._points, qid) if qid else None
+        self.summary_box.setVisible(summary is not None)
         if summary is None:
             self.ladder.set_takes(())
             self.ladder_note.setText("")
             return
-        cols = (("first", "FIRST", summary.first), ("best", "BEST", summary.best))
-        cols += (("latest", "LATEST", summary.latest),)
-        for c, (_key, head, take) in enumerate(cols, start=1):
-            h = QLabel(f"{head} · {_day(take.created_at)}")
-            set_role(h, "heading")
-            self._add_cell(h, 0, c)
-        for r, m in enumerate(METRICS, start=1):
-            self._add_cell(QLabel(m.title), r, 0)
-            for c, (key, _head, take) in enumerate(cols, start=1):
-                lbl = QLabel(fmt_value(m.key, take.value(m.key), take))
-                lbl.setObjectName(f"prog_{m.key}_{key}")
-                self._add_cell(lbl, r, c)
-        self.summary.setColumnStretch(4, 1)
+        takes = {"first": summary.first, "best": summary.best, "latest": summary.latest}
+        for col, take in takes.items():
+            self._heads[col].setText(f"{col.upper()} · {_day(take.created_at)}")
+            for m in METRICS:
+                self._cells[(m.key, col)].setText(fmt_value(m.key, take.value(m.key), take))
         self.ladder.set_takes(summary.takes)
         n = len(summary.takes)
         shown = min(n, LADDER_MAX_ROWS)
@@ -671,14 +680,6 @@ class ProgressView(QWidget):
         if shown < n:
             note += f" The latest {shown} of {n} takes are shown."
         self.ladder_note.setText(note + " Click a bar to open that take.")
-
-    def _add_cell(self, label: QLabel, row: int, col: int) -> None:
-        """A cell of the question's figure table, shown at once: a widget added to a page on
-        screen is otherwise shown an event later, and the page is laid out (and painted) once
-        without the table, the six charts squeezed over each other."""
-        self.summary.addWidget(label, row, col)
-        if self.isVisible():  # off screen, showing the page shows it (never hide it here)
-            label.show()
 
     def summary_text(self, metric: str, column: str) -> str:
         """Text of a per-question cell (column: first, best, latest)."""
