@@ -305,9 +305,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
         if args.history:
             from voicecoach.app.export import export_history
 
-            for out in (args.csv, args.json):
+            for out, kind in ((args.csv, "csv"), (args.json, "json")):
                 if out is not None:
-                    n = export_history(history, out, settings.analysis)
+                    n = export_history(history, out, settings.analysis, kind)
                     print(f"Wrote {out} ({n} takes)")
             return 0
         if args.pdf:
@@ -319,7 +319,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             )
         from voicecoach.app.export import export_interview, export_take
 
-        for out, audio in ((args.html, args.audio), (args.pdf, None)):
+        for out, audio, fmt in ((args.html, args.audio, "html"), (args.pdf, None, "pdf")):
             if out is None:
                 continue
             if args.interview is not None:
@@ -330,9 +330,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
                     settings=settings,
                     audio=audio,
                     pack_titles=_pack_titles(),
+                    fmt=fmt,
                 )
             else:
-                export_take(history, args.take_id, out, settings=settings.analysis, audio=audio)
+                export_take(
+                    history, args.take_id, out, settings=settings.analysis, audio=audio, fmt=fmt
+                )
             print(f"Wrote {out}")
     return 0
 

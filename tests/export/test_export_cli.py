@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from tests.export.takes import make_history
+from voicecoach.export.history import HISTORY_CSV_COLUMNS
 
 
 def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
@@ -61,6 +62,19 @@ def test_history_to_csv_and_json(tmp_path: Path):
     assert sorted(e["take"]["id"] for e in entries) == ids
     with (tmp_path / "h.csv").open(encoding="utf-8") as fh:
         assert len(list(csv.DictReader(fh))) == 3
+
+
+def test_the_flag_not_the_file_name_picks_the_format(tmp_path: Path):
+    """`--pdf take.html` writes a PDF and `--csv takes.txt` a CSV, whatever the names end in."""
+    _paths, ids = make_history(tmp_path / "data", 1)
+    r = run(tmp_path / "data", str(ids[0]), "--pdf", str(tmp_path / "take.html"))
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "take.html").read_bytes().startswith(b"%PDF")
+    r = run(tmp_path / "data", "--history", "--csv", str(tmp_path / "takes.txt"))
+    assert r.returncode == 0, r.stderr
+    with (tmp_path / "takes.txt").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows[0].keys() == set(HISTORY_CSV_COLUMNS) and len(rows) == 1
 
 
 def test_errors_are_one_line_and_nonzero(tmp_path: Path):
