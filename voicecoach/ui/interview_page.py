@@ -301,6 +301,12 @@ class InterviewPage(QWidget):
             self.clock.setText(
                 f"Thinking time {thinking_s:.1f} s (not counted)  ·  answer {fmt_time(answer_s)}"
             )
+        elif answer_s > 0:
+            # silent past the most thinking time not counted: the answer's clock is running
+            self.clock.setText(
+                f"Thinking time {thinking_s:.0f} s (not counted)  ·  answer {fmt_time(answer_s)}"
+                " running"
+            )
         else:
             self.clock.setText(f"Thinking… {thinking_s:.0f} s")
 
