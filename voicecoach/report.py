@@ -337,16 +337,32 @@ CHECK_LABELS = {
     "headline": "Headline first",
     "quantified_result": "Result in numbers",
     "learning": "What you learned",
-    "because": "Reasons (“because”)",
-    "for_example": "Examples (“for example”)",
-    "but": "Contrast (“but”, “however”)",
+    "because": "Reasons (“because”, “so that”, …)",
+    "for_example": "Examples (“for example”, “such as”, …)",
+    "but": "Contrast (“but”, “however”, …)",
     "i_vs_we": "Your part (“I” vs “we”)",
+}
+# The same checks in a word or two, for lists of them (the interview summary's Missed column,
+# the text summary, the interview export); the full label goes in a tooltip where there is one.
+CHECK_SHORT_NAMES = {
+    "headline": "Headline first",
+    "quantified_result": "Result in numbers",
+    "learning": "What you learned",
+    "because": "Reasons",
+    "for_example": "Examples",
+    "but": "Contrast",
+    "i_vs_we": "Your part",
 }
 
 
 def check_label(name: str) -> str:
     """A content check's name as the user reads it."""
     return CHECK_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def check_short_name(name: str) -> str:
+    """A content check's name in a word or two, for a list of checks."""
+    return CHECK_SHORT_NAMES.get(name, check_label(name))
 
 
 def pace_hint(wpm: float) -> str:

@@ -254,7 +254,7 @@ def test_reasoning_signal_too_rare_for_the_length_fails():
     """One 'because' in five minutes is below one per two minutes."""
     c = _check("I rewrote it because it was slow.", "because", duration_s=300.0)
     assert not c.passed and c.value == pytest.approx(0.4)
-    assert "only once in 5:00" in c.detail
+    assert 'only "because" once in 5:00' in c.detail
 
 
 def test_failed_check_borrows_the_most_relevant_key_point():
@@ -345,24 +345,25 @@ def test_delivery_never_crashes(words, spans, sections, threshold, duration, kin
 
 def test_hint_is_not_a_key_point_the_answer_already_makes():
     """Protects: 'Say how people were kept informed' is not offered to an answer that says so."""
-    informed = (
-        "Say how people were kept informed: an incident channel, regular updates, a named lead."
+    informed = (  # "why": a point about giving reasons, so the Reasons check offers it if open
+        "Say how and why people were kept informed: an incident channel, regular updates, a "
+        "named lead."
     )
     q = Question(
         "incident",
         "core",
         "Production incidents",
         "Tell me about a production incident you were part of.",
-        key_points=("Open with impact: who was affected, how badly.", informed),
+        key_points=(informed, "Open with impact: who was affected, how badly."),
     )
     opening = "It was a Tuesday night and I was on call. The checkout page started failing. "
     says_it = (
         opening + "I kept everyone informed with updates in the incident channel. I rolled back."
     )
     silent = opening + "I looked at the logs and I rolled back the release."
-    covered = _check(says_it, "headline", question=q)
+    covered = _check(says_it, "because", question=q)
     assert not covered.passed and "Key point" not in covered.detail
-    missing = _check(silent, "headline", question=q)  # the same hint where it is still news
+    missing = _check(silent, "because", question=q)  # the same hint where it is still news
     assert not missing.passed and missing.detail.endswith(f"Key point: {informed.rstrip('.')}.")
 
 
@@ -403,13 +404,16 @@ def test_headline_number_needs_a_change_word_next_to_it():
     assert _check(result + " Here is how.", "headline").passed
 
 
-_INFORMED = "Say how people were kept informed: an incident channel, regular updates, a named lead."
+# "why": a key point about giving reasons, which the Reasons check offers while it is open
+_INFORMED = (
+    "Say how and why people were kept informed: an incident channel, regular updates, a named lead."
+)
 _INCIDENT_Q = Question(
     "incident",
     "core",
     "Production incidents",
     "Tell me about a production incident you were part of.",
-    key_points=("Open with impact: who was affected, how badly.", _INFORMED),
+    key_points=(_INFORMED, "Open with impact: who was affected, how badly."),
 )
 _SCENE = "It was a Tuesday night and I was on call for the payments team that week. "
 
@@ -434,8 +438,8 @@ def test_a_covered_key_point_is_never_offered_as_a_hint(said):
     checks = {c.name: c for c in content_checks(words, None, None, _INCIDENT_Q, 0.0)}
     cov = load_check_lexicon().coverage
     assert cov.covered(_INFORMED, [cov.stem(norm(w.text)) for w in words if norm(w.text)])
-    # the headline fails (a scene-setting opening) and would borrow this point if it were open
-    assert not checks["headline"].passed
+    # the Reasons check fails (no "because") and would borrow this point if it were open
+    assert not checks["because"].passed
     assert all("kept informed" not in c.detail for c in checks.values())
 
 
@@ -448,5 +452,5 @@ def test_a_covered_key_point_is_never_offered_as_a_hint(said):
     ],
 )
 def test_an_open_key_point_is_still_offered(said):
-    check = _check(_SCENE + said, "headline", question=_INCIDENT_Q)
+    check = _check(_SCENE + said, "because", question=_INCIDENT_Q)
     assert not check.passed and check.detail.endswith(f"Key point: {_INFORMED.rstrip('.')}.")

@@ -101,7 +101,7 @@ def find_pauses(words: Sequence[Word], threshold_s: float, duration_s: float) ->
 @dataclass(frozen=True)
 class Signal:
     name: str  # check name: "because"
-    label: str  # what the user is told was counted
+    label: str  # what the user is told was missing: "No reasons (…)"
     phrases: tuple[Phrase, ...]
     min_per_two_minutes: float
     shows: str
@@ -210,7 +210,7 @@ class CheckLexicon:
     learning_tail_fraction: float
     max_we_per_i: float
     signals: tuple[Signal, ...]
-    hints: Mapping[str, tuple[str, ...]]
+    hints: Mapping[str, tuple[Phrase, ...]]  # check name -> cues saying a key point is about it
     coverage: HintCoverage = field(default_factory=HintCoverage)
 
     @classmethod
@@ -247,7 +247,7 @@ class CheckLexicon:
             learning_tail_fraction=float(d.get("learning", {}).get("tail_fraction", 0.4)),
             max_we_per_i=float(d.get("i_vs_we", {}).get("max_we_per_i", 1.5)),
             signals=signals,
-            hints={k: tuple(norm(w) for w in v) for k, v in d.get("hints", {}).items()},
+            hints={k: tuple(_cue(c) for c in v) for k, v in d.get("hints", {}).items()},
             coverage=HintCoverage.from_dict(d.get("hint_coverage", {})),
         )
 
@@ -316,7 +316,7 @@ def content_checks(
         said = [lex.coverage.stem(n) for n in a.norms if n]
         # a key point the answer already makes is never offered back as advice
         open_points = [kp for kp in question.key_points if not lex.coverage.covered(kp, said)]
-        checks = [_with_hint(c, open_points, lex) for c in checks]
+        checks = _with_hints(checks, open_points, lex)
     return tuple(checks)
 
 
@@ -534,6 +534,9 @@ def _i_vs_we(a: _Answer, lex: CheckLexicon, sections: Sequence[str | None] | Non
             None,
         )
     passed = i_n > 0 and we_n <= lex.max_we_per_i * i_n
+    # The forms counted are named ("I"/"my" 17×), so each count can be checked by replaying.
+    i_said = _said([a.norms[i] for i, k in enumerate(kinds) if k == "i"])
+    we_said = _said([a.norms[i] for i, k in enumerate(kinds) if k == "we"])
     # Replay the first "I" when it passes; when it fails, the first "we" — in the Action if known.
     want = "i" if passed else "we"
     action = set(a.in_section(sections, "action"))
@@ -541,46 +544,99 @@ def _i_vs_we(a: _Answer, lex: CheckLexicon, sections: Sequence[str | None] | Non
     hits = [i for i in hits if i in action] or hits
     at = a.quote(hits[0])[1] if hits else None
     if passed:
-        detail = f'You said "I" {i_n}× and "we" {we_n}×: your own part comes through.'
+        we_part = f"{we_said} {we_n}×" if we_n else '"we" never'
+        detail = f"You said {i_said} {i_n}× and {we_part}: your own part comes through."
     else:
-        only = f"only {i_n}×" if i_n else "never"
+        only = f"{i_said} only {i_n}×" if i_n else '"I" never'
         detail = (
-            f'You said "we" {we_n}× and "I" {only}: say what you did yourself '
+            f"You said {we_said} {we_n}× and {only}: say what you did yourself "
             "(\u201cI wrote…\u201d, \u201cI decided…\u201d)."
         )
     return Check("i_vs_we", passed, detail, at, share)
 
 
 def _signal(a: _Answer, sig: Signal) -> Check:
+    """A reasoning signal: the detail names each phrase counted with its own count ("because"
+    once, "so that" once), so every count and the quote can be checked by replaying."""
     found = a.find(sig.phrases, range(len(a.words)))
     length = max(a.length_s, 1.0)
     rate = len(found) * 120.0 / length
     if not found:
-        return Check(sig.name, False, f'No "{sig.label}" — {sig.advice}.', None, 0.0)
+        listed = ", ".join(f'"{" ".join(p)}"' for p in sig.phrases[:3])
+        more = ", …" if len(sig.phrases) > 3 else ""
+        return Check(sig.name, False, f"No {sig.label} ({listed}{more}) — {sig.advice}.", None, 0.0)
     quote, at = a.quote(*found[0])
-    times = "once" if len(found) == 1 else f"{len(found)}×"
+    counts: dict[str, int] = {}
+    for i, k in found:  # in the order first said
+        said = " ".join(a.norms[i : i + k])
+        counts[said] = counts.get(said, 0) + 1
+    said = ", ".join(f'"{p}" {_times(n)}' for p, n in counts.items())
+    total = f"{len(found)} in all, " if len(counts) > 1 else ""
     if rate >= sig.min_per_two_minutes:
-        detail = f'"{sig.label}" {times} ({rate:.1f} per two minutes): {sig.shows}, as in {quote}.'
+        detail = f"You said {said} ({total}{rate:.1f} per two minutes): {sig.shows}, as in {quote}."
         return Check(sig.name, True, detail, at, rate)
-    detail = (
-        f'"{sig.label}" only {times} in {clock(length)} ({rate:.1f} per two minutes) — '
-        f"{sig.advice}."
-    )
+    only = f"only {said}" if len(counts) == 1 else f"only {said} ({len(found)} in all)"
+    detail = f"You said {only} in {clock(length)} ({rate:.1f} per two minutes) — {sig.advice}."
     return Check(sig.name, False, detail, at, rate)
 
 
-def _with_hint(check: Check, key_points: Sequence[str], lex: CheckLexicon) -> Check:
-    """A failed check borrows the question's most relevant key point as its hint."""
-    keys = lex.hints.get(check.name, ())
-    if check.passed or not keys:
-        return check
-    best, best_score = "", 0
+def _times(n: int) -> str:
+    return "once" if n == 1 else f"{n}×"
+
+
+def _said(norms: Sequence[str]) -> str:
+    """The forms said, most said first, quoted as spoken: '"I"/"my"'."""
+    counts: dict[str, int] = {}
+    for n in norms:
+        counts[n] = counts.get(n, 0) + 1
+    forms = sorted(counts, key=lambda n: -counts[n])
+    shown = ["I" + n[1:] if n == "i" or n.startswith("i'") else n for n in forms]
+    return "/".join(f'"{f}"' for f in shown)
+
+
+def _cue(text: str) -> Phrase:
+    """A hint cue's words, normalised; a trailing "*" (any word starting so) is kept."""
+    return tuple(norm(w.rstrip("*")) + ("*" if w.endswith("*") else "") for w in text.split())
+
+
+def key_point_check(key_point: str, names: Sequence[str], lex: CheckLexicon) -> str | None:
+    """The check among `names` that `key_point` is about, or None (no cue, or a tie).
+
+    Only the point itself is read (before its first colon): "Give the before number and the
+    goal: p99 latency, monthly cost" is about numbers, not about the cost in its examples."""
+    words = [norm(w) for w in key_point.split(":", 1)[0].split()]
+    scores = {name: sum(1 for c in lex.hints.get(name, ()) if _says(words, c)) for name in names}
+    best = max(scores.values(), default=0)
+    top = [name for name, score in scores.items() if score == best]
+    return top[0] if best and len(top) == 1 else None
+
+
+def _says(words: Sequence[str], cue: Phrase) -> bool:
+    def same(word: str, want: str) -> bool:
+        return word.startswith(want[:-1]) if want.endswith("*") else word == want
+
+    k = len(cue)
+    return any(all(same(words[i + j], cue[j]) for j in range(k)) for i in range(len(words) - k + 1))
+
+
+def _with_hints(
+    checks: Sequence[Check], key_points: Sequence[str], lex: CheckLexicon
+) -> list[Check]:
+    """Each failed check ends with the first key point that is about it (`key_point_check`,
+    over every check of the answer, passed or not); a key point about none of them, or about
+    a check that passed, is offered under none."""
+    names = [c.name for c in checks]
+    about: dict[str, str] = {}
     for kp in key_points:
-        kp_words = [norm(w) for w in kp.split()]
-        score = sum(1 for k in keys if any(w.startswith(k) for w in kp_words if w))
-        if score > best_score:
-            best, best_score = kp, score
-    if not best_score:
-        return check
-    point = " ".join(best.split()).rstrip(".")
-    return Check(check.name, False, f"{check.detail} Key point: {point}.", check.at_s, check.value)
+        name = key_point_check(kp, names, lex)
+        if name is not None and name not in about:
+            about[name] = kp
+    out = []
+    for c in checks:
+        kp = about.get(c.name)
+        if c.passed or kp is None:
+            out.append(c)
+            continue
+        point = " ".join(kp.split()).rstrip(".")
+        out.append(Check(c.name, False, f"{c.detail} Key point: {point}.", c.at_s, c.value))
+    return out
