@@ -51,6 +51,7 @@ from voicecoach.packs import PackSet
 from voicecoach.report import (
     COMFORTABLE_WPM,
     check_label,
+    check_short_name,
     fillers_per_minute,
     fmt_time,
     pace_shown,
@@ -357,7 +358,7 @@ class Figures:
     fillers: int
     fillers_per_min: float
     pace_wpm: int
-    failed_checks: tuple[str, ...]  # check names; `report.check_label` words them
+    failed_checks: tuple[str, ...]  # check names; `report.check_short_name` words them in lists
     take_id: int | None
 
 
@@ -692,7 +693,7 @@ def choose_focus(rows: Sequence[QuestionRow], totals: Totals) -> Focus:
         top = max(failed, key=lambda c: failed[c])  # dict order: the review's order, first seen
         return Focus(
             "check",
-            f"“{check_label(top)}” was missing from {failed[top]} of {len(answered)} answers. "
+            f"{check_label(top)}: missing from {failed[top]} of {len(answered)} answers. "
             "Work it into your next answers.",
         )
     return Focus(
@@ -730,7 +731,7 @@ def format_summary(summary: InterviewSummary) -> str:
                     + "".join(f"  {m.title()} missing" for m in row.missing_sections)
                 )
             if f.failed_checks:
-                out.append("   not yet: " + ", ".join(check_label(c) for c in f.failed_checks))
+                out.append("   not yet: " + ", ".join(check_short_name(c) for c in f.failed_checks))
         if row.follow_up is not None:
             fu = row.follow_up
             out.append(f"   Follow-up: {fu.prompt}")

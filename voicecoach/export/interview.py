@@ -27,7 +27,7 @@ from voicecoach.export.html import (
     transcript_html,
 )
 from voicecoach.interview import Figures, InterviewSummary, QuestionRow
-from voicecoach.report import check_label, fmt_time
+from voicecoach.report import check_short_name, fmt_time
 from voicecoach.settings import AnalysisSettings
 
 
@@ -126,7 +126,7 @@ def _failed(row: QuestionRow, report: Report | None, pdf: bool) -> str:
         failed = [c for c in report.checks if not c.passed]
         if failed:
             return checks_html(failed, pdf)
-    names = ", ".join(check_label(c) for c in row.figures.failed_checks)
+    names = ", ".join(check_short_name(c) for c in row.figures.failed_checks)
     return f"<p>Not yet: {_e(names)}</p>"
 
 

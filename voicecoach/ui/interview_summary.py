@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from voicecoach.interview import Figures, InterviewSummary, QuestionRow
-from voicecoach.report import check_label, fmt_time
+from voicecoach.report import check_label, check_short_name, fmt_time
 from voicecoach.ui.style import SECTION_LABELS, current_theme, section_color, set_role
 
 FOLLOW_UP_CHECKS = (
@@ -352,9 +352,15 @@ class InterviewSummaryView(QWidget):
             self.table.setCellWidget(r, 2, MiniStarBar(row))
         elif f is not None:
             self.table.setItem(r, 2, _muted("timed as a whole"))
-        missed = [check_label(c) for c in f.failed_checks] if f else []
-        missed += [f"no {m.title()}" for m in row.missing_sections]
-        self.table.setItem(r, 7, QTableWidgetItem(", ".join(missed) if f else ""))
+        # Short names fit the column ("Headline first, Examples, Contrast"); the tooltip has the
+        # checks' full labels.
+        missed = [check_short_name(c) for c in f.failed_checks] if f else []
+        full = [check_label(c) for c in f.failed_checks] if f else []
+        gone = [f"no {m.title()}" for m in row.missing_sections]
+        item = QTableWidgetItem(", ".join(missed + gone) if f else "")
+        if full or gone:
+            item.setToolTip("Not yet:\n" + "\n".join(full + gone))
+        self.table.setItem(r, 7, item)
 
     def _add_follow_up(self, row: QuestionRow) -> None:
         fu = row.follow_up
