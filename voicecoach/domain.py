@@ -162,7 +162,7 @@ class Sentence:
     start_s: float
     end_s: float
     text: str
-    section: SectionName
+    section: SectionName | None  # None in an answer timed as a whole (a drill, a follow-up)
     reason: str  # e.g. 'cue "my job was" → task' or 'follows the previous sentence'
 
 

@@ -163,6 +163,17 @@ def report_from_json(d: dict[str, Any]) -> Report:
 
 
 # --- figures as shown ------------------------------------------------------------------------
+
+TIMED_AS_WHOLE = "Timed as a whole (no STAR sections)"
+
+
+def timed_as_whole(report: Report) -> bool:
+    """A drill (or an interview follow-up): `analyze` splits it into no STAR sections, so no
+    section is found and none is missing. Every view asks this, never the sentences' labels
+    (a drill stored before 29 Nov still has STAR names on its sentences)."""
+    return not report.sections and not report.missing_sections
+
+
 # Every figure the app shows for a take (review, History, Compare, timeline captions, the text
 # summary, exports) is rounded and worded by these functions and nothing else, so one take reads
 # the same everywhere, and a change between two takes is the difference of the shown figures.
@@ -225,12 +236,15 @@ class TakeFigures:
     fillers: int
     fillers_per_min: float
     pace_wpm: int
+    whole: bool = False  # timed as a whole (a drill): no section is "missing"
 
     @property
     def length_text(self) -> str:
         return fmt_time(self.duration_s)
 
     def section_text(self, name: str) -> str:
+        if self.whole:
+            return "—"
         return f"{self.sections_s[name]} s" if name in self.sections_s else "missing"
 
     @property
@@ -256,6 +270,7 @@ def take_figures(report: Report) -> TakeFigures:
         fillers=len(report.fillers),
         fillers_per_min=fillers_per_minute(len(report.fillers), report.duration_s),
         pace_wpm=pace_shown(report.pace_wpm),
+        whole=timed_as_whole(report),
     )
 
 
@@ -288,22 +303,7 @@ def format_text(report: Report, question_text: str | None = None) -> str:
         f"{len(report.transcript.words)} words, pace {fmt_pace(report.pace_wpm)}"
     )
     out.append("")
-    out.append(f"{'Section':<10} {'From':>6} {'To':>6} {'Length':>7} {'Target':>7}  ")
-    found = {s.name: s for s in report.sections}
-    for name in SECTION_NAMES:
-        target = report.targets.for_section(name)
-        s = found.get(name)
-        if s is None:
-            out.append(
-                f"{name.title():<10} {'—':>6} {'—':>6} {'missing':>7} {whole_s(target):>6d}s"
-            )
-            continue
-        over = whole_s(s.duration_s) - whole_s(target)
-        note = f"  {over:+d} s" if over else ""
-        out.append(
-            f"{name.title():<10} {fmt_time(s.start_s):>6} {fmt_time(s.end_s):>6} "
-            f"{whole_s(s.duration_s):>6d}s {whole_s(target):>6d}s{note}"
-        )
+    out += _section_table(report)
     out.append("")
     for v in report.verdicts:
         out.append(f"• {v}")
@@ -327,6 +327,29 @@ def format_text(report: Report, question_text: str | None = None) -> str:
         where = f" [{fmt_time(c.at_s)}]" if c.at_s is not None else ""
         out.append(f"{mark} {c.name.replace('_', ' ')}: {c.detail}{where}")
     return "\n".join(out)
+
+
+def _section_table(report: Report) -> list[str]:
+    """The STAR sections against their targets, or one line for an answer timed as a whole."""
+    if timed_as_whole(report):
+        return [TIMED_AS_WHOLE]
+    out = [f"{'Section':<10} {'From':>6} {'To':>6} {'Length':>7} {'Target':>7}  "]
+    found = {s.name: s for s in report.sections}
+    for name in SECTION_NAMES:
+        target = report.targets.for_section(name)
+        s = found.get(name)
+        if s is None:
+            out.append(
+                f"{name.title():<10} {'—':>6} {'—':>6} {'missing':>7} {whole_s(target):>6d}s"
+            )
+            continue
+        over = whole_s(s.duration_s) - whole_s(target)
+        note = f"  {over:+d} s" if over else ""
+        out.append(
+            f"{name.title():<10} {fmt_time(s.start_s):>6} {fmt_time(s.end_s):>6} "
+            f"{whole_s(s.duration_s):>6d}s {whole_s(target):>6d}s{note}"
+        )
+    return out
 
 
 # --- words shown beside the figures (review, export, progress) ------------------------------

@@ -31,10 +31,15 @@ def analyze(
     spans = text.sentence_spans(words)
     sentences = sections.assign_sections(words, spans)
     if question is not None and question.kind == "drill":
-        # Drills (explain a concept) are timed as a whole, not split into STAR sections.
+        # Drills (explain a concept, a follow-up) are timed as a whole, not split into STAR
+        # sections: no section found, none missing, and no sentence labelled with one, so no
+        # view (review, transcript, exports, JSON) can show a STAR split for it.
         found: tuple = ()
         missing: tuple = ()
-        sentences = tuple(replace(s, reason="drill: not split into sections") for s in sentences)
+        sentences = tuple(
+            replace(s, section=None, reason="timed as a whole: not split into STAR sections")
+            for s in sentences
+        )
         word_secs: tuple = (None,) * len(words)
     else:
         found, missing = sections.build_sections(sentences, targets)
