@@ -3,6 +3,9 @@
 Every figure of a take comes from `report.take_figures` (the same rounded figures the review,
 History and Compare show) and `analysis.timing.total_status`; shares are whole percentages of
 the shown lengths, so "Action 62%" is exactly the shown Action seconds over the shown length.
+A take timed as a whole (a drill) has no sections, so it has no shares: its two share figures
+are None and its take is left out of those two series (never charted as 0%); its length,
+fillers, pace and checks count as any take's.
 The progress page (`ui/progress_view.py`) only draws what these functions return.
 """
 
@@ -16,12 +19,15 @@ from typing import Any, Literal
 
 from voicecoach.analysis.timing import total_status, whole_s
 from voicecoach.domain import Report
-from voicecoach.report import COMFORTABLE_WPM, fmt_time, take_figures
+from voicecoach.report import COMFORTABLE_WPM, fmt_time, take_figures, timed_as_whole
 
 # Below this many analysed takes a trend says nothing: the page explains what will appear.
 MIN_TAKES = 3
 
 MetricKey = Literal["time", "setup", "action", "fillers", "pace", "checks"]
+# the figures an answer timed as a whole (a drill) does not have
+SHARE_KEYS: tuple[MetricKey, ...] = ("setup", "action")
+NO_SHARE = "timed as a whole"
 
 
 @dataclass(frozen=True)
@@ -57,8 +63,8 @@ class TakePoint:
     length_s: int  # shown length
     target_s: int  # shown total target
     time_status: str  # "over" | "under" | "ok", as the review's verdict says
-    setup_pct: int  # Situation + Task, % of the shown length
-    action_pct: int
+    setup_pct: int | None  # Situation + Task, % of the shown length; None: timed as a whole
+    action_pct: int | None
     fillers_per_min: float
     pace_wpm: int
     checks_passed: int
@@ -67,12 +73,19 @@ class TakePoint:
     sections: tuple[tuple[str, float, float], ...]
     duration_s: float  # exact, to scale the bar
 
-    def value(self, key: MetricKey) -> float:
-        """The figure plotted for `key` (see METRICS)."""
+    @property
+    def timed_as_whole(self) -> bool:
+        """A drill: no STAR sections, so no shares."""
+        return self.action_pct is None
+
+    def value(self, key: MetricKey) -> float | None:
+        """The figure plotted for `key` (see METRICS); None for a share of a drill."""
+        if key in SHARE_KEYS and self.timed_as_whole:
+            return None
         return {
             "time": float(self.length_s - self.target_s),
-            "setup": float(self.setup_pct),
-            "action": float(self.action_pct),
+            "setup": float(self.setup_pct or 0),
+            "action": float(self.action_pct or 0),
             "fillers": self.fillers_per_min,
             "pace": float(self.pace_wpm),
             "checks": float(self.checks_passed),
@@ -90,6 +103,7 @@ def take_point(record: Any, report: Report, topic: str = "") -> TakePoint:
     """A stored take (a `TakeRecord`) and its Report as reviewed (corrections applied)."""
     fig = take_figures(report)
     secs = fig.sections_s
+    whole = timed_as_whole(report)
     return TakePoint(
         take_id=record.id,
         created_at=record.created_at,
@@ -100,8 +114,10 @@ def take_point(record: Any, report: Report, topic: str = "") -> TakePoint:
         length_s=fig.duration_s,
         target_s=whole_s(report.targets.total_s),
         time_status=total_status(report.duration_s, report.targets.total_s),
-        setup_pct=share_pct(secs.get("situation", 0) + secs.get("task", 0), fig.duration_s),
-        action_pct=share_pct(secs.get("action", 0), fig.duration_s),
+        setup_pct=None
+        if whole
+        else share_pct(secs.get("situation", 0) + secs.get("task", 0), fig.duration_s),
+        action_pct=None if whole else share_pct(secs.get("action", 0), fig.duration_s),
         fillers_per_min=fig.fillers_per_min,
         pace_wpm=fig.pace_wpm,
         checks_passed=sum(1 for c in report.checks if c.passed),
@@ -170,11 +186,18 @@ class Series:
 
 
 def series(points: Sequence[TakePoint], key: MetricKey) -> Series:
-    """One figure over time, a point per take, oldest first."""
+    """One figure over time, a point per take that has it (a drill has no shares), oldest
+    first."""
     ordered = sorted(points, key=lambda p: (p.created_at, p.take_id))
     return Series(
-        METRIC_BY_KEY[key], tuple((p.created_at, p.value(key), p.take_id) for p in ordered)
+        METRIC_BY_KEY[key],
+        tuple((p.created_at, v, p.take_id) for p in ordered if (v := p.value(key)) is not None),
     )
+
+
+def left_out(points: Sequence[TakePoint], key: MetricKey) -> int:
+    """How many takes `series(points, key)` leaves out: drills, for the two shares."""
+    return sum(1 for p in points if p.value(key) is None)
 
 
 def rolling_mean(values: Sequence[float], n: int = 5) -> list[float]:
@@ -193,9 +216,12 @@ def all_series(points: Sequence[TakePoint]) -> dict[MetricKey, Series]:
     return {m.key: series(points, m.key) for m in METRICS}
 
 
-def fmt_value(key: MetricKey, value: float, point: TakePoint | None = None) -> str:
-    """A plotted figure in words, as the review writes it ('+12 s', '34%', '2.1/min')."""
+def fmt_value(key: MetricKey, value: float | None, point: TakePoint | None = None) -> str:
+    """A plotted figure in words, as the review writes it ('+12 s', '34%', '2.1/min');
+    a drill's share, which it does not have, as 'timed as a whole'."""
     m = METRIC_BY_KEY[key]
+    if value is None:
+        return NO_SHARE
     if key == "time":
         v = int(value)
         return "on target" if v == 0 else f"{v:+d} s".replace("-", "−")
@@ -212,9 +238,9 @@ def goodness(key: MetricKey, p: TakePoint) -> float:
     if key == "time":
         return -abs(p.length_s - p.target_s)
     if key == "setup":
-        return -p.setup_pct
+        return -(p.setup_pct or 0)
     if key == "action":
-        return p.action_pct
+        return p.action_pct or 0
     if key == "fillers":
         return -p.fillers_per_min
     if key == "pace":

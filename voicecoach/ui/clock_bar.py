@@ -6,6 +6,9 @@ what was actually *heard* (`set_heard`, from the live transcript): each section 
 from where it began, so a Situation that runs into the Action window shows as blue there. Until
 anything is heard (or without live cues) the fill is neutral. Past the total target the part
 over is drawn in the warning colour.
+
+A question timed as a whole (a drill, `timed_sections` False) has no section windows: the track
+is plain, the fill neutral, and the only mark is the total target.
 """
 
 from __future__ import annotations
@@ -68,6 +71,13 @@ class ClockBar(QWidget):
             out.append((n, t))
         out.append((SECTION_NAMES[-1], max(t, self._targets.total_s)))
         return out
+
+    def tick_times(self) -> list[float]:
+        """Where the bar has a mark: each section window's end, or only the total target when
+        the question is timed as a whole (a drill has no windows to mark)."""
+        if not self._timed_sections:
+            return [self._targets.total_s]
+        return [end for _name, end in self.marks()]
 
     def expected_section(self, t_s: float) -> str | None:
         """The section a speaker keeping to the targets would be in at `t_s` (None: past all)."""
@@ -134,7 +144,8 @@ class ClockBar(QWidget):
         # marks and labels
         fm = p.fontMetrics()
         start = 0.0
-        for name, end in self.marks():
+        marks = self.marks() if self._timed_sections else [("total", t) for t in self.tick_times()]
+        for name, end in marks:
             x = self._x(end)
             p.setPen(QPen(theme.color("muted"), 1))
             p.drawLine(QPointF(x, TRACK_Y - 3), QPointF(x, TRACK_Y + TRACK_H + 3))

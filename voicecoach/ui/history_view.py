@@ -160,7 +160,8 @@ class CompareView(QFrame):
             return
         ta = (a.report_json or {}).get("targets", {})
         rows: list[tuple[str, str, str, str, str]] = []
-        for n in SECTION_NAMES:
+        # two takes of a drill are timed as a whole: no section rows (none is "missing")
+        for n in SECTION_NAMES if not (fa.whole and fb.whole) else ():
             target = ta.get(f"{n}_s")
             tgt = f"  (target {fmt_seconds(target)})" if target else ""
             change = fmt_change(fa.sections_s.get(n), fb.sections_s.get(n), " s")

@@ -37,6 +37,7 @@ from voicecoach.progress import (
     COMFORTABLE_WPM,
     METRICS,
     MIN_TAKES,
+    SHARE_KEYS,
     MetricKey,
     RunPoint,
     Scope,
@@ -45,6 +46,7 @@ from voicecoach.progress import (
     fmt_run,
     fmt_value,
     in_scope,
+    left_out,
     question_summary,
     questions,
     rolling_mean,
@@ -78,6 +80,12 @@ RUNS_NOTE_RINGS = (
     "are not in the charts or in the per-question rows."
 )
 RUNS_NOTE_NO_CHARTS = " Follow-ups are not in the trends or in the per-question rows."
+# drills are timed as a whole: no STAR sections, so no shares (never a 0% point)
+DRILLS_NOTE = (
+    "{n} {takes} timed as a whole (drills, with no STAR sections) {are} left out of the two "
+    "share charts; {their} length, fillers, pace and checks are in the others."
+)
+NO_SHARES_TEXT = "No STAR answers here: drills are timed as a whole, with no sections to share."
 LADDER_MAX_ROWS = 30
 SUMMARY_COLUMNS = ("first", "best", "latest")
 
@@ -174,6 +182,13 @@ class TrendChart(QWidget):
         pts = self._series.points
         values = [v for _t, v, _i in pts]
         if not values:
+            if self.key in SHARE_KEYS and self._points:  # only drills: say why it is empty
+                p.setPen(muted)
+                p.drawText(
+                    QRectF(16, 36, self.width() - 32, self.height() - 36 - 46),
+                    Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                    NO_SHARES_TEXT,
+                )
             return
         plot, axis_lo, axis_hi, x, y = self._frame(values)
         n = len(values)
@@ -305,11 +320,18 @@ class LadderChart(QWidget):
         if not self._takes:
             return
         muted, text = theme.color("muted"), theme.color("text")
-        # legend
+        # legend: the STAR colours, or one swatch when every take is timed as a whole (drills)
         x0 = float(self.LEFT)
-        for name, label in SECTION_LABELS.items():
+        legend = (
+            [(name, label, section_color(name)) for name, label in SECTION_LABELS.items()]
+            if any(not t.timed_as_whole for t in self._takes)
+            else []
+        )
+        if any(t.timed_as_whole for t in self._takes):
+            legend.append(("whole", "Timed as a whole", muted))
+        for _name, label, color in legend:
             p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(section_color(name))
+            p.setBrush(color)
             p.drawRoundedRect(QRectF(x0, 6, 12, 12), 3, 3)
             p.setPen(text)
             w = p.fontMetrics().horizontalAdvance(label)
@@ -341,7 +363,7 @@ class LadderChart(QWidget):
             clip.addRoundedRect(bar, 5, 5)
             p.save()
             p.setClipPath(clip)
-            p.fillRect(bar, bar_bg)
+            p.fillRect(bar, muted if take.timed_as_whole else bar_bg)
             for name, start, end in take.sections:
                 p.fillRect(
                     QRectF(x(start), top, x(end) - x(start), self.ROW_H), section_color(name)
@@ -518,6 +540,12 @@ class ProgressView(QWidget):
         set_role(self.scope_few, "muted")
         self.scope_few.hide()
         bl.addWidget(self.scope_few)
+        self.drills_note = QLabel("")
+        self.drills_note.setObjectName("progressDrillsNote")
+        self.drills_note.setWordWrap(True)
+        set_role(self.drills_note, "muted")
+        self.drills_note.hide()
+        bl.addWidget(self.drills_note)
 
         self.runs_title = QLabel("Mock interviews, run by run")
         self.runs_title.setObjectName("progressRunsTitle")
@@ -637,6 +665,17 @@ class ProgressView(QWidget):
         few = scope is not None and len(chosen) < MIN_TAKES and len(self._points) >= MIN_TAKES
         self.trends.setVisible(not few)
         self.scope_few.setVisible(few)
+        drills = left_out(chosen, "action")
+        self.drills_note.setVisible(drills > 0 and not few)
+        one = drills == 1
+        self.drills_note.setText(
+            DRILLS_NOTE.format(
+                n=drills,
+                takes="take" if one else "takes",
+                are="is" if one else "are",
+                their="its" if one else "their",
+            )
+        )
         if few and scope is not None:
             what = f"this {scope.kind}" if scope.kind in ("pack", "topic") else "this choice"
             takes = "take is" if len(chosen) == 1 else "takes are"
@@ -677,6 +716,11 @@ class ProgressView(QWidget):
         n = len(summary.takes)
         shown = min(n, LADDER_MAX_ROWS)
         note = "Each take's STAR bar, oldest at the top; the dashed line is the target."
+        if all(t.timed_as_whole for t in summary.takes):
+            note = (
+                "Each take's length, oldest at the top (timed as a whole, no STAR sections); "
+                "the dashed line is the target."
+            )
         if shown < n:
             note += f" The latest {shown} of {n} takes are shown."
         self.ladder_note.setText(note + " Click a bar to open that take.")

@@ -13,6 +13,7 @@ meter, the analysis progress, and nothing), so the button never jumps under the 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -43,6 +44,18 @@ CUES = {
     "result": "what changed — in numbers if you can",
 }
 IDLE_HINT = "Press Record (or Space) and answer out loud."
+
+
+def _without_sections(status: Any) -> Any:
+    """A live status for a question timed as a whole (a drill): no section heard, and only the
+    nudge about time (the others speak of set-up, Action and Result)."""
+    keep = getattr(status, "cue_kind", None) == "over_time"
+    return replace(
+        status,
+        section=None,
+        cue=status.cue if keep else None,
+        cue_kind=status.cue_kind if keep else None,
+    )
 
 
 class RecordPanel(QFrame):
@@ -182,6 +195,7 @@ class RecordPanel(QFrame):
         self.clock_bar.set_targets(targets, timed_sections)
         self.of_target.setText(f"/ {fmt_time(targets.total_s)}")
         self.of_target.setToolTip(f"Target length for this question: {fmt_time(targets.total_s)}")
+        self._show_status_row()
 
     def set_input_available(self, available: bool, reason: str = "") -> None:
         """Whether there is a microphone: without one, Record is disabled and says why."""
@@ -202,8 +216,18 @@ class RecordPanel(QFrame):
 
     def set_live_status(self, status: Any) -> None:
         """Section heard so far, fillers so far and a nudge, from the partial transcript."""
+        if not self._timed:
+            status = _without_sections(status)
         self._live_status = status
-        if not self._live_cues or self._state != "recording" or status.section is None:
+        if not self._live_cues or self._state != "recording":
+            return
+        if status.section is None:
+            if not self._timed:  # a drill: fillers only, no section heard
+                n = status.fillers
+                self.live.setText(f"{n} filler{'s' if n != 1 else ''} so far")
+                self.live_dot.setText("")
+                if status.cue:
+                    self._set_cue(status.cue, nudge=True)
             return
         n = status.fillers
         self.live.setText(
@@ -285,10 +309,9 @@ class RecordPanel(QFrame):
                 return
             if self.idle_row.property("role") != "muted":
                 set_role(self.idle_row, "muted")
+            what = "section heard, fillers, nudges" if self._timed else "fillers and time"
             self.idle_row.setText(
-                "Live coaching while you speak: section heard, fillers, nudges."
-                if self._live_cues
-                else ""
+                f"Live coaching while you speak: {what}." if self._live_cues else ""
             )
 
     def set_progress(self, fraction: float) -> None:

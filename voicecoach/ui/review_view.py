@@ -20,11 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from voicecoach.domain import Question, Report
+from voicecoach.report import timed_as_whole
 from voicecoach.ui.figures_panel import FiguresPanel
 from voicecoach.ui.playback_bar import PlaybackBar
 from voicecoach.ui.star_timeline import StarTimeline
 from voicecoach.ui.style import set_icon, set_role
 from voicecoach.ui.transcript_view import TranscriptView
+
+SECTIONS_HINT = "Click a section to hear it  ·  drag the edge between two sections to correct it"
 
 
 def _card(
@@ -94,11 +97,10 @@ class ReviewView(QWidget):
         tcard, tl = _card((12, 10, 12, 8))
         self.timeline = StarTimeline()
         tl.addWidget(self.timeline)
-        hint = QLabel(
-            "Click a section to hear it  ·  drag the edge between two sections to correct it"
-        )
+        hint = QLabel(SECTIONS_HINT)
         set_role(hint, "muted")
         hint.setObjectName("timelineHint")
+        self._hint = hint
         tl.addWidget(hint)
         lay.addWidget(tcard)
 
@@ -152,6 +154,8 @@ class ReviewView(QWidget):
         self._meta.setVisible(bool(meta))
         self.timeline.set_report(report)
         self.timeline.set_editable(bool(report.sections))
+        # nothing to click or drag in an answer timed as a whole: the timeline says why
+        self._hint.setVisible(not timed_as_whole(report))
         self.transcript.set_report(report)
         self.figures.set_report(report)
         self.playback.set_duration(report.duration_s)

@@ -7,6 +7,11 @@ and within use the same rule and tolerance as the timing verdicts (`analysis.tim
 captions and the verdicts beside them always agree. Click a section to play it; drag the
 edge between two sections to correct where one ends (`boundaryMoved`). Keyboard: Left/Right pick
 a section, Enter plays it (in the app Space stays play/pause, the Review page's shortcut).
+
+An answer timed as a whole (a drill: `report.timed_as_whole`) has no sections: the bar is the
+answer's length in one neutral colour, the thin bar one span for the total target, and the only
+caption is the total, beside a note that the question has no STAR sections. No section is ever
+called missing for it.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from voicecoach.analysis.timing import section_lengths, section_status, total_status, whole_s
 from voicecoach.domain import SECTION_NAMES, Report, Section, SectionTargets
-from voicecoach.report import fmt_seconds, fmt_time
+from voicecoach.report import TIMED_AS_WHOLE, fmt_seconds, fmt_time
 from voicecoach.settings import AnalysisSettings
 from voicecoach.ui.style import SECTION_LABELS, current_theme, section_color, section_tint
 
@@ -88,6 +93,7 @@ class StarTimeline(QWidget):
         self.setAccessibleName("STAR section timeline")
         self._sections: tuple[Section, ...] = ()
         self._missing: tuple[str, ...] = ()
+        self._whole = False  # timed as a whole: no sections found and none missing
         self._targets = SectionTargets()
         self._duration_s = 0.0
         self._playhead_s: float | None = None
@@ -115,12 +121,24 @@ class StarTimeline(QWidget):
     ) -> None:
         self._sections = tuple(sections)
         self._missing = tuple(missing)
+        self._whole = not self._sections and not self._missing
         self._targets = targets
         self._duration_s = float(duration_s)
         self._drag = None
         self._focus_index = min(self._focus_index, max(0, len(self._sections) - 1))
-        self.setAccessibleDescription(". ".join(c.text for c in self.captions()))
+        self.setAccessibleName("Answer length" if self._whole else "STAR section timeline")
+        self._describe()
         self.update()
+
+    def _describe(self) -> None:
+        parts = [c.text for c in self.captions()]
+        if self._whole:
+            parts = [TIMED_AS_WHOLE, self.total_caption()]
+        self.setAccessibleDescription(". ".join(parts))
+
+    def timed_as_whole(self) -> bool:
+        """Whether the answer shown has no STAR sections (a drill): one bar, the total."""
+        return self._whole
 
     def reset_focus(self) -> None:
         """Back to the first section, for a new take (arrow keys start from the start)."""
@@ -130,7 +148,7 @@ class StarTimeline(QWidget):
     def set_timing_settings(self, settings: AnalysisSettings) -> None:
         """The tolerances the verdicts use (from Settings.analysis)."""
         self._settings = settings
-        self.setAccessibleDescription(". ".join(c.text for c in self.captions()))
+        self._describe()
         self.update()
 
     def set_editable(self, editable: bool) -> None:
@@ -146,11 +164,27 @@ class StarTimeline(QWidget):
         return self._playhead_s
 
     def captions(self) -> list[Caption]:
+        """One caption per STAR section; none for an answer timed as a whole."""
+        if self._whole:
+            return []
         lengths = section_lengths(self._sections)
         return [
             caption_for(n, lengths.get(n), self._targets.for_section(n), self._settings)
             for n in SECTION_NAMES
         ]
+
+    def target_spans(self) -> list[tuple[str, float, float]]:
+        """The thin bar under the answer: (section, start, end) of each section's target, in
+        order from where the answer starts; one ("total", 0, total) span when timed as a whole."""
+        if self._whole:
+            return [("total", 0.0, self._targets.total_s)]
+        t = self._sections[0].start_s if self._sections else 0.0
+        out = []
+        for name in SECTION_NAMES:
+            d = self._targets.for_section(name)
+            out.append((name, t, t + d))
+            t += d
+        return out
 
     def caption(self, name: str) -> str:
         return next(c.text for c in self.captions() if c.name == name)
@@ -266,6 +300,8 @@ class StarTimeline(QWidget):
         p.save()
         p.setClipPath(track)
         secs = self._sections_for_paint()
+        if self._whole:
+            self._paint_whole(p, bold)
         # hatch the part past the target only where the verdicts call the section over
         over = {c.name for c in self.captions() if c.kind == "over"}
         over_names = {s.name: s for s in secs if s.name in over}
@@ -322,12 +358,14 @@ class StarTimeline(QWidget):
         # target spans (thin bar); a missing section's target drawn as an outline only
         ty = BAR_Y + BAR_H + TARGET_GAP
         t0 = self._sections[0].start_s if self._sections else 0.0
-        t = t0
         missing = set(self._missing)
-        for name in SECTION_NAMES:
-            d = self._targets.for_section(name)
-            r = QRectF(self.x_for(t), ty, self.x_for(t + d) - self.x_for(t) - 1, TARGET_H)
-            if name in missing:
+        for name, t, end in self.target_spans():
+            r = QRectF(self.x_for(t), ty, self.x_for(end) - self.x_for(t) - 1, TARGET_H)
+            if name == "total":
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(theme.color("border"))
+                p.drawRoundedRect(r, 2, 2)
+            elif name in missing:
                 p.setPen(QPen(section_color(name), 1, Qt.PenStyle.DashLine))
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.drawRoundedRect(r.adjusted(0.5, 0.5, -0.5, -0.5), 2, 2)
@@ -335,7 +373,6 @@ class StarTimeline(QWidget):
                 p.setPen(Qt.PenStyle.NoPen)
                 p.setBrush(section_tint(name, base, 0.55))
                 p.drawRoundedRect(r, 2, 2)
-            t += d
 
         # axis
         ay = ty + TARGET_H + 4
@@ -378,8 +415,17 @@ class StarTimeline(QWidget):
         cy = ay + AXIS_H + CAPTION_Y_GAP - 6
         cols = 5
         colw = (self.width() - 2 * PAD_X) / cols
+        if self._whole:  # the note where the section captions would be, then the total
+            p.setFont(small)
+            p.setPen(muted)
+            note = QRectF(PAD_X, cy, 4 * colw - 8, fm.height() * 2 + 4)
+            p.drawText(
+                note,
+                Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap,
+                TIMED_AS_WHOLE + ": the answer is timed against its total only.",
+            )
         for i, cap in enumerate([*self.captions(), None]):
-            x = PAD_X + i * colw
+            x = PAD_X + (4 if self._whole else i) * colw
             if cap is None:
                 head, detail, kind = self._total()
                 p.setPen(QPen(text, 1.5, Qt.PenStyle.DashLine))
@@ -411,6 +457,25 @@ class StarTimeline(QWidget):
                 fm.elidedText(detail, Qt.TextElideMode.ElideRight, int(colw - 22)),
             )
         p.end()
+
+    def _paint_whole(self, p: QPainter, bold: QFont) -> None:
+        """An answer timed as a whole: one bar for its length, the part past the total target
+        hatched when the total is over (clipped to the track by the caller)."""
+        theme = current_theme()
+        color = theme.color("muted")
+        r = QRectF(self.x_for(0.0), BAR_Y, self.x_for(self._duration_s) - self.x_for(0.0), BAR_H)
+        p.fillRect(r, color)
+        if total_status(self._duration_s, self._targets.total_s, self._settings) == "over":
+            over = QRectF(self.x_for(self._targets.total_s), BAR_Y, 0, BAR_H)
+            over.setRight(r.right())
+            p.setOpacity(0.45)
+            p.fillRect(over, QBrush(_text_on(color), Qt.BrushStyle.BDiagPattern))
+            p.setOpacity(1.0)
+        p.setFont(bold)
+        label = f"Answer {fmt_time(self._duration_s)}"
+        if p.fontMetrics().horizontalAdvance(label) + 12 <= r.width():
+            p.setPen(_text_on(color))
+            p.drawText(r.adjusted(6, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter, label)
 
     # --- interaction ---------------------------------------------------------------------
 

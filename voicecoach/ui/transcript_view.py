@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from voicecoach.analysis.text import attaches
 from voicecoach.domain import Filler, Pause, Report, Sentence
-from voicecoach.report import fmt_time
+from voicecoach.report import fmt_time, timed_as_whole
 from voicecoach.ui.style import SECTION_LABELS, current_theme, section_color, section_tint
 
 # Several wordless sounds spread over at least this long read as missed speech, not hums.
@@ -99,6 +99,9 @@ class TranscriptView(QTextBrowser):
             key=lambda fk: fk[0].start_s,
         )
         pauses_after = {p.after_word: p for p in report.pauses}
+        # an answer timed as a whole (a drill) is one untinted "Answer" block, even when a
+        # stored one still names STAR sections on its sentences
+        by_section = not timed_as_whole(report)
 
         sentences = list(report.sentences) or [
             Sentence(0, len(words) - 1, 0.0, report.duration_s, "", None, "")  # type: ignore[arg-type]
@@ -115,7 +118,7 @@ class TranscriptView(QTextBrowser):
         run_section: object = object()
         frame = None
         for s in sentences:
-            section = s.section if s.first_word < len(words) else None
+            section = s.section if s.first_word < len(words) and by_section else None
             if section != run_section or frame is None:
                 if frame is not None:
                     cur.setPosition(frame.lastPosition())
@@ -127,7 +130,7 @@ class TranscriptView(QTextBrowser):
                 bf = QTextBlockFormat()
                 bf.setLineHeight(150, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
                 cur.insertBlock(bf, plain)
-            reason = _esc(s.reason) if s.reason else ""
+            reason = _esc(s.reason) if s.reason and by_section else ""
             tip = (
                 f"<b>{SECTION_LABELS.get(section or '', 'Answer')}</b>"
                 + (f" — {reason}" if reason else "")
