@@ -25,6 +25,7 @@ from voicecoach.report import (  # noqa: F401 - the review's words, re-exported
     fmt_time,
     pace_hint,
     take_figures,
+    timed_as_whole,
 )
 from voicecoach.settings import AnalysisSettings
 
@@ -90,7 +91,10 @@ class Caption:
 
 
 def captions(report: Report, settings: AnalysisSettings | None = None) -> list[Caption]:
-    """One caption per STAR section, worded and judged as the review's timeline does."""
+    """One caption per STAR section, worded and judged as the review's timeline does; none
+    for an answer timed as a whole (a drill: no section is missing from it)."""
+    if timed_as_whole(report):
+        return []
     lengths = section_lengths(report.sections)
     out = []
     for name in SECTION_NAMES:

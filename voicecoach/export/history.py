@@ -116,9 +116,11 @@ def _csv_row(entry: dict[str, Any]) -> dict[str, Any]:
     lengths: dict[str, float] = {}
     for s in entry["sections"]:
         lengths[s["name"]] = round(lengths.get(s["name"], 0.0) + s["duration_s"], 3)
+    # an answer timed as a whole (a drill) has no sections: no section targets either
+    whole = not entry["sections"] and not entry["missing_sections"]
     for n in SECTION_NAMES:
         row[f"sections.{n}.duration_s"] = lengths.get(n, "")
-        row[f"sections.{n}.target_s"] = entry["targets"][f"{n}_s"]
+        row[f"sections.{n}.target_s"] = "" if whole else entry["targets"][f"{n}_s"]
     row["targets.total_s"] = entry["targets"]["total_s"]
     row["missing_sections"] = " ".join(entry["missing_sections"])
     for c in CHECK_NAMES:

@@ -33,7 +33,7 @@ from voicecoach.export.figures import (
     text_on,
     total_caption,
 )
-from voicecoach.report import fmt_seconds, fmt_time
+from voicecoach.report import TIMED_AS_WHOLE, fmt_seconds, fmt_time, timed_as_whole
 from voicecoach.settings import AnalysisSettings
 
 AUDIO_TYPES = {
@@ -87,8 +87,11 @@ def timeline_svg(
     """The review's STAR timeline as SVG (Tiny 1.2 features only, so QSvgRenderer draws it too):
     spoken sections over their target spans, the part past target hatched where the verdicts
     call a section over, a time axis, the total-target marker and one caption per section.
+    An answer timed as a whole (a drill) is one bar over one target span, with the total as its
+    only caption, as the review draws it.
     `standalone` adds the SVG namespace, for a file of its own (inline HTML needs none)."""
     pal = light_palette()
+    whole = timed_as_whole(report)
     span = max(report.duration_s, report.targets.total_s, 1.0) * 1.04
     inner = SVG_W - 2 * PAD_X
 
@@ -98,12 +101,14 @@ def timeline_svg(
     out = [
         f'<svg{NS if standalone else ""} version="1.2" baseProfile="tiny" '
         f'width="{SVG_W:.0f}" height="{SVG_H:.0f}" viewBox="0 0 {SVG_W:.0f} {SVG_H:.0f}" '
-        f'role="img" aria-label="STAR section timeline">',
+        f'role="img" aria-label="{"Answer length" if whole else "STAR section timeline"}">',
         f'<rect x="0" y="0" width="{SVG_W:.0f}" height="{SVG_H:.0f}" fill="{pal["surface"]}"/>',
         f'<rect x="{PAD_X}" y="{BAR_Y}" width="{inner}" height="{BAR_H}" rx="7" '
         f'fill="{pal["surface_alt"]}"/>',
     ]
     caps = {c.name: c for c in captions(report, settings)}
+    if whole:
+        out += _whole_bar(report, settings, x)
     for s in report.sections:
         x0, x1 = x(s.start_s), x(s.end_s)
         color = SECTION_COLORS[s.name]
@@ -131,7 +136,13 @@ def timeline_svg(
     ty = BAR_Y + BAR_H + TARGET_GAP
     t0 = report.sections[0].start_s if report.sections else 0.0
     t = t0
-    for name in SECTION_NAMES:
+    if whole:
+        w = max(0.0, x(report.targets.total_s) - x(0.0) - 1)
+        out.append(
+            f'<rect class="target" x="{x(0.0)}" y="{ty}" width="{w}" height="{TARGET_H}" '
+            f'rx="2" fill="{pal["border"]}"/>'
+        )
+    for name in SECTION_NAMES if not whole else ():
         d = report.targets.for_section(name)
         x0, w = x(t), max(0.0, x(t + d) - x(t) - 1)
         if name in report.missing_sections:
@@ -170,8 +181,14 @@ def timeline_svg(
     cy = ay + AXIS_H + CAPTION_GAP - 4
     colw = inner / 5
     tot = total_caption(report, settings)
+    if whole:  # the note where the section captions would be
+        out.append(
+            f'<text class="note" x="{PAD_X}" y="{cy + 13}" font-size="11" '
+            f'fill="{pal["muted"]}" {FONT}>'
+            f"{_e(TIMED_AS_WHOLE)}: the answer is timed against its total only.</text>"
+        )
     for i, cap in enumerate([*caps.values(), tot]):
-        cx = PAD_X + i * colw
+        cx = PAD_X + (4 if whole else i) * colw
         if cap is tot:
             out.append(
                 f'<line x1="{cx + 1}" y1="{cy + 2}" x2="{cx + 1}" y2="{cy + 14}" '
@@ -196,6 +213,27 @@ def timeline_svg(
         )
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _whole_bar(report: Report, settings: AnalysisSettings | None, x) -> list[str]:
+    """The bar of an answer timed as a whole: its length in one colour, the part past the total
+    target hatched when the total is over (as the review's timeline paints it)."""
+    pal = light_palette()
+    color = pal["muted"]
+    x0, x1 = x(0.0), x(report.duration_s)
+    out = [
+        f'<rect class="answer" x="{x0}" y="{BAR_Y}" width="{max(1.0, x1 - x0):.2f}" '
+        f'height="{BAR_H}" fill="{color}"/>'
+    ]
+    if total_caption(report, settings).kind == "over":
+        out += _hatch(x(report.targets.total_s), x1, text_on(color))
+    label = f"Answer {fmt_time(report.duration_s)}"
+    if len(label) * 7.5 + 12 <= x1 - x0:
+        out.append(
+            f'<text x="{x0 + 6}" y="{BAR_Y + BAR_H / 2 + 4.5}" font-size="13" '
+            f'font-weight="bold" fill="{text_on(color)}" {FONT}>{_e(label)}</text>'
+        )
+    return out
 
 
 def _hatch(x0: float, x1: float, color: str) -> list[str]:
@@ -223,10 +261,13 @@ def _hatch(x0: float, x1: float, color: str) -> list[str]:
 # --- transcript --------------------------------------------------------------------------------
 
 
-def transcript_html(report: Report, pdf: bool = False, by_section: bool = True) -> str:
+def transcript_html(report: Report, pdf: bool = False, by_section: bool | None = None) -> str:
     """Sentences grouped in runs of one section, each run tinted; fillers in <mark>.
-    Without `by_section` (a follow-up, not split into STAR) the words are one run."""
+    Without `by_section` (a follow-up or a drill, not split into STAR) the words are one run;
+    by default an answer timed as a whole is one run, as the review shows it."""
     pal = light_palette()
+    if by_section is None:
+        by_section = not timed_as_whole(report)
     words = report.transcript.words
     filler_of: dict[int, str] = {}
     for f in report.fillers:
@@ -425,6 +466,7 @@ def take_html(
             f'<div class="verdicts {vclass}" id="verdicts"><b>{vtitle}</b>{verdicts}</div>'
         )
 
+    timeline_title = "Timeline" if timed_as_whole(report) else "STAR timeline"
     audio = ""
     if info.audio_src and not pdf:
         audio = (
@@ -441,7 +483,7 @@ def take_html(
 <p class="meta" style="color:{pal["muted"]}">{_e("  ·  ".join(meta))}</p>
 <h2>Question</h2>
 <div class="card question" id="question">{_e(title)}</div>
-<h2>STAR timeline</h2>
+<h2>{timeline_title}</h2>
 <div class="card" id="timeline">{timeline}</div>
 <h2>Timing</h2>
 {verdict_box}
