@@ -108,6 +108,7 @@ class Lookahead:
         self._busy = False
         self._failed = ""  # the model cannot load in the child: stop trying
         self._resting = False  # released (Stop): no process until the next `warm`
+        self._closed = False  # closed (quit, or the model changed): no process ever again
         self.dropped = 0  # guesses dropped at Stop
         self.missed = 0  # guesses asked for while the process was starting (none given)
         self.starts = 0  # processes started
@@ -127,7 +128,7 @@ class Lookahead:
     def _start_locked(self) -> None:
         if self._proc is not None and self._proc.poll() is not None:  # it ended itself
             self._end_gone_locked()
-        if self._proc is not None or self._failed:
+        if self._proc is not None or self._failed or self._closed:
             return
         # A fresh interpreter running this module (not fork: the parent runs Qt and
         # threads; not multiprocessing's spawn, which imports the app's main module again).
@@ -148,6 +149,9 @@ class Lookahead:
             return
         os.close(to_child_r)
         os.close(from_child_w)
+        # However the child ends (idle, killed, died), it is reaped at once: no <defunct> entry
+        # waits for this object to look at it again, which after a model change is never.
+        threading.Thread(target=_reap, args=(proc,), name="lookahead-reaper", daemon=True).start()
         parent = _Duplex(from_child_r, to_child_w)
         parent.send((self._settings, self._min_voiced_gap_s, self._idle_s))
         self._proc, self._conn, self._ready, self._busy = proc, parent, False, False
@@ -215,7 +219,10 @@ class Lookahead:
         Lookahead._end(list(parts))
 
     def close(self) -> None:
+        """End the process for good: a late `warm` or `decode` (a guess of an answer recorded
+        before the model changed) starts no new one."""
         with self._lock:
+            self._closed = True
             parts = self._forget_locked()
         Lookahead._end(list(parts))
 
@@ -271,6 +278,14 @@ class Lookahead:
                 proc.wait(timeout=1.0)
             except subprocess.TimeoutExpired:
                 log.warning("The look-ahead process did not end in time")
+
+
+def _reap(proc: subprocess.Popen[bytes]) -> None:
+    """Wait for the child to end, so the system can free its process entry."""
+    try:
+        proc.wait()
+    except OSError:  # already reaped elsewhere
+        pass
 
 
 class _Duplex:
