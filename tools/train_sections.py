@@ -14,6 +14,9 @@ in at least `MIN_COUNT` units), units weighted by their length in words (agreeme
 time), fitted by full-batch Adam from zero weights: deterministic, about a minute on 2 cores.
 The decoder's costs (switch, clause switch, missing sections, duration prior) are chosen by
 `--select` on out-of-fold predictions, one author held out at a time, and written below.
+
+The live model (voicecoach/analysis/data/star_live_model.json) is fitted the same way on the
+same answers cut short as live coaching hears them (`live_rows`); `--check` covers both files.
 """
 
 from __future__ import annotations
@@ -43,9 +46,11 @@ from bench.star_corpus import (  # noqa: E402
     truth_sections,
 )
 from voicecoach.analysis import sections, star_model  # noqa: E402
+from voicecoach.analysis.text import sentence_spans  # noqa: E402
 from voicecoach.domain import SECTION_NAMES  # noqa: E402
 
 OUT = ROOT / "voicecoach" / "analysis" / "data" / star_model.MODEL_FILE
+LIVE_OUT = OUT.with_name(star_model.LIVE_MODEL_FILE)
 
 # Chosen by --select (leave-one-author-out over the train and dev authors); see
 # docs/decisions/star-splitter.md for the search and its figures.
@@ -55,6 +60,11 @@ ITERATIONS = 400
 LIVE_SHARE = 0.3  # weight of the position-less copy of each unit (see Design)
 _LIVE_UNKNOWN = ("pos:", "last unit", "last sentence", "early|", "middle|", "late|")
 LEARNING_RATE = 0.05
+# The live model's training answers are cut after every word that ends in punctuation (where a
+# steady speaker pauses, and so where the streaming transcriber's split points fall); the
+# expected length only marks the answer as unfinished.
+LIVE_CUT_AFTER = (",", ";", ":", "—", "-", ".", "?", "!")
+LIVE_EXPECTED_S = 120.0
 DECODER = star_model.DecoderParams(
     emission_scale=1.0,
     switch=1.0,
@@ -129,7 +139,84 @@ def fit(
 ) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
     """Multinomial logistic regression by full-batch Adam (deterministic)."""
     index = feature_index(prepared, min_count, drop)
-    d = Design(prepared, index)
+    weights, bias = _adam(Design(prepared, index), l2)
+    return index, weights, bias
+
+
+# --- the live model ----------------------------------------------------------------------------
+
+
+def live_rows(p: Prepared) -> list[tuple[tuple[str, ...], int, float, int]]:
+    """One answer as live coaching hears it: cut after every word that ends in punctuation,
+    each cut's units with `star_model.live_features` (the last unit is the front), labelled with
+    the true section of most of their words. Each unit weighs its length in words as a front
+    and again as one of the units before the front, however many cuts it appears in."""
+    cuts = [i + 1 for i, w in enumerate(p.words) if w.text.rstrip().endswith(LIVE_CUT_AFTER)]
+    if not cuts or cuts[-1] != len(p.words):
+        cuts.append(len(p.words))
+    heard: list[tuple[list[star_model.Unit], list[star_model.UnitFeatures]]] = []
+    for n in cuts:
+        words = p.words[:n]
+        units, feats = sections.answer_features(words, sentence_spans(words), None, LIVE_EXPECTED_S)
+        heard.append((units, star_model.live_features(feats)))
+    seen = Counter((u.first, i == len(us) - 1) for us, _ in heard for i, u in enumerate(us))
+    rows = []
+    for units, feats in heard:
+        for i, (u, f) in enumerate(zip(units, feats, strict=True)):
+            counts = [0] * 4
+            for lab in p.labels[u.first : u.last + 1]:
+                counts[SECTION_NAMES.index(lab)] += 1
+            label = max(range(4), key=lambda k: (counts[k], -k))
+            share = (u.last - u.first + 1) / seen[(u.first, i == len(units) - 1)]
+            rows.append((tuple(sorted(f.values)), label, share, u.first))
+    return rows
+
+
+class LiveDesign:
+    """`Design` for the live model: rows with the same features and label are merged."""
+
+    def __init__(self, prepared: Sequence[Prepared], min_count: int = MIN_COUNT) -> None:
+        merged: dict[tuple[tuple[str, ...], int], float] = {}
+        counts: Counter[str] = Counter()  # in how many units of the corpus (not cuts) a feature is
+        for p in prepared:
+            in_unit: dict[int, set[str]] = {}
+            for names, label, share, first in live_rows(p):
+                merged[(names, label)] = merged.get((names, label), 0.0) + share
+                in_unit.setdefault(first, set()).update(names)
+            for names in in_unit.values():
+                counts.update(names)
+        self.index = {
+            n: i for i, n in enumerate(sorted(n for n, c in counts.items() if c >= min_count))
+        }
+        rows: list[int] = []
+        cols: list[int] = []
+        for r, (names, _) in enumerate(merged):
+            for name in names:
+                c = self.index.get(name)
+                if c is not None:
+                    rows.append(r)
+                    cols.append(c)
+        self.rows = np.array(rows, dtype=np.int64)
+        self.cols = np.array(cols, dtype=np.int64)
+        self.y = np.array([label for _, label in merged], dtype=np.int64)
+        w = np.array(list(merged.values()))
+        self.w = w / np.mean(w)
+        self.n, self.f = len(merged), len(self.index)
+
+    scores = Design.scores
+
+
+def fit_live(
+    prepared: Sequence[Prepared], l2: float = L2
+) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+    """The live model, fitted as the main one (same penalty, steps and features)."""
+    d = LiveDesign(prepared)
+    weights, bias = _adam(d, l2)  # type: ignore[arg-type]
+    return d.index, weights, bias
+
+
+def _adam(d: Design, l2: float) -> tuple[np.ndarray, np.ndarray]:
+    """Full-batch Adam from zero weights on the weighted log loss plus an L2 penalty."""
     weights = np.zeros((d.f, 4))
     bias = np.zeros(4)
     onehot = np.eye(4)[d.y]
@@ -151,7 +238,7 @@ def fit(
         corr = np.sqrt(1 - b2**t) / (1 - b1**t)
         weights -= LEARNING_RATE * corr * m_w / (np.sqrt(v_w) + eps)
         bias -= LEARNING_RATE * corr * m_b / (np.sqrt(v_b) + eps)
-    return index, weights, bias
+    return weights, bias
 
 
 def make_model(
@@ -277,6 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--select", action="store_true", help="leave-one-author-out search")
     ap.add_argument("--check", action="store_true", help="fit and compare with the committed file")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--live-out", type=Path, default=LIVE_OUT, help="where the live model goes")
     ap.add_argument(
         "--ablate",
         action="append",
@@ -317,18 +405,37 @@ def main(argv: list[str] | None = None) -> int:
         "without": args.ablate,
     }
     model = make_model(index, weights, bias, DECODER, meta)
-    text = model_text(model)
+    files = [(args.out, model_text(model))]
+    if not args.ablate:  # the live model (answers cut short; see live_rows)
+        live_index, live_weights, live_bias = fit_live(prepared)
+        live_meta = {
+            "trained_on": sorted(authors),
+            "answers": len(prepared),
+            "corpus": corpus_digest(),
+            "l2": L2,
+            "min_count": MIN_COUNT,
+            "iterations": ITERATIONS,
+            "cut_after": "".join(LIVE_CUT_AFTER),
+        }
+        live_model = make_model(live_index, live_weights, live_bias, DECODER, live_meta)
+        files.append((args.live_out, model_text(live_model)))
     if args.check:
-        same = args.out.exists() and args.out.read_text("utf-8") == text
-        print("model file is up to date" if same else "model file differs from a fresh fit")
-        return 0 if same else 1
-    args.out.write_text(text, encoding="utf-8")
+        stale = [
+            path
+            for path, written in files
+            if not path.exists() or path.read_text("utf-8") != written
+        ]
+        for path, _ in files:
+            state = "differs from a fresh fit" if path in stale else "is up to date"
+            print(f"model file {path.name} {state}")
+        return 1 if stale else 0
+    for path, written in files:
+        path.write_text(written, encoding="utf-8")
     fitted = [agreement(p, decode(p, model.log_proba(p.feats), DECODER)) for p in prepared]
     report(prepared, fitted, "fit (seen answers, not a measure of generalisation)")
-    print(
-        f"wrote {args.out}: {len(index)} features, "
-        f"{args.out.stat().st_size // 1024} KB, {time.perf_counter() - t0:.0f} s"
-    )
+    for path, _ in files:
+        print(f"wrote {path}: {path.stat().st_size // 1024} KB")
+    print(f"{len(index)} features in the main model, {time.perf_counter() - t0:.0f} s")
     return 0
 
 

@@ -140,7 +140,7 @@ def test_latch_moves_on_only_when_the_next_section_is_clear():
     moves when the words fit the later section clearly better than the shown one."""
     shown = LiveStatus("situation", 0.5, 0, None, None, (-1.0, -3.0, -5.0, -7.0))
     starts = (0.5, None, 20.0, None)
-    unsure = LiveStatus("action", 20.0, 0, None, None, (-2.0, -3.0, -1.6, -3.6), starts)
+    unsure = LiveStatus("action", 20.0, 0, None, None, (-2.0, -3.0, -1.85, -3.6), starts)
     held = latch(shown, unsure, 22.0, T)
     assert (held.section, held.section_start_s) == ("situation", 0.5)
     clear = LiveStatus("action", 20.0, 0, None, None, (-6.0, -5.0, -1.0, -3.0), starts)

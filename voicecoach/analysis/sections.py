@@ -18,6 +18,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import numpy as np
+
 from voicecoach.analysis import star_model
 from voicecoach.analysis.text import norm, sentence_text
 from voicecoach.domain import SECTION_NAMES, Section, SectionName, SectionTargets, Sentence, Word
@@ -30,6 +32,16 @@ _NUMBER = re.compile(r"^\$?\d[\d,.]*(k|m|x|s|th|st|nd|rd)?$")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 # evidence worth naming in a reason; weaker pushes read as "continues ..." or "position ..."
 _REASON_MIN = 0.75
+# While an answer is being spoken (docs/decisions/star-splitter.md#live): each unit's scores
+# are the main model's position-less log-probabilities mixed with the live model's (trained on
+# answers cut short, `star_model.live_features`) at this weight ...
+LIVE_MODEL_WEIGHT = 0.3
+# ... and the section of the last unit heard is the one with the most probability summed over
+# every labelling of the words so far (the forward algorithm), not the end of the single best
+# labelling, with the unit scores tempered by this factor (they count the neighbours' words
+# twice, once in each unit's context features). Both chosen leave-one-author-out on the train
+# and dev authors (bench/live_text.py --oof).
+LIVE_FRONT_TEMPER = 0.6
 
 
 # --- lexicon -------------------------------------------------------------------------------
@@ -468,9 +480,15 @@ BUNDLED = _Bundled()
 
 def splitter_problem() -> str | None:
     """Why the bundled section model cannot be used (the splitter then falls back to the cue
-    rules), or None when it is fine. Shown once at start-up."""
+    rules), or why the live model cannot (live coaching then reads the words with the main
+    model alone), or None when both are fine. Shown once at start-up."""
     m = star_model.bundled_model()
-    return None if isinstance(m, star_model.StarModel) else str(m)
+    if not isinstance(m, star_model.StarModel):
+        return str(m)
+    live = star_model.bundled_live_model()
+    if not isinstance(live, star_model.StarModel):
+        return f"{live} Live coaching reads the words with the main section model alone."
+    return None
 
 
 def assign_sections(
@@ -480,6 +498,7 @@ def assign_sections(
     *,
     expected_s: float | None = None,
     model: star_model.StarModel | _Bundled | None = BUNDLED,
+    live_model: star_model.StarModel | _Bundled | None = BUNDLED,
 ) -> tuple[Sentence, ...]:
     """Place each sentence span, or clause of one, in a STAR section, with the reason why.
 
@@ -488,9 +507,10 @@ def assign_sections(
     whole sentences are scored by the cue rules of star.toml. Either way the labels are decoded
     together in S -> T -> A -> R order. Pass `expected_s` (the target answer length) for an
     answer still being spoken: sections not reached yet are then not treated as missing, and
-    positions are not stretched to fit.
+    positions are not stretched to fit; the units are then also read by `live_model` (the
+    bundled live model by default; None: the main model alone).
     """
-    return _assign(words, spans, lexicon, expected_s, model)[0]
+    return _assign(words, spans, lexicon, expected_s, model, live_model)[0]
 
 
 def assign_partial(
@@ -500,12 +520,13 @@ def assign_partial(
     lexicon: StarLexicon | None = None,
     *,
     model: star_model.StarModel | _Bundled | None = BUNDLED,
+    live_model: star_model.StarModel | _Bundled | None = BUNDLED,
 ) -> tuple[tuple[Sentence, ...], Vec]:
     """An answer still being spoken: its sentences as `assign_sections(expected_s=...)` places
     them, and for each section how well the words so far fit an answer that has reached it
     and no further (the decoder's best score ending there; the largest is the section of the
     last sentence). Live coaching moves on only when the next section wins by a margin."""
-    reading = read_partial(words, spans, expected_s, lexicon, model=model)
+    reading = read_partial(words, spans, expected_s, lexicon, model=model, live_model=live_model)
     return reading.sentences, reading.fit
 
 
@@ -527,11 +548,12 @@ def read_partial(
     lexicon: StarLexicon | None = None,
     *,
     model: star_model.StarModel | _Bundled | None = BUNDLED,
+    live_model: star_model.StarModel | _Bundled | None = BUNDLED,
 ) -> PartialReading:
     """`assign_partial` and, besides, how the last unit heard reads on its own. The decoder may
     keep that unit in the set-up for its neighbours' sake while its own words already sound
     like the Action: live coaching then holds back a set-up nudge."""
-    sentences, fit, front = _assign(words, spans, lexicon, expected_s, model)
+    sentences, fit, front = _assign(words, spans, lexicon, expected_s, model, live_model)
     return PartialReading(sentences, fit, front)
 
 
@@ -541,6 +563,7 @@ def _assign(
     lexicon: StarLexicon | None,
     expected_s: float | None,
     model: star_model.StarModel | _Bundled | None,
+    live_model: star_model.StarModel | _Bundled | None = None,
 ) -> tuple[tuple[Sentence, ...], Vec, Vec]:
     """Sentences, the decoder's per-section fit, and the last unit's own scores."""
     if not spans:
@@ -549,8 +572,13 @@ def _assign(
     if isinstance(model, _Bundled):
         found = star_model.bundled_model()
         model = found if isinstance(found, star_model.StarModel) else None
+    if expected_s is None:
+        live_model = None  # a finished answer is the main model's alone
+    elif isinstance(live_model, _Bundled):
+        found_live = star_model.bundled_live_model()
+        live_model = found_live if isinstance(found_live, star_model.StarModel) else None
     if model is not None:
-        return _assign_learned(words, spans, lex, model, expected_s)
+        return _assign_learned(words, spans, lex, model, expected_s, live_model)
     scored = score_sentences(words, spans, lex, expected_s)
     labels, ends = _decode_ends(
         [x.scores for x in scored],
@@ -566,6 +594,38 @@ def _assign(
         prev = labels[idx - 1] if idx > 0 else None
         out.append(_sentence(words, first, last, k, _reason(k, scored[idx], prev, idx == 0)))
     return tuple(out), ends, scored[-1].scores
+
+
+def _log_normalise(z: np.ndarray) -> np.ndarray:
+    """Rows of scores -> rows of log-probabilities."""
+    z = z - z.max(axis=1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+
+def _logsumexp(xs: Sequence[float]) -> float:
+    top = max(xs)
+    if top == -math.inf:
+        return top
+    return top + math.log(sum(math.exp(x - top) for x in xs))
+
+
+def front_section(scores: Sequence[Vec], costs: DecodeCosts, start_cost: Sequence[float]) -> int:
+    """The section of the last unit of an answer still being spoken: the one with the most
+    probability summed over every S -> T -> A -> R labelling of the units so far (the forward
+    algorithm, with the decoder's costs for a change of section, a change inside a sentence
+    and a section skipped; none for sections not reached yet). The best single labelling's
+    last section can differ: one strong path against many slightly weaker ones that agree."""
+    alpha = [-sum(costs.missing[:k]) + scores[0][k] for k in range(_K)]
+    for j in range(1, len(scores)):
+        change = costs.switch + (start_cost[j] if j < len(start_cost) else 0.0)
+        alpha = [
+            _logsumexp(
+                [alpha[k]] + [alpha[b] - change - sum(costs.missing[b + 1 : k]) for b in range(k)]
+            )
+            + scores[j][k]
+            for k in range(_K)
+        ]
+    return max(range(_K), key=lambda k: alpha[k])
 
 
 def _sentence(words: Sequence[Word], first: int, last: int, k: int, reason: str) -> Sentence:
@@ -632,20 +692,32 @@ def _assign_learned(
     lex: StarLexicon,
     model: star_model.StarModel,
     expected_s: float | None,
+    live_model: star_model.StarModel | None = None,
 ) -> tuple[tuple[Sentence, ...], Vec, Vec]:
     units, feats = answer_features(words, spans, lex, expected_s)
     logp = model.log_proba(feats)
+    if live_model is not None:  # an answer still being spoken (see LIVE_MODEL_WEIGHT)
+        live = live_model.log_proba(star_model.live_features(feats))
+        logp = _log_normalise((1 - LIVE_MODEL_WEIGHT) * logp + LIVE_MODEL_WEIGHT * live)
     d = model.decoder
     costs = DecodeCosts.for_model(d, lex)
     scores = [tuple(float(x) for x in d.emission_scale * row) for row in logp]
+    start_cost = [0.0 if u.opens_sentence else d.clause_switch for u in units]
     labels, ends = _decode_ends(
         scores,  # type: ignore[arg-type]
         costs,
-        [0.0 if u.opens_sentence else d.clause_switch for u in units],
+        start_cost,
         open_end=expected_s is not None,
         starts=[words[u.first].start_s for u in units],
         end_s=words[units[-1].last].end_s,
     )
+    if live_model is not None:
+        front = front_section(
+            [tuple(LIVE_FRONT_TEMPER * x for x in row) for row in scores],  # type: ignore[misc]
+            costs,
+            start_cost,
+        )
+        labels = [min(k, front) for k in labels[:-1]] + [front]
     out: list[Sentence] = []
     for idx, u in enumerate(units):
         k = labels[idx]

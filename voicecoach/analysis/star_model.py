@@ -29,6 +29,9 @@ from voicecoach.analysis.text import norm
 from voicecoach.domain import SECTION_NAMES, Word
 
 MODEL_FILE = "star_model.json"
+# The live model: trained on answers cut short as live coaching hears them (`live_features`),
+# used beside the main model's position-less scores while an answer is being spoken.
+LIVE_MODEL_FILE = "star_live_model.json"
 FORMAT_VERSION = 1
 
 # --- clause units ----------------------------------------------------------------------------
@@ -233,6 +236,26 @@ def with_context(units: Sequence[UnitFeatures]) -> list[UnitFeatures]:
     return out
 
 
+_FRONT_READ = ("t:", "frag:", "f1:", "cue:", "num:", "open:")
+
+
+def live_features(units: Sequence[UnitFeatures]) -> list[UnitFeatures]:
+    """An answer still being spoken, as the live model reads it: the units before the last one
+    as they are, and the last unit heard (the front) marked as such, without its predecessor's
+    context, and with its opening, tense, cue and figure features read as a front's. Nothing
+    follows the front yet, so how a section's first clause reads on its own is what counts;
+    the predecessor's context would mostly say "same as before" and hold the front back."""
+    if not units:
+        return []
+    front = units[-1]
+    values = {n: v for n, v in front.values.items() if not n.startswith("prev:")}
+    values["live:front"] = 1.0
+    for name in front.values:
+        if name.startswith(_FRONT_READ):
+            values[f"front|{name}"] = 1.0
+    return [*units[:-1], UnitFeatures(values, front.shown)]
+
+
 # --- the model -------------------------------------------------------------------------------
 
 
@@ -327,9 +350,9 @@ def model_from_json(d: Mapping[str, Any], source: str = MODEL_FILE) -> StarModel
     return StarModel({n: i for i, n in enumerate(names)}, weights, bias, decoder, dict(d["meta"]))
 
 
-def read_model(path: Path | None = None) -> StarModel:
-    """The bundled model (or the one at `path`). Raises StarModelError naming the file."""
-    src = path or resources.files("voicecoach.analysis.data").joinpath(MODEL_FILE)
+def read_model(path: Path | None = None, name: str = MODEL_FILE) -> StarModel:
+    """The bundled model `name` (or the one at `path`). Raises StarModelError naming the file."""
+    src = path or resources.files("voicecoach.analysis.data").joinpath(name)
     try:
         raw = src.read_text("utf-8")
     except OSError as e:
@@ -350,6 +373,16 @@ def bundled_model() -> StarModel | StarModelError:
     """The bundled model, read once; the error instead when it cannot be used."""
     try:
         return read_model()
+    except StarModelError as e:
+        return e
+
+
+@lru_cache(maxsize=1)
+def bundled_live_model() -> StarModel | StarModelError:
+    """The bundled live model, read once; the error instead when it cannot be used (live
+    coaching then reads the words with the main model alone)."""
+    try:
+        return read_model(name=LIVE_MODEL_FILE)
     except StarModelError as e:
         return e
 
