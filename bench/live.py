@@ -17,7 +17,7 @@ asks `live_status` about the words heard and latches the display as the session 
 
 `bench/live_text.py` replays the STAR text corpus the same way (no audio, leave-one-author-out).
 
-    .venv/bin/python bench/live.py [--split dev|heldout|all] [--decode-s 1.0]
+    .venv/bin/python bench/live.py [--split dev|heldout|all] [--decode-s 1.0] [--no-live-model]
 
 Per-answer rows are printed for the dev split only.
 """
@@ -238,10 +238,18 @@ def main() -> int:
         metavar="ON[/BACK]",
         help="also score these latch margins (move on, move back; back defaults to on)",
     )
+    ap.add_argument(
+        "--no-live-model",
+        action="store_true",
+        help="read the words with the main model alone (the splitter before the live model)",
+    )
     args = ap.parse_args()
     if args.model:  # a variant (tools/train_sections.py --out FILE)
         variant = star_model.read_model(args.model)
         star_model.bundled_model = lambda: variant  # type: ignore[assignment]
+    if args.no_live_model:
+        left_out = star_model.StarModelError("left out (--no-live-model)")
+        star_model.bundled_live_model = lambda: left_out  # type: ignore[assignment]
     rows, polls, truths, splits = [], [], [], []
     for sc in load_all():
         if args.split != "all" and sc.split != args.split:

@@ -68,6 +68,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--oof-cache", type=Path, help="keep the leave-one-author-out models in this folder"
     )
+    ap.add_argument(
+        "--no-live-model",
+        action="store_true",
+        help="read the words with the main model alone (the splitter before the live model)",
+    )
     args = ap.parse_args(argv)
     splits = SPLITS if args.split == "all" else (args.split,)
     answers = load_corpus(splits)
@@ -75,28 +80,41 @@ def main(argv: list[str] | None = None) -> int:
         answers += fixture_answers("dev")  # the fx author counts as train
     prepared = [prepare(a) for a in answers[:: args.every]]
     models: dict[str, star_model.StarModel] = {}
+    live_models: dict[str, star_model.StarModel] = {}
     if args.oof:
         from tools import train_sections as tr
 
         pool = [prepare(a) for a in load_corpus(("train", "dev")) + fixture_answers("dev")]
         for author in sorted({p.answer.author for p in prepared if p.answer.split != "heldout"}):
-            cached = args.oof_cache / f"without-{author}.json" if args.oof_cache else None
-            if cached is not None and cached.exists():
-                models[author] = star_model.read_model(cached)
-                continue
-            index, weights, bias = tr.fit([p for p in pool if p.answer.author != author])
-            models[author] = tr.make_model(index, weights, bias, tr.DECODER, {})
-            if cached is not None:
-                cached.parent.mkdir(parents=True, exist_ok=True)
-                cached.write_text(tr.model_text(models[author]), encoding="utf-8")
-            print(f"fitted without {author}", flush=True)
+            rest = [p for p in pool if p.answer.author != author]
+            for name, fitter, into in (
+                (f"without-{author}.json", tr.fit, models),
+                (f"live-without-{author}.json", tr.fit_live, live_models),
+            ):
+                if fitter is tr.fit_live and args.no_live_model:
+                    continue
+                cached = args.oof_cache / name if args.oof_cache else None
+                if cached is not None and cached.exists():
+                    into[author] = star_model.read_model(cached)
+                    continue
+                index, weights, bias = fitter(rest)
+                into[author] = tr.make_model(index, weights, bias, tr.DECODER, {})
+                if cached is not None:
+                    cached.parent.mkdir(parents=True, exist_ok=True)
+                    cached.write_text(tr.model_text(into[author]), encoding="utf-8")
+                print(f"fitted {name}", flush=True)
     rows: list[tuple[Prepared, dict]] = []
     polls: list[list[Poll]] = []
-    bundled = star_model.bundled_model
+    bundled, bundled_live = star_model.bundled_model, star_model.bundled_live_model
+    no_live = star_model.StarModelError("left out (--no-live-model)")
     try:
         for author in sorted({p.answer.author for p in prepared}):
-            model = models.get(author)  # the splitter reads the model through this name
+            model = models.get(author)  # the splitter reads the models through these names
             star_model.bundled_model = (lambda m=model: m) if model else bundled  # type: ignore[assignment]
+            live_model = no_live if args.no_live_model else live_models.get(author)
+            star_model.bundled_live_model = (  # type: ignore[assignment]
+                (lambda m=live_model: m) if live_model else bundled_live
+            )
             for p in prepared:
                 if p.answer.author == author:
                     answer_polls, scores = replay_answer(p, args.decode_s)
@@ -104,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
                     polls.append(answer_polls)
     finally:
         star_model.bundled_model = bundled  # type: ignore[assignment]
+        star_model.bundled_live_model = bundled_live  # type: ignore[assignment]
     for split in splits:
         part = [r for p, r in rows if p.answer.split == split]
         if not part:
