@@ -109,6 +109,29 @@ def test_streamed_take_gives_live_status_and_a_full_review(qtbot, qapp, tmp_path
     assert "Sounds like:" in window.findChild(QLabel, "liveLabel").text()
 
 
+def test_analysing_starts_from_the_share_already_transcribed(qtbot, qapp, tmp_path):
+    """After Stop, "Analysing… n%" starts at the share of the answer transcribed while it was
+    spoken, not at 0% (it showed 0% until the review appeared, as if nothing had been done)."""
+    from tests.fakes.sound import FakeSoundLayer
+
+    audio, _spans = _speech()
+    layer = FakeSoundLayer(source=audio, rate_hz=RATE, speed=6, at_end="hold")
+    session, window = build(qtbot, qapp, tmp_path, audio, layer=layer, transcriber=StreamingFake())
+    session.choose_question(session.packs.questions("core_senior")[0].id, speak=False)
+    seen: list[float] = []
+    session.progressChanged.connect(seen.append)
+    button = window.findChild(QPushButton, "recordButton")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    total_s = len(audio) / RATE
+    qtbot.waitUntil(lambda: session.elapsed_s() >= total_s - 0.05, timeout=30000)
+    qtbot.wait(300)  # the finished stretches are transcribed while recording
+    with qtbot.waitSignal(session.reviewReady, timeout=30000):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    started = [f for f in seen if f > 0.0]
+    assert started and 0.3 < started[0] < 1.0, seen
+    assert abs(seen[-1] - 1.0) < 1e-9
+
+
 def test_no_streaming_when_turned_off(qtbot, qapp, tmp_path):
     """With streaming off in settings, the file is transcribed after the stop (batch path)."""
     from dataclasses import replace

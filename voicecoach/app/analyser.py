@@ -109,6 +109,7 @@ class TakeAnalyser(QObject):
                 raise AudioError(f"The recording {path} is missing; it cannot be analysed.")
             if stream is not None:
                 # Most of the answer was transcribed while it was spoken; only the tail is left.
+                progress(getattr(stream, "transcribed_fraction", 0.0))
                 try:
                     transcript = stream.finish(model)
                 except VoiceCoachError:

@@ -309,6 +309,14 @@ class StreamingTranscriber:
             return sum(len(j.samples) for j in self._jobs) / RATE_HZ
 
     @property
+    def transcribed_fraction(self) -> float:
+        """The share of the audio so far whose words are final (what "Analysing… n%" shows
+        once the user has stopped: most of the answer was transcribed while it was spoken)."""
+        with self._lock:
+            total = self._sent + self._buf_len
+            return min(1.0, self._committed_to / total) if total else 0.0
+
+    @property
     def pending_s(self) -> float:
         """Committed audio waiting for the worker plus the unsent tail, in seconds."""
         with self._lock:
