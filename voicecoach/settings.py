@@ -53,6 +53,10 @@ class AnalysisSettings:
     # more than both of these (5 s on a 15 s Situation, 20% = 12 s on a 60 s Action)
     timing_tolerance_s: float = 5.0
     timing_tolerance_frac: float = 0.2
+    # an answer whose last word ends this close to the end of the recording was stopped while
+    # the speaker was still talking: it is read with its end left open (as live coaching reads
+    # it), so a clause cut off mid-story is not taken for the ending
+    cut_off_s: float = 0.3
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,13 @@ def analyze(
         )
     targets = targets or targets_for(question, settings)
     spans = text.sentence_spans(words)
-    sentences = sections.assign_sections(words, spans)
+    # Stopped mid-sentence: the story was not over, so its last clause is not an ending. Read it
+    # as an answer still being spoken (the end left open, no place-in-the-answer features), as
+    # the live display read it at Stop: a cut-off "While the rollback ran" is not a Result.
+    cut_off = transcript.duration_s - words[-1].end_s < settings.cut_off_s
+    sentences = sections.assign_sections(
+        words, spans, expected_s=targets.total_s if cut_off else None
+    )
     if question is not None and question.kind == "drill":
         # Drills (explain a concept, a follow-up) are timed as a whole, not split into STAR
         # sections: no section found, none missing, and no sentence labelled with one, so no
