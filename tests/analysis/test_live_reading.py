@@ -16,12 +16,13 @@ FIRST_STEP = SCENE * 4 + "I called the vendor that afternoon. [0.6] "
 
 
 def test_read_partial_gives_the_last_unit_on_its_own():
-    """read_partial places the sentences as assign_partial does, and also says how the last
-    unit reads on its own (the model's log-probabilities), which can differ from its place."""
+    """read_partial places the sentences as assign_sections does for an answer still being
+    spoken, and also says how the last unit reads on its own (the model's log-probabilities),
+    which can differ from its place."""
     words = words_from(FIRST_STEP)
     spans = sentence_spans(words)
     reading = sections.read_partial(words, spans, 120.0)
-    assert (reading.sentences, reading.fit) == sections.assign_partial(words, spans, 120.0)
+    assert reading.sentences == sections.assign_sections(words, spans, expected_s=120.0)
     assert reading.sentences[-1].section == "situation"
     assert abs(sum(math.exp(x) for x in reading.front) - 1.0) < 1e-9
     assert max(range(4), key=lambda k: reading.front[k]) == 2  # alone: the Action

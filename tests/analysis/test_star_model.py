@@ -150,13 +150,14 @@ def test_partial_answer_leaves_later_sections_unsaid() -> None:
 
 
 def test_partial_fit_names_the_section_of_the_last_words() -> None:
-    """assign_partial's fit (how well the words so far fit an answer that has reached each
+    """read_partial's fit (how well the words so far fit an answer that has reached each
     section) is largest for the last unit's section, and an unreached section fits worse."""
     words = words_from(
         "Last year our support queue doubled in a month. I had to bring response times back "
         "under a day. First I sorted the backlog by product and found two bugs behind most of it."
     )
-    got, fit = sections.assign_partial(words, sentence_spans(words), 120.0)
+    reading = sections.read_partial(words, sentence_spans(words), 120.0)
+    got, fit = reading.sentences, reading.fit
     assert max(range(4), key=lambda k: fit[k]) == SECTION_NAMES.index(got[-1].section) == 2
     assert fit[3] < fit[2]
 

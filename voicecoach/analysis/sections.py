@@ -513,23 +513,6 @@ def assign_sections(
     return _assign(words, spans, lexicon, expected_s, model, live_model)[0]
 
 
-def assign_partial(
-    words: Sequence[Word],
-    spans: Sequence[tuple[int, int]],
-    expected_s: float,
-    lexicon: StarLexicon | None = None,
-    *,
-    model: star_model.StarModel | _Bundled | None = BUNDLED,
-    live_model: star_model.StarModel | _Bundled | None = BUNDLED,
-) -> tuple[tuple[Sentence, ...], Vec]:
-    """An answer still being spoken: its sentences as `assign_sections(expected_s=...)` places
-    them, and for each section how well the words so far fit an answer that has reached it
-    and no further (the decoder's best score ending there; the largest is the section of the
-    last sentence). Live coaching moves on only when the next section wins by a margin."""
-    reading = read_partial(words, spans, expected_s, lexicon, model=model, live_model=live_model)
-    return reading.sentences, reading.fit
-
-
 @dataclass(frozen=True)
 class PartialReading:
     """What the splitter makes of an answer still being spoken (`read_partial`)."""
@@ -550,9 +533,13 @@ def read_partial(
     model: star_model.StarModel | _Bundled | None = BUNDLED,
     live_model: star_model.StarModel | _Bundled | None = BUNDLED,
 ) -> PartialReading:
-    """`assign_partial` and, besides, how the last unit heard reads on its own. The decoder may
-    keep that unit in the set-up for its neighbours' sake while its own words already sound
-    like the Action: live coaching then holds back a set-up nudge."""
+    """An answer still being spoken: its sentences as `assign_sections(expected_s=...)` places
+    them; for each section how well the words so far fit an answer that has reached it and no
+    further (the decoder's best score ending there; the largest is the section of the last
+    sentence: live coaching moves on only when the next section wins by a margin); and how the
+    last unit heard reads on its own. The decoder may keep that unit in the set-up for its
+    neighbours' sake while its own words already sound like the Action: live coaching then
+    holds back a set-up nudge."""
     sentences, fit, front = _assign(words, spans, lexicon, expected_s, model, live_model)
     return PartialReading(sentences, fit, front)
 
@@ -712,12 +699,12 @@ def _assign_learned(
         end_s=words[units[-1].last].end_s,
     )
     if live_model is not None:
-        front = front_section(
+        front_k = front_section(
             [tuple(LIVE_FRONT_TEMPER * x for x in row) for row in scores],  # type: ignore[misc]
             costs,
             start_cost,
         )
-        labels = [min(k, front) for k in labels[:-1]] + [front]
+        labels = [min(k, front_k) for k in labels[:-1]] + [front_k]
     out: list[Sentence] = []
     for idx, u in enumerate(units):
         k = labels[idx]
