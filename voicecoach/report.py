@@ -365,12 +365,10 @@ CHECK_LABELS = {
     "but": "Contrast (“but”, “however”, …)",
     "i_vs_we": "Your part (“I” vs “we”)",
 }
-# The same checks in a word or two, for lists of them (the interview summary's Missed column,
-# the text summary, the interview export); the full label goes in a tooltip where there is one.
+# The checks whose label is longer than a word or two, shortened for lists of checks (the
+# interview summary's Missed column, the text summary, the interview export); the full label
+# goes in a tooltip where there is one. The others are listed by their label.
 CHECK_SHORT_NAMES = {
-    "headline": "Headline first",
-    "quantified_result": "Result in numbers",
-    "learning": "What you learned",
     "because": "Reasons",
     "for_example": "Examples",
     "but": "Contrast",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -566,10 +567,7 @@ def _signal(a: _Answer, sig: Signal) -> Check:
         more = ", …" if len(sig.phrases) > 3 else ""
         return Check(sig.name, False, f"No {sig.label} ({listed}{more}) — {sig.advice}.", None, 0.0)
     quote, at = a.quote(*found[0])
-    counts: dict[str, int] = {}
-    for i, k in found:  # in the order first said
-        said = " ".join(a.norms[i : i + k])
-        counts[said] = counts.get(said, 0) + 1
+    counts = Counter(" ".join(a.norms[i : i + k]) for i, k in found)  # in the order first said
     said = ", ".join(f'"{p}" {_times(n)}' for p, n in counts.items())
     total = f"{len(found)} in all, " if len(counts) > 1 else ""
     if rate >= sig.min_per_two_minutes:
@@ -586,10 +584,7 @@ def _times(n: int) -> str:
 
 def _said(norms: Sequence[str]) -> str:
     """The forms said, most said first, quoted as spoken: '"I"/"my"'."""
-    counts: dict[str, int] = {}
-    for n in norms:
-        counts[n] = counts.get(n, 0) + 1
-    forms = sorted(counts, key=lambda n: -counts[n])
+    forms = [n for n, _count in Counter(norms).most_common()]
     shown = ["I" + n[1:] if n == "i" or n.startswith("i'") else n for n in forms]
     return "/".join(f'"{f}"' for f in shown)
 
