@@ -289,10 +289,9 @@ def export_history(
     """Every analysed take as CSV or JSON (`fmt`; by default CSV when `path` ends in .csv,
     JSON otherwise); returns how many."""
     path = Path(path)
-    runs = {
-        row["id"]: (row["kind"], row["interview_id"])
-        for row in history.query("SELECT id, kind, interview_id FROM takes")
-    }
+    from voicecoach.store.interviews import InterviewStore
+
+    runs = InterviewStore(history).take_kinds()
     entries = history_json(history.list(), lambda r: take_report(r, settings), runs)
     if fmt == "csv" or (fmt is None and path.suffix.lower() == ".csv"):
         _write_text(path, history_csv(entries))

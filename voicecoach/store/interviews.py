@@ -226,6 +226,11 @@ class InterviewStore:
             return None
         return r["interview_id"], r["interview_pos"], r["kind"]
 
+    def take_kinds(self) -> dict[int, tuple[TakeKind, int | None]]:
+        """Every take's kind and interview run (None for a single take), by take id."""
+        rows = self.history.query("SELECT id, kind, interview_id FROM takes")
+        return {r["id"]: (r["kind"], r["interview_id"]) for r in rows}
+
     # --- plumbing ----------------------------------------------------------------------------
 
     def _run(self, record: InterviewRecord) -> InterviewRun:
