@@ -334,11 +334,10 @@ class StreamingTranscriber:
                 self._add(self._resampler.flush())
                 self._speculate = speculate
             if self._pending is not None:  # the answer ended in the pause of the last cut
-                cut, self._pending = self._pending, None
                 split = self._cutter.cut_split
-                if split is not None and self._sent < split < cut:
+                if split is not None and self._sent < split < self._pending:
                     self._send(split)
-                self._send(cut)
+                self._commit_pending()
             end = self._sent + self._buf_len
             split = self._cutter.tail_split(end)
             if split is not None and self._sent < split < end:
