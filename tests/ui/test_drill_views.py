@@ -109,7 +109,8 @@ def test_recording_a_drill_names_no_section_heard(qtbot, themed):
     nudge about the set-up."""
     from PySide6.QtWidgets import QWidget
 
-    from voicecoach.analysis.live import LiveStatus
+    from tests.analysis.words import words_from
+    from voicecoach.analysis.live import live_status
     from voicecoach.ui.record_panel import RecordPanel
 
     host = QWidget()
@@ -122,8 +123,11 @@ def test_recording_a_drill_names_no_section_heard(qtbot, themed):
     t = {"s": 5.0}
     panel.set_sources(lambda: 0.2, lambda: t["s"])
     panel.set_state("recording")
-    nudge = "40 s of set-up so far — move on to what you did."
-    panel.set_live_status(LiveStatus("situation", 0.5, 3, nudge, "setup"))
+    words = words_from(
+        "Um, a cache keeps the answers close. Uh, it saves a trip to the database, um, most of "
+        "the time."
+    )
+    panel.set_live_status(live_status(words, 5.0, DRILL.targets, timed=False))
     assert panel.findChild(QLabel, "liveLabel").text() == "3 fillers so far"
     assert panel.clock_bar.heard_section_at(10.0) is None
     t["s"] = 40.0

@@ -71,8 +71,20 @@ class LiveStatus:
     past_setup: bool = False
 
 
-def live_status(words: Sequence[Word], elapsed_s: float, targets: SectionTargets) -> LiveStatus:
-    """What the words heard so far say (before `latch` decides what to show)."""
+def live_status(
+    words: Sequence[Word], elapsed_s: float, targets: SectionTargets, *, timed: bool = True
+) -> LiveStatus:
+    """What the words heard so far say (before `latch` decides what to show).
+
+    With `timed` False (a question timed as a whole, a drill) no section is read: the words are
+    not split, fillers are counted, and the only nudge is the one about time (the others speak
+    of set-up, Action and Result)."""
+    if not timed:
+        n = len(fillers.find_fillers(words, text.sentence_spans(words))) if words else 0
+        cue = _clock_cue(None, elapsed_s, targets)
+        return _with_cue(
+            LiveStatus(None, 0.0, n, None), cue if cue and cue[0] == "over_time" else None
+        )
     if not words:
         return _with_cue(LiveStatus(None, 0.0, 0, None), _clock_cue(None, elapsed_s, targets))
     spans = text.sentence_spans(words)

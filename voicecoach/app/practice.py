@@ -210,7 +210,8 @@ class PracticeRound(QObject):
 
         targets = targets_for(self._question, self.ctx.settings.analysis)
         elapsed = float(rec.elapsed_s)
-        status = live_status(stream.words_so_far(), elapsed, targets)
+        timed = self._question is None or self._question.kind != "drill"
+        status = live_status(stream.words_so_far(), elapsed, targets, timed=timed)
         self._live_shown = latch(self._live_shown, status, elapsed, targets)
         self.liveStatusChanged.emit(self._live_shown)
 

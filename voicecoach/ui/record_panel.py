@@ -13,7 +13,6 @@ meter, the analysis progress, and nothing), so the button never jumps under the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -44,18 +43,6 @@ CUES = {
     "result": "what changed — in numbers if you can",
 }
 IDLE_HINT = "Press Record (or Space) and answer out loud."
-
-
-def _without_sections(status: Any) -> Any:
-    """A live status for a question timed as a whole (a drill): no section heard, and only the
-    nudge about time (the others speak of set-up, Action and Result)."""
-    keep = getattr(status, "cue_kind", None) == "over_time"
-    return replace(
-        status,
-        section=None,
-        cue=status.cue if keep else None,
-        cue_kind=status.cue_kind if keep else None,
-    )
 
 
 class RecordPanel(QFrame):
@@ -215,9 +202,8 @@ class RecordPanel(QFrame):
         self._show_status_row()
 
     def set_live_status(self, status: Any) -> None:
-        """Section heard so far, fillers so far and a nudge, from the partial transcript."""
-        if not self._timed:
-            status = _without_sections(status)
+        """Section heard so far, fillers so far and a nudge, from the partial transcript (for
+        a question timed as a whole, `live_status(timed=False)`: no section, fillers and time)."""
         self._live_status = status
         if not self._live_cues or self._state != "recording":
             return
