@@ -86,31 +86,37 @@ class Design:
     """Sparse unit x feature matrix (binary), labels and weights, for one set of answers."""
 
     def __init__(self, prepared: Sequence[Prepared], index: dict[str, int]) -> None:
-        rows: list[int] = []
-        cols: list[int] = []
-        y: list[int] = []
-        w: list[float] = []
-        r = 0
+        examples: list[tuple[Sequence[str], int, float]] = []
         for p in prepared:
             for u, f, lab in zip(p.units, p.feats, p.unit_labels, strict=True):
                 # every unit twice: as in a finished answer, and without its position, as
                 # while the answer is still being spoken (live coaching)
                 for keep_position, share in ((True, 1.0), (False, LIVE_SHARE)):
-                    for name in f.values:
-                        if not keep_position and name.startswith(_LIVE_UNKNOWN):
-                            continue
-                        c = index.get(name)
-                        if c is not None:
-                            rows.append(r)
-                            cols.append(c)
-                    y.append(lab)
-                    w.append(share * (u.last - u.first + 1))
-                    r += 1
+                    names = [
+                        n for n in f.values if keep_position or not n.startswith(_LIVE_UNKNOWN)
+                    ]
+                    examples.append((names, lab, share * (u.last - u.first + 1)))
+        self._fill(examples, index)
+
+    def _fill(
+        self, examples: Sequence[tuple[Sequence[str], int, float]], index: dict[str, int]
+    ) -> None:
+        """The matrix of `examples` (feature names, label, weight), over the features `index`
+        knows; weights scaled to a mean of 1."""
+        rows: list[int] = []
+        cols: list[int] = []
+        for r, (names, _label, _weight) in enumerate(examples):
+            for name in names:
+                c = index.get(name)
+                if c is not None:
+                    rows.append(r)
+                    cols.append(c)
         self.rows = np.array(rows, dtype=np.int64)
         self.cols = np.array(cols, dtype=np.int64)
-        self.y = np.array(y, dtype=np.int64)
-        self.w = np.array(w) / np.mean(w)
-        self.n, self.f = r, len(index)
+        self.y = np.array([label for _names, label, _weight in examples], dtype=np.int64)
+        w = np.array([weight for _names, _label, weight in examples])
+        self.w = w / np.mean(w)
+        self.n, self.f = len(examples), len(index)
 
     def scores(self, weights: np.ndarray, bias: np.ndarray) -> np.ndarray:
         z = np.tile(bias, (self.n, 1))
@@ -172,7 +178,7 @@ def live_rows(p: Prepared) -> list[tuple[tuple[str, ...], int, float, int]]:
     return rows
 
 
-class LiveDesign:
+class LiveDesign(Design):
     """`Design` for the live model: rows with the same features and label are merged."""
 
     def __init__(self, prepared: Sequence[Prepared], min_count: int = MIN_COUNT) -> None:
@@ -188,22 +194,7 @@ class LiveDesign:
         self.index = {
             n: i for i, n in enumerate(sorted(n for n, c in counts.items() if c >= min_count))
         }
-        rows: list[int] = []
-        cols: list[int] = []
-        for r, (names, _) in enumerate(merged):
-            for name in names:
-                c = self.index.get(name)
-                if c is not None:
-                    rows.append(r)
-                    cols.append(c)
-        self.rows = np.array(rows, dtype=np.int64)
-        self.cols = np.array(cols, dtype=np.int64)
-        self.y = np.array([label for _, label in merged], dtype=np.int64)
-        w = np.array(list(merged.values()))
-        self.w = w / np.mean(w)
-        self.n, self.f = len(merged), len(self.index)
-
-    scores = Design.scores
+        self._fill([(names, label, w) for (names, label), w in merged.items()], self.index)
 
 
 def fit_live(
@@ -211,7 +202,7 @@ def fit_live(
 ) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
     """The live model, fitted as the main one (same penalty, steps and features)."""
     d = LiveDesign(prepared)
-    weights, bias = _adam(d, l2)  # type: ignore[arg-type]
+    weights, bias = _adam(d, l2)
     return d.index, weights, bias
 
 
