@@ -3,6 +3,7 @@
     python -m bench.accuracy                      # heldout + dev, transcribing afresh
     python -m bench.accuracy --reuse-transcripts  # reuse bench/out/transcripts/ (analysis only)
     python -m bench.accuracy --split dev --only balanced-01 --details
+    python -m bench.accuracy --split heldout --model bundled:base  # cached apart
 
 Prints one row per answer and summary lines per split. The `heldout` split is the figure to
 quote: the STAR splitter is never tuned on it. Audio is cached by tests/fixtures/synth.py,
@@ -19,6 +20,7 @@ import importlib
 import importlib.util
 import json
 import logging
+import re
 import statistics
 import sys
 import time
@@ -41,7 +43,7 @@ from tests.fixtures.script import FILLED_PAUSES, load_all
 from tests.fixtures.synth import Fixture, synthesize
 from tests.fixtures.truth import Truth
 from voicecoach.domain import Transcript, VoicedGap, Word
-from voicecoach.settings import Settings
+from voicecoach.settings import Settings, TranscriberSettings
 
 TRANSCRIBER_MODULE = "voicecoach.speech.transcriber"
 OUT_DIR = Path(__file__).parent / "out"
@@ -75,6 +77,14 @@ class Transcribe:
     def __init__(self, settings: Settings, reuse: bool) -> None:
         self.settings = settings
         self.reuse = reuse
+        # Another model's transcripts are kept apart, so measuring it never replaces the
+        # default model's cached transcripts (one file per answer in each directory).
+        model = settings.transcriber.model
+        self.dir = (
+            TRANSCRIPTS_DIR
+            if model == TranscriberSettings.model
+            else OUT_DIR / f"transcripts-{re.sub(r'[^A-Za-z0-9.]+', '-', model).strip('-')}"
+        )
         self._engine = None
         self.seconds = 0.0  # time spent transcribing (not served from the cache)
         self.stale = 0  # reused transcripts made by a different version of the transcriber
@@ -83,7 +93,7 @@ class Transcribe:
         """Keyed by the audio and the transcriber settings (not by the transcriber's code)."""
         h = hashlib.sha256(wav.read_bytes())
         h.update(json.dumps(dataclasses.asdict(self.settings.transcriber), sort_keys=True).encode())
-        return TRANSCRIPTS_DIR / f"{_answer_id(wav)}-{h.hexdigest()[:12]}.json"
+        return self.dir / f"{_answer_id(wav)}-{h.hexdigest()[:12]}.json"
 
     @functools.cached_property
     def code_sha(self) -> str:
@@ -306,6 +316,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="use transcripts cached in bench/out/transcripts/ when present",
     )
+    ap.add_argument(
+        "--model",
+        default=TranscriberSettings.model,
+        help="model setting (default: the app's default); others are cached apart",
+    )
     ap.add_argument("--details", action="store_true", help="sections and filler misses per answer")
     ap.add_argument("--json", type=Path, help="also write rows and summaries to this file")
     args = ap.parse_args(argv)
@@ -321,6 +336,9 @@ def main(argv: list[str] | None = None) -> int:
     scripts.sort(key=lambda s: (s.split != "heldout", s.id))
 
     settings = Settings()
+    settings = dataclasses.replace(
+        settings, transcriber=dataclasses.replace(settings.transcriber, model=args.model)
+    )
     transcribe = Transcribe(settings, reuse=args.reuse_transcripts)
     t0 = time.perf_counter()
     rows: list[Row] = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bench.scoring import (
@@ -205,3 +207,22 @@ def test_whisper_kept_counts_fillers_written_as_words() -> None:
     words = [Word("You", 1.0, 1.2), Word("know,", 1.2, 1.5), Word("Uh,", 3.5, 3.6)]
     words += [Word("um", 8.0, 8.2)]
     assert whisper_kept(words, truth) == 2
+
+
+def test_accuracy_bench_keeps_another_models_transcripts_apart(tmp_path: Path) -> None:
+    """Measuring another model must not replace the default model's cached transcripts (the
+    cache keeps one file per answer in its directory)."""
+    import dataclasses
+
+    from bench.accuracy import TRANSCRIPTS_DIR, Transcribe
+    from voicecoach.settings import Settings
+
+    wav = tmp_path / "balanced-01-abc.wav"
+    wav.write_bytes(b"RIFF")
+    default = Settings()
+    base = dataclasses.replace(
+        default, transcriber=dataclasses.replace(default.transcriber, model="bundled:base")
+    )
+    assert Transcribe(default, reuse=True).cache_path(wav).parent == TRANSCRIPTS_DIR
+    other = Transcribe(base, reuse=True).cache_path(wav).parent
+    assert other != TRANSCRIPTS_DIR and other.name == "transcripts-bundled-base"
