@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit
 
 from voicecoach.ui.main_window import MainWindow
 from voicecoach.ui.style import apply_theme, current_theme
@@ -62,17 +62,71 @@ def test_space_records_on_practice(qtbot, window):
         _press(qtbot, window, Qt.Key.Key_Space)
 
 
-def test_space_on_a_focused_button_presses_that_button(qtbot, window):
-    """A focused button keeps Space: 'Surprise me' is pressed, recording does not start."""
+def test_space_stops_a_recording_with_read_again_focused(qtbot, window):
+    """The newcomer's round: a question picked with the mouse, Space records; recording disables
+    the drop-downs and Qt moves the focus on to "Read again"; Space must stop the recording, not
+    press that button (it read the question again and the recording ran on)."""
+    window.show_page("practice")
+    qp, rp = window.question_panel, window.record_panel
+    qp.question.setFocus()
+    qtbot.waitUntil(qp.question.hasFocus, timeout=1000)
+    with qtbot.waitSignal(rp.recordClicked, timeout=1000):
+        _press(qtbot, window, Qt.Key.Key_Space)
+    rp.set_state("recording")
+    qp.set_busy(True)  # what the session does as the recording starts
+    qp.read_again.setFocus()  # where the focus lands once the combo is disabled
+    qtbot.waitUntil(qp.read_again.hasFocus, timeout=1000)
+    read: list[bool] = []
+    qp.readAgainRequested.connect(lambda: read.append(True))
+    with qtbot.waitSignal(rp.stopClicked, timeout=1000):
+        _press(qtbot, window, Qt.Key.Key_Space)
+    assert read == []
+
+
+@pytest.mark.parametrize("name", ["surpriseButton", "hintsToggle", "readAgainButton"])
+def test_space_records_from_any_focused_button_and_enter_presses_it(qtbot, window, name):
+    """On Practice, Space is Record wherever the focus is; Enter presses the focused button."""
     window.show_page("practice")
     qp = window.question_panel
-    qp.surprise.setFocus()
-    qtbot.waitUntil(qp.surprise.hasFocus, timeout=1000)
+    button = qp.findChild(QAbstractButton, name)
+    button.setFocus()
+    qtbot.waitUntil(button.hasFocus, timeout=1000)
+    pressed: list[bool] = []
+    button.clicked.connect(lambda *_: pressed.append(True))
+    with qtbot.waitSignal(window.record_panel.recordClicked, timeout=1000):
+        _press(qtbot, window, Qt.Key.Key_Space)
+    assert pressed == []
     recorded: list[bool] = []
     window.record_panel.recordClicked.connect(lambda: recorded.append(True))
-    with qtbot.waitSignal(qp.surpriseRequested, timeout=1000):
-        qtbot.keyClick(qp.surprise, Qt.Key.Key_Space)
-    assert recorded == []
+    _press(qtbot, window, Qt.Key.Key_Return)
+    assert pressed == [True] and recorded == []
+
+
+def test_space_types_in_a_text_field_on_practice(qtbot, window):
+    """A field that types text keeps Space: it types a space and nothing records."""
+    window.show_page("practice")
+    field = QLineEdit(window.question_panel)
+    field.show()
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus, timeout=1000)
+    recorded: list[bool] = []
+    window.record_panel.recordClicked.connect(lambda: recorded.append(True))
+    qtbot.keyClicks(field, "a b")
+    assert field.text() == "a b" and recorded == []
+
+
+def test_space_on_a_focused_button_off_practice_presses_that_button(qtbot, window):
+    """Off the Practice page a focused button keeps Space: "Try again" is pressed on Review,
+    the answer does not start playing."""
+    window.show_page("review")
+    retry = window.review.retry
+    retry.setFocus()
+    qtbot.waitUntil(retry.hasFocus, timeout=1000)
+    played: list[bool] = []
+    window.review.playback.playPauseClicked.connect(lambda: played.append(True))
+    with qtbot.waitSignal(window.review.retryRequested, timeout=1000):
+        qtbot.keyClick(retry, Qt.Key.Key_Space)
+    assert played == []
 
 
 def test_space_plays_and_pauses_on_review(qtbot, window):

@@ -6,9 +6,11 @@ It holds the widgets and offers a few dialogs; it knows nothing of recording or 
 
 Keyboard: every action is in a menu with its shortcut (Practice: Space record/stop, Ctrl+R read
 again, Ctrl+N new question, Ctrl+T try again; Playback: Space or Ctrl+P play/pause, Ctrl+Left /
-Ctrl+Right 5 s back/forward, Ctrl+Home from the start; View: Ctrl+1..5 pages). Space belongs to
-the page (record on Practice, play on Review) unless the focused control uses Space itself (a
-button, a list, a check box, the section timeline): see `SpaceKeeper`.
+Ctrl+Right 5 s back/forward, Ctrl+Home from the start; View: Ctrl+1..5 pages). On Practice,
+Space always records or stops, wherever the focus is on the page, except in a field that types
+text; Enter presses a focused button there. Elsewhere Space belongs to the page (play on Review)
+unless the focused control uses Space itself (a button, a list, a check box, the section
+timeline): see `SpaceKeeper`.
 """
 
 from __future__ import annotations
@@ -29,8 +31,10 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPlainTextEdit,
     QStackedWidget,
     QTabWidget,
+    QTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -74,29 +78,62 @@ SEEK_STEP_S = 5.0
 
 
 class SpaceKeeper(QObject):
-    """Lets the focused control keep Space when it uses Space itself.
+    """Decides who gets Space: the page's shortcut (record / play) or the focused control.
 
-    Space is a page-wide shortcut (record / play), but a focused button is pressed with Space
-    and a list selects with it. Accepting the ShortcutOverride event is Qt's way of saying "this
-    key is for the widget, not a shortcut". Left out: the record button (Space on it and Space
-    anywhere mean the same) and drop-down lists, which open with Alt+Down or F4, so that picking
-    a question and pressing Space records. Buttons on the Practice page take focus from Tab
-    only, not from a click, so a mouse click on "Surprise me" does not capture Space.
+    Accepting the ShortcutOverride event is Qt's way of saying "this key is for the widget, not
+    a shortcut". On the Practice page Space is Record/Stop wherever the focus is, buttons
+    included: recording disables the question's drop-downs, Qt then moves the focus on to the
+    next button ("Read again"), and a Stop that pressed that button instead left the recording
+    running. Only a field that types text keeps Space there, and Enter presses a focused button
+    (Space no longer does). On the other pages a focused control that uses Space (a button, a
+    list, a check box, the section timeline) keeps it; drop-down lists open with Alt+Down or F4.
     """
 
-    def __init__(self, record_button: QWidget, parent: QObject | None = None) -> None:
+    def __init__(
+        self, record_button: QWidget, practice_page: QWidget, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._record_button = record_button
+        self._practice = practice_page
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and event.key() == Qt.Key.Key_Space
-            and event.modifiers() == Qt.KeyboardModifier.NoModifier
-            and wants_space(obj, self._record_button)
+        kind = event.type()
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            return False
+        if event.modifiers() not in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.KeypadModifier,
         ):
-            event.accept()
+            return False
+        on_practice = isinstance(obj, QWidget) and self._practice.isAncestorOf(obj)
+        key = event.key()
+        if kind == QEvent.Type.ShortcutOverride:
+            if key == Qt.Key.Key_Space and (
+                types_text(obj) if on_practice else wants_space(obj, self._record_button)
+            ):
+                event.accept()
+            return False
+        if (
+            on_practice
+            and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and isinstance(obj, QAbstractButton)
+            and obj.hasFocus()
+            and obj.isEnabled()
+        ):
+            obj.click()  # what Space did before it became Record/Stop on this page
+            return True
         return False
+
+
+def types_text(w: QObject) -> bool:
+    """Whether focused widget `w` is a field where Space types a space."""
+    if isinstance(w, (QLineEdit, QAbstractSpinBox)):
+        return not w.isReadOnly()
+    if isinstance(w, (QTextEdit, QPlainTextEdit)):
+        return not w.isReadOnly()
+    if isinstance(w, QComboBox):
+        return w.isEditable()
+    return False
 
 
 def wants_space(w: QObject, record_button: QWidget | None = None) -> bool:
@@ -234,7 +271,7 @@ class MainWindow(QMainWindow):
         self._nav.idClicked.connect(lambda i: self.show_page(PAGES[i], keep_focus=True))
         self._shown_once = False
         self._build_menu()
-        self._space_keeper = SpaceKeeper(self.record_panel.button, self)
+        self._space_keeper = SpaceKeeper(self.record_panel.button, practice, self)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self._space_keeper)
@@ -290,8 +327,8 @@ class MainWindow(QMainWindow):
 
         practice = mb.addMenu("&Practice")
         qp = self.question_panel
-        # Space is the record panel's own shortcut (so that a focused button keeps Space);
-        # the menu item shows it and does the same.
+        # Space is the record panel's own shortcut (SpaceKeeper lets it win over a focused
+        # button, not over a text field); the menu item shows it and does the same.
         self.record_action = action(
             practice, "&Record or stop\tSpace", self._record_toggle, None, "recordAction"
         )
@@ -393,6 +430,7 @@ class MainWindow(QMainWindow):
     def _show_keys(self) -> None:
         rows = [
             ("Space", "Record / stop (Practice) · play / pause (Review)"),
+            ("Enter", "On Practice: press the focused button"),
             ("Ctrl+R", "Read the question again"),
             ("Ctrl+N", "New question (surprise me)"),
             ("Ctrl+L", "Choose a question"),

@@ -164,7 +164,10 @@ class RecordPanel(QFrame):
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._poll)
+        # Record/Stop for the whole window while the panel shows (main_window.SpaceKeeper keeps
+        # it from focused buttons); held down, Space must not start and stop in turn
         self._space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
+        self._space.setAutoRepeat(False)
         self._space.activated.connect(self._space_pressed)
         self.set_targets(SectionTargets())
         self.set_state("idle")
