@@ -17,10 +17,11 @@ from tests.analysis.test_drill_analysis import DRILL, drill_report
 from voicecoach.analysis import analyze
 from voicecoach.domain import SECTION_NAMES, Question
 from voicecoach.progress import series, take_point
-from voicecoach.report import to_json
+from voicecoach.report import fmt_time, to_json
 from voicecoach.store.history import TakeRecord
 from voicecoach.ui import star_timeline
 from voicecoach.ui.clock_bar import TRACK_Y
+from voicecoach.ui.record_panel import DRILL_GUIDE, DRILL_OVER
 from voicecoach.ui.review_view import ReviewView
 from voicecoach.ui.style import current_theme
 
@@ -133,7 +134,35 @@ def test_recording_a_drill_names_no_section_heard(qtbot, themed):
     t["s"] = 40.0
     clock = panel.findChild(QLabel, "clockLabel")
     qtbot.waitUntil(lambda: clock.text() == "0:40", timeout=2000)  # the panel has polled
-    assert panel.findChild(QLabel, "cueLabel").text() == "Keep it to the point."
+    assert panel.findChild(QLabel, "cueLabel").text() == DRILL_GUIDE
+
+
+def test_a_drill_is_nudged_about_time_only_once_past_its_target(qtbot, themed):
+    """A drill showed the nudge "Keep it to the point." from 0:00: until the target it gets a
+    plain line, past the target a nudge to stop (from the clock, before any words are heard)."""
+    from PySide6.QtWidgets import QWidget
+
+    from voicecoach.ui.record_panel import RecordPanel
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    panel = RecordPanel(host)
+    host.resize(900, 200)
+    host.show()
+    panel.set_targets(DRILL.targets, timed_sections=False)
+    t = {"s": 0.0}
+    panel.set_sources(lambda: 0.2, lambda: t["s"])
+    panel.set_state("recording")
+    cue = panel.findChild(QLabel, "cueLabel")
+    clock = panel.findChild(QLabel, "clockLabel")
+    for at, shown, role in (
+        (0.0, DRILL_GUIDE, ""),
+        (DRILL.targets.total_s - 1.0, DRILL_GUIDE, ""),
+        (DRILL.targets.total_s + 2.0, DRILL_OVER, "nudge"),
+    ):
+        t["s"] = at
+        qtbot.waitUntil(lambda a=at: clock.text() == fmt_time(a), timeout=2000)
+        assert (cue.text(), cue.property("role") or "") == (shown, role), at
 
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)

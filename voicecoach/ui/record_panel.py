@@ -43,6 +43,9 @@ CUES = {
     "result": "what changed — in numbers if you can",
 }
 IDLE_HINT = "Press Record (or Space) and answer out loud."
+# A drill is timed as a whole: a plain line while there is time, a nudge once past it
+DRILL_GUIDE = "Recording — one answer, timed as a whole."
+DRILL_OVER = "Past the target — finish your sentence and stop."
 
 
 class RecordPanel(QFrame):
@@ -339,11 +342,17 @@ class RecordPanel(QFrame):
             # The section heard leads: a clock guide naming another would contradict it.
             return f"{SECTION_LABELS[live.section]}: {CUES[live.section]}"
         if not self._timed:
-            return "Keep it to the point."
-        name = self.clock_bar.expected_section(t)
-        if name is None:
+            # a drill has no sections to guide through: a nudge only once it is past its time
+            return DRILL_OVER if self._past_target(t) else DRILL_GUIDE
+        if self._past_target(t):
             return "Past the target — wrap up with the result."
-        return f"{SECTION_LABELS[name]}: {CUES[name]}"
+        name = self.clock_bar.expected_section(t)
+        return f"{SECTION_LABELS[name]}: {CUES[name]}" if name else ""
+
+    def _past_target(self, t: float) -> bool:
+        if self._timed:
+            return self.clock_bar.expected_section(t) is None
+        return t > self._targets.total_s
 
     def _show_clock(self, t: float) -> None:
         self.clock.setText(fmt_time(t))
@@ -358,9 +367,7 @@ class RecordPanel(QFrame):
             self._show_clock(t)
             if self._live_cues:
                 live = self._live_status
-                nudge = (live is not None and bool(live.cue)) or (
-                    self._timed and self.clock_bar.expected_section(t) is None
-                )
+                nudge = (live is not None and bool(live.cue)) or self._past_target(t)
                 self._set_cue(self._cue(t), nudge=nudge)
         if self._level_fn is not None:
             lvl = self._level_fn()
