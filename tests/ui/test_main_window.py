@@ -216,3 +216,33 @@ def test_theme_change_recolours_icons_at_run_time(qtbot, window, themed):
     dark = icon_color()
     assert current_theme().dark
     assert dark.lightness() > 150 > light.lightness()
+
+
+def test_a_notice_goes_when_another_page_is_shown(qtbot, window):
+    """ "Exported to …" stayed over every page after it, pushing each one down: a notice of what
+    just happened goes with its page; an error stays until it is closed."""
+    window.show_page("review")
+    top = window.pages.mapTo(window, window.pages.rect().topLeft()).y()
+    window.show_notice("Exported to /tmp/answer.html.")
+    qtbot.waitUntil(lambda: window.pages.mapTo(window, window.pages.rect().topLeft()).y() > top)
+    window.show_page("history")
+    assert window.status_banner.isHidden()
+    qtbot.waitUntil(lambda: window.pages.mapTo(window, window.pages.rect().topLeft()).y() == top)
+    window.show_error("No microphone found.")
+    window.show_page("practice")
+    assert not window.status_banner.isHidden()
+    assert window.status_banner.text() == "No microphone found."
+
+
+def test_a_notice_closes_itself_and_a_warning_does_not(qtbot, window, monkeypatch):
+    """A notice closes itself after a while (and the banner's room with it); a warning stays."""
+    from voicecoach.ui import main_window
+
+    monkeypatch.setattr(main_window, "NOTICE_MS", 50)
+    window.show_notice("Analysis cancelled. The recording is kept in History.")
+    assert not window.status_banner.isHidden()
+    qtbot.waitUntil(window.status_banner.isHidden, timeout=2000)
+    assert window._banner_box.isHidden()
+    window.show_notice("The natural voice failed; the standard voice reads instead.", "warn")
+    qtbot.wait(200)
+    assert not window.status_banner.isHidden()

@@ -1,14 +1,15 @@
 """Banner: a one-line, non-modal message at the top of the window, with optional actions.
 
 Used for errors ("No microphone found …"), notices (reading aloud unavailable) and the offer to
-analyse takes a crash left unfinished. Closing it only hides it.
+analyse takes a crash left unfinished. Closing it only hides it. A message given a timeout (a
+notice that only reports what just happened, like "Exported to …") closes itself after it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 
@@ -37,6 +38,9 @@ class Banner(QFrame):
         close.setAccessibleName("Dismiss")
         close.clicked.connect(self.dismiss)
         lay.addWidget(close)
+        self._timeout = QTimer(self)
+        self._timeout.setSingleShot(True)
+        self._timeout.timeout.connect(self.dismiss)
         self.hide()
 
     def show_message(
@@ -44,8 +48,10 @@ class Banner(QFrame):
         text: str,
         kind: str = "info",
         actions: list[tuple[str, Callable[[], None]]] | None = None,
+        timeout_ms: int = 0,
     ) -> None:
-        """kind: info | warn | error. Each action is (button text, callback)."""
+        """kind: info | warn | error. Each action is (button text, callback). With
+        `timeout_ms` the message closes itself that long after it is shown (0: it stays)."""
         self.setProperty("banner", kind)
         for w in (self, self.label):  # the label's colour depends on the banner kind too
             w.style().unpolish(w)
@@ -60,11 +66,22 @@ class Banner(QFrame):
             b.setObjectName(self.objectName() + "Action")
             b.clicked.connect(fn)
             self._actions.addWidget(b)
+        self._timeout.stop()
+        if timeout_ms > 0:
+            self._timeout.start(timeout_ms)
         self.show()
 
     def text(self) -> str:
         return self.label.text()
 
+    def kind(self) -> str:
+        return str(self.property("banner"))
+
+    def closes_itself(self) -> bool:
+        """Whether the message shown will close on its own (it was given a timeout)."""
+        return self._timeout.isActive()
+
     def dismiss(self) -> None:
+        self._timeout.stop()
         self.hide()
         self.closed.emit()

@@ -75,6 +75,7 @@ PAGE_LABELS = {
 NAV_ICONS: dict[str, str] = {}  # pages whose icon is not named after them
 AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg *.mp3 *.m4a *.webm);;All files (*)"
 SEEK_STEP_S = 5.0
+NOTICE_MS = 10_000  # a notice of what just happened: long enough to read a file path twice
 
 
 class SpaceKeeper(QObject):
@@ -481,6 +482,10 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(i)
         self.nav_buttons[name].setChecked(True)
         self.page_actions[name].setChecked(True)
+        if changed and not self.status_banner.isHidden() and self.status_banner.closes_itself():
+            # a passing notice belongs to the page it was given on: it must not sit over the
+            # next page, pushing it down
+            self.status_banner.dismiss()
         kept = keep_focus and before in self._nav_set()
         if changed and self.isVisible() and not (kept or page.isAncestorOf(before)):
             # focus left on a hidden page (or wherever Qt moved it) would make Tab and Space
@@ -527,7 +532,9 @@ class MainWindow(QMainWindow):
         self._sync_banner_box()
 
     def show_notice(self, text: str, kind: str = "info") -> None:
-        self.status_banner.show_message(text, kind)
+        """A notice ("info": what just happened, like "Exported to …") closes itself after
+        NOTICE_MS or when another page is shown; a warning stays until closed, like an error."""
+        self.status_banner.show_message(text, kind, timeout_ms=NOTICE_MS if kind == "info" else 0)
         self._sync_banner_box()
 
     def clear_status(self) -> None:
