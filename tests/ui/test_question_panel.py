@@ -100,3 +100,40 @@ def test_a_long_question_wraps_fully_at_a_narrow_width(qtbot, themed, packs, wid
     assert need >= 2 * one_line  # the question really wraps at this width
     assert label.height() >= need
     assert label.geometry().bottom() <= panel.contentsRect().bottom()
+
+
+def _shown_whole(combo) -> bool:
+    """Whether the combo's current text fits its edit field (the style elides what does not)."""
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    opt = QStyleOptionComboBox()
+    combo.initStyleOption(opt)
+    field = combo.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, opt, QStyle.SubControl.SC_ComboBoxEditField, combo
+    )
+    return QFontMetrics(combo.font()).horizontalAdvance(combo.currentText()) <= field.width()
+
+
+@pytest.mark.parametrize("size", [(960, 640), (1280, 800), (1400, 900)])
+def test_every_pack_and_topic_is_shown_whole(qtbot, themed, packs, size):
+    """The pack box showed "Senior engineer:" of "Senior engineer: core behavioural" (and the
+    topic "Communicating with"): at the window's minimum, default and a larger size, every
+    shipped pack title and topic fits its box."""
+    from voicecoach.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.question_panel.set_packs(packs)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    qp = window.question_panel
+    assert window.width() == max(size[0], window.minimumWidth())
+    for i in range(qp.pack.count()):
+        qp.pack.setCurrentIndex(i)
+        assert _shown_whole(qp.pack), (size, qp.pack.currentText())
+    qp.pack.setCurrentIndex(0)  # all packs: every topic
+    for i in range(qp.topic.count()):
+        qp.topic.setCurrentIndex(i)
+        assert _shown_whole(qp.topic), (size, qp.topic.currentText())

@@ -20,6 +20,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -61,8 +62,13 @@ class QuestionPanel(QFrame):
         lay.setContentsMargins(20, 16, 20, 16)
         lay.setSpacing(10)
 
-        pick = QHBoxLayout()
-        pick.setSpacing(8)
+        # Two rows: the pack and the topic share the first, each as wide as the other, so that
+        # a title as long as "Senior engineer: core behavioural" is shown whole down to the
+        # window's minimum size (on one row with the question it was cut to "Senior
+        # engineer:"); the question and "Surprise me" take the second.
+        pick = QGridLayout()
+        pick.setHorizontalSpacing(8)
+        pick.setVerticalSpacing(8)
         self.pack = QComboBox()
         self.pack.setObjectName("packCombo")
         self.pack.setAccessibleName("Question pack")
@@ -81,19 +87,28 @@ class QuestionPanel(QFrame):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             combo.setMinimumContentsLength(chars)
-        self.question.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.surprise = QPushButton("Surprise me")
         self.surprise.setObjectName("surpriseButton")
         set_icon(self.surprise, "shuffle", "text", 18)
         self.surprise.setToolTip("A random question from this pack and topic (Ctrl+N)")
-        for label, w in (("Pack", self.pack), ("Topic", self.topic)):
+        for col, (label, w) in enumerate((("Pack", self.pack), ("Topic", self.topic))):
             lbl = QLabel(label)
             set_role(lbl, "muted")
             lbl.setBuddy(w)
-            pick.addWidget(lbl)
-            pick.addWidget(w)
-        pick.addWidget(self.question, 1)
-        pick.addWidget(self.surprise)
+            pick.addWidget(lbl, 0, 2 * col)
+            pick.addWidget(w, 0, 2 * col + 1)
+        lbl = QLabel("Question")
+        set_role(lbl, "muted")
+        lbl.setBuddy(self.question)
+        pick.addWidget(lbl, 1, 0)
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        row.addWidget(self.question, 1)
+        row.addWidget(self.surprise)
+        pick.addLayout(row, 1, 1, 1, 3)
+        pick.setColumnStretch(1, 1)
+        pick.setColumnStretch(3, 1)
         lay.addLayout(pick)
 
         self.meta = QLabel("")
@@ -176,7 +191,10 @@ class QuestionPanel(QFrame):
         self.pack.clear()
         self.pack.addItem("All packs", ALL)
         for name, p in packs.packs.items():
-            self.pack.addItem(getattr(p, "title", name) or name, name)
+            title = getattr(p, "title", name) or name
+            self.pack.addItem(title, name)
+            # a user's pack may have a title longer than the box: whole in its tooltip
+            self.pack.setItemData(self.pack.count() - 1, title, Qt.ItemDataRole.ToolTipRole)
         self._filling = False
         self._pack_changed()
 
