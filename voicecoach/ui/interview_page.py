@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from voicecoach.interview import MAX_QUESTIONS, MIN_QUESTIONS
 from voicecoach.report import fmt_time
 from voicecoach.settings import InterviewSettings
-from voicecoach.ui.interview_summary import InterviewSummaryView, open_button
+from voicecoach.ui.interview_summary import InterviewSummaryView, fmt_thinking, open_button
 from voicecoach.ui.level_meter import LevelMeter
 from voicecoach.ui.style import keep_check_edges, set_role
 
@@ -297,18 +297,20 @@ class InterviewPage(QWidget):
             self.meter.set_level(float(lvl or 0.0))
 
     def set_clock(self, thinking_s: float, answer_s: float, speaking: bool) -> None:
+        # one format for the thinking time, counting or done: tenths, as the summary shows it
+        # (it went from "10 s" to "10.0 s" as the first word was heard)
+        thinking = fmt_thinking(thinking_s)
         if speaking:
             self.clock.setText(
-                f"Thinking time {thinking_s:.1f} s (not counted)  ·  answer {fmt_time(answer_s)}"
+                f"Thinking time {thinking} (not counted)  ·  answer {fmt_time(answer_s)}"
             )
         elif answer_s > 0:
             # silent past the most thinking time not counted: the answer's clock is running
             self.clock.setText(
-                f"Thinking time {thinking_s:.0f} s (not counted)  ·  answer {fmt_time(answer_s)}"
-                " running"
+                f"Thinking time {thinking} (not counted)  ·  answer {fmt_time(answer_s)} running"
             )
         else:
-            self.clock.setText(f"Thinking… {thinking_s:.0f} s")
+            self.clock.setText(f"Thinking… {thinking}")
 
     def show_summary(self, summary, _run_id: int = 0) -> None:
         self._meter_timer.stop()
