@@ -120,3 +120,36 @@ def test_missed_checks_are_seen_whole_without_scrolling_sideways(qtbot, themed, 
         text = table.item(r, 7).text()
         need = fm.boundingRect(QRect(0, 0, width - 10, 10_000), Qt.TextFlag.TextWordWrap, text)
         assert need.height() <= table.rowHeight(r), f"row {r}: checks missed cut off at the bottom"
+
+
+def test_a_run_with_no_answer_shows_no_figures(qtbot, themed):
+    """An interview ended before any answer read "speaking 0:00 · … · pace 0 wpm", as if a pace
+    of 0 had been measured: it says there are no figures instead."""
+    from voicecoach.ui.interview_summary import InterviewSummaryView
+
+    view = InterviewSummaryView()
+    qtbot.addWidget(view)
+    empty = summarise(plan(), [], Settings())
+    view.set_summary(empty)
+    text = view.totals.text()
+    assert text.startswith("Answered 0 of 3 questions")
+    assert "no answer was recorded" in text
+    assert "wpm" not in text and "0:00" not in text
+
+
+def test_an_answer_with_no_words_has_no_pace(qtbot, themed):
+    """A pace of 0 is no pace: the row and the totals say no words were heard."""
+    from voicecoach.ui.interview_summary import InterviewSummaryView
+
+    done = [
+        replace(a, report=replace(a.report, pace_wpm=0, speech_s=0.0))
+        for a in answers()
+        if (a.position, a.kind) == (0, "answer")
+    ]
+    s = summarise(plan(), done, Settings())
+    assert s.totals.pace_wpm == 0 and s.rows[0].figures.pace_wpm == 0
+    view = InterviewSummaryView()
+    qtbot.addWidget(view)
+    view.set_summary(s)
+    assert "0 wpm" not in view.totals.text() and "no pace (no words heard)" in view.totals.text()
+    assert view.table.item(0, 6).text() == "—"

@@ -36,12 +36,18 @@ FOLLOW_UP_CHECKS = (
 )
 COLUMNS = ("", "Question", "STAR against target", "Time", "Thinking", "Fillers", "Pace", "Missed")
 TAKE_ROLE = Qt.ItemDataRole.UserRole + 1
+NO_PACE = "no words heard"  # why there is no pace, where a pace would be
 PROMPT_COLUMN = 1
 PROMPT_MIN_W = 240  # narrower and a question is a column of single words; scroll instead
 PROMPT_LINES = 3  # a longer question ends in "…"; its tooltip holds all of it
 MISSED_COLUMN = 7
 MISSED_W = 230  # the checks missed, wrapped between words: this wide when there is room ...
 MISSED_MIN_W = 150  # ... down to this, taller, before the question column gives way
+
+
+def fmt_thinking(seconds: float) -> str:
+    """Thinking time as the interview shows it everywhere: in tenths ("4.2 s", "10.0 s")."""
+    return f"{seconds:.1f} s"
 
 
 def prompt_lines(text: str, fm: QFontMetrics, width: int, max_lines: int) -> list[str]:
@@ -276,12 +282,17 @@ class InterviewSummaryView(QWidget):
             if t.follow_ups_asked
             else ""
         )
-        self.totals.setText(
-            f"Answered {t.answered} of {t.questions} questions{follow} · speaking "
-            f"{fmt_time(t.answer_s + t.follow_up_s)} · thinking {t.thinking_s:.1f} s · "
-            f"fillers {t.fillers} ({t.fillers_per_min:.1f}/min) · pace {t.pace_wpm} wpm · "
-            f"{t.over_target} over target"
-        )
+        answered = f"Answered {t.answered} of {t.questions} questions{follow}"
+        if not (t.answered or t.follow_ups_answered):
+            # "speaking 0:00 · pace 0 wpm" read as figures measured: there were none
+            self.totals.setText(f"{answered} · no answer was recorded, so there are no figures")
+        else:
+            pace = f"pace {t.pace_wpm} wpm" if t.pace_wpm else f"no pace ({NO_PACE})"
+            self.totals.setText(
+                f"{answered} · speaking {fmt_time(t.answer_s + t.follow_up_s)} · thinking "
+                f"{fmt_thinking(t.thinking_s)} · fillers {t.fillers} "
+                f"({t.fillers_per_min:.1f}/min) · {pace} · {t.over_target} over target"
+            )
         self.table.setRowCount(0)
         for row in summary.rows:
             self._add_row(row)
@@ -391,9 +402,13 @@ class InterviewSummaryView(QWidget):
         self.table.setItem(
             r, 3, QTableWidgetItem(f"{fmt_time(f.length_s)} / {fmt_time(f.target_s)}{over}")
         )
-        self.table.setItem(r, 4, QTableWidgetItem(f"{f.thinking_s:.1f} s"))
+        self.table.setItem(r, 4, QTableWidgetItem(fmt_thinking(f.thinking_s)))
         self.table.setItem(r, 5, QTableWidgetItem(f"{f.fillers_per_min:.1f}/min"))
-        self.table.setItem(r, 6, QTableWidgetItem(f"{f.pace_wpm} wpm"))
+        if f.pace_wpm:
+            self.table.setItem(r, 6, QTableWidgetItem(f"{f.pace_wpm} wpm"))
+        else:  # no words heard: no pace, rather than a pace of 0
+            self.table.setItem(r, 6, _muted("—"))
+            self.table.item(r, 6).setToolTip(f"No pace: {NO_PACE}.")
 
     def _take_at(self, row: int) -> int | None:
         item = self.table.item(row, 1)
