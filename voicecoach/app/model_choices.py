@@ -23,11 +23,19 @@ from voicecoach.speech import models
 log = logging.getLogger(__name__)
 
 
+# CPU per second of speech against bundled tiny.en, as measured by `bench/speed.py` on a 106 s
+# answer, 2 threads: base 30.8 s against tiny.en's 11.8 s per thread (docs/decisions/fillers.md,
+# "Default model"). The figure Settings gives for what a model costs; the speed measured on
+# this computer is shown beside it.
+CPU_VS_TINY: dict[str, float] = {models.BASE: 30.8 / 11.8}
+
+
 @dataclass(frozen=True)
 class ModelChoice:
     info: models.ModelInfo
     rtf: float | None  # seconds of work per second of speech here; None = not measured yet
     measuring: bool = False
+    cpu_vs_tiny: float | None = None  # CPU against tiny.en, measured (None: tiny.en itself)
 
 
 class ModelChoices(QObject):
@@ -55,7 +63,8 @@ class ModelChoices(QObject):
     def choices(self) -> list[ModelChoice]:
         speeds = models.load_speeds(self._cache_dir)
         return [
-            ModelChoice(m, speeds.get(m.id), m.id in self._measuring) for m in models.known_models()
+            ModelChoice(m, speeds.get(m.id), m.id in self._measuring, CPU_VS_TINY.get(m.id))
+            for m in models.known_models()
         ]
 
     def measure_missing(self) -> None:

@@ -37,9 +37,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from voicecoach.app.model_choices import ModelChoice, ModelChoices
+from voicecoach.app.model_choices import CPU_VS_TINY, ModelChoice, ModelChoices
 from voicecoach.settings import Settings
-from voicecoach.speech.models import known_models
+from voicecoach.speech.models import TINY, known_models
 from voicecoach.speech.voices import (
     GROUP_TITLES,
     NEURAL_INSTALL,
@@ -313,7 +313,7 @@ class SettingsDialog(QDialog):
     def _choices(self) -> list[ModelChoice]:
         if self._models is not None:
             return self._models.choices()
-        return [ModelChoice(m, None) for m in known_models()]
+        return [ModelChoice(m, None, cpu_vs_tiny=CPU_VS_TINY.get(m.id)) for m in known_models()]
 
     def _fill_models(self, current: str) -> None:
         for c in self._choices():
@@ -332,11 +332,16 @@ class SettingsDialog(QDialog):
     def _show_model_info(self, *_args: object) -> None:
         """Size, speed here and trade-off of the chosen model; how to install the missing."""
         chosen = self.model.currentData()
+        choices = self._choices()
+        tiny = next((c for c in choices if c.info.id == TINY), None)
         lines = []
-        for c in self._choices():
+        for c in choices:
             m = c.info
             if m.id == chosen:
-                lines.append(f"{m.size_mb} MB on disk · {_speed_text(c)}. {m.tradeoff}")
+                line = f"{m.size_mb} MB on disk · {_speed_text(c, tiny)}. {m.tradeoff}"
+                if c.cpu_vs_tiny is not None:
+                    line += f" {_cost_text(c.cpu_vs_tiny)}"
+                lines.append(line)
         if not lines:
             lines.append(
                 "Downloaded by faster-whisper on first use (needs internet once), then "
@@ -385,14 +390,23 @@ class SettingsDialog(QDialog):
         )
 
 
-def _speed_text(c: ModelChoice) -> str:
+def _speed_text(c: ModelChoice, tiny: ModelChoice | None = None) -> str:
+    """The speed measured on this computer; beside tiny.en's when both are measured, so that
+    the two figures and the cost line can be read against each other."""
     if c.rtf is not None:
-        return f"1 min of speech takes about {c.rtf * 60:.0f} s here"
+        here = f"1 min of speech takes about {c.rtf * 60:.0f} s here"
+        if tiny is not None and tiny is not c and tiny.rtf is not None:
+            here += f" (tiny.en: about {tiny.rtf * 60:.0f} s)"
+        return here
     if c.measuring:
         return "measuring its speed on this computer…"
     if not c.info.installed:
         return "not installed"
     return "speed here not measured yet (measured in the background after your first take)"
+
+
+def _cost_text(cpu_vs_tiny: float) -> str:
+    return f"It uses about {cpu_vs_tiny:.1f} times the CPU of tiny.en (measured on a 106 s answer)."
 
 
 class _PreviewMailbox:
