@@ -28,9 +28,13 @@ _DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _MONEY_OR_PERCENT = re.compile(r"[%$£€¥]")
 _TRAILING = re.compile(r"[\s,;:.!?\-\u2013\u2014]+$")
+# Punctuation that ends a phrase: "fairly so. That automation" says no "so that", nor does
+# "so, that" or "so — that". A hyphen inside a word ("trade-off", Whisper's "-off") does not.
+_BREAK_AFTER = re.compile(r"[.,;:!?\u2026\u2013\u2014][\"'\u201d\u2019)\]]*$")
+_BREAK_BEFORE = re.compile(r"^[,;:!?\u2026\u2013\u2014]")
 CONTEXT_WORDS = 3  # quoted (and replayed) before the evidence
 TAIL_WORDS = 6  # quoted after it
-OPENING_WORDS = 12  # a first sentence this long is the whole opening for the headline check
+QUOTE_LEAD_WORDS = 8  # a headline quote longer than this before its evidence is cut after it
 CHANGE_WINDOW = 4  # a change word this close to a number says what the number measures
 
 
@@ -107,6 +111,10 @@ class Signal:
     min_per_two_minutes: float
     shows: str
     advice: str
+    drill_advice: str = ""  # the advice for an answer timed as a whole (an explanation)
+
+    def advice_for(self, drill: bool) -> str:
+        return self.drill_advice if drill and self.drill_advice else self.advice
 
 
 @dataclass(frozen=True)
@@ -125,6 +133,7 @@ class HintCoverage:
     example_window: int = 4
     ignore: frozenset[str] = frozenset()
     synonyms: tuple[tuple[str, str], ...] = ()  # (word start, concept), longest start first
+    meets: frozenset[str] = frozenset()  # checks a key point about them, once made, meets
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> HintCoverage:
@@ -140,6 +149,7 @@ class HintCoverage:
             example_window=int(d.get("example_window", 4)),
             ignore=frozenset(norm(w) for w in d.get("ignore", [])),
             synonyms=tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True)),
+            meets=frozenset(d.get("meets", [])),
         )
 
     def stem(self, word: str) -> str:
@@ -174,27 +184,41 @@ class HintCoverage:
         """Whether the answer (`said`: the concept of each of its words, in order) makes this
         key point: the point itself (before the colon) or one of its listed examples is said,
         or at least `share` of all its content words are."""
-        said_set = frozenset(said)
+        return self.covered_at(key_point, said) is not None
+
+    def covered_at(self, key_point: str, said: Sequence[str]) -> int | None:
+        """Where in `said` the answer makes this key point (see `covered`), or None: the start
+        of the example said, else of the stretch that says most of the point."""
+        said_set = frozenset(said) - {""}
         head = self.content(key_point.split(":", 1)[0])
         every = self.content(key_point)
         hits = [w for w in every if w in said_set]
         for ex in self.examples(key_point):
-            if len(ex) >= self.min_words and self._near(ex, said):
-                return True
+            if len(ex) >= self.min_words:
+                at = self._near(ex, said)
+                if at is not None:
+                    return at
         if not every or len(hits) < min(self.min_words, len(every)):
-            return False
+            return None
         head_hits = sum(1 for w in head if w in said_set)
         if head and head_hits / len(head) >= self.head_share:
-            return True
-        return len(hits) / len(every) >= self.share
+            want = set(head)
+        elif len(hits) / len(every) >= self.share:
+            want = set(every)
+        else:
+            return None
+        # where most of the point is said together (within two example windows)
+        width = 2 * self.example_window
+        starts = [i for i, c in enumerate(said) if c in want]
+        return max(starts, key=lambda i: (len(want & set(said[i : i + width])), -i))
 
-    def _near(self, concepts: Sequence[str], said: Sequence[str]) -> bool:
-        """Every concept said within `example_window` words of one another."""
+    def _near(self, concepts: Sequence[str], said: Sequence[str]) -> int | None:
+        """Where every concept is said within `example_window` words of one another."""
         want = set(concepts)
         for i, c in enumerate(said):
             if c in want and want <= set(said[i : i + self.example_window]):
-                return True
-        return False
+                return i
+        return None
 
 
 @dataclass(frozen=True)
@@ -205,6 +229,7 @@ class CheckLexicon:
     outcome_words: frozenset[str]
     change_words: frozenset[str]
     scene_openers: tuple[Phrase, ...]
+    preface_words: frozenset[str]
     role_objects: frozenset[str]
     number_words: tuple[Phrase, ...]
     learning_phrases: tuple[Phrase, ...]
@@ -231,6 +256,7 @@ class CheckLexicon:
                 min_per_two_minutes=float(s.get("min_per_two_minutes", 1.0)),
                 shows=str(s.get("shows", "")),
                 advice=str(s.get("advice", "")),
+                drill_advice=str(s.get("drill_advice", "")),
             )
             for name, s in d.get("signals", {}).items()
         )
@@ -242,6 +268,7 @@ class CheckLexicon:
             outcome_words=words(head.get("outcome_words", [])),
             change_words=words(head.get("change_words", [])),
             scene_openers=phrases(head.get("scene_openers", [])),
+            preface_words=words(head.get("preface_words", [])),
             role_objects=words(head.get("role_objects", [])),
             number_words=phrases(d.get("numbers", {}).get("words", [])),
             learning_phrases=phrases(d.get("learning", {}).get("phrases", [])),
@@ -286,6 +313,27 @@ def _pronoun(w: Word, lex: CheckLexicon) -> str | None:
 # --- content checks --------------------------------------------------------------------------
 
 
+# Which checks an answer timed as a whole (a drill: explain a concept, a follow-up) gets. It
+# tells no story, so "open with what you did and the result", a number on the result, a lesson
+# and "I" against "we" are not asked of it; reasons, examples and trade-offs are.
+DRILL_CHECKS = ("because", "for_example", "but")
+
+# The verdict of the "I" vs "we" check in the words every view shows (the check's line and the
+# review's and export's tile), so the two can never disagree.
+I_VS_WE_PASS = "your own part comes through"
+I_VS_WE_FAIL = "say more about what you did yourself"
+I_VS_WE_NOT_JUDGED = "not judged for an answer timed as a whole"
+
+
+def i_vs_we_verdict(checks: Sequence[Check]) -> str:
+    """The "I" vs "we" verdict of a report's checks: the i_vs_we check's, or, for an answer
+    with no such check (a drill, a follow-up), that it was not judged."""
+    c = next((c for c in checks if c.name == "i_vs_we"), None)
+    if c is None:
+        return I_VS_WE_NOT_JUDGED
+    return I_VS_WE_PASS if c.passed else I_VS_WE_FAIL
+
+
 def content_checks(
     words: Sequence[Word],
     spans: Sequence[tuple[int, int]] | None,
@@ -297,27 +345,25 @@ def content_checks(
     """headline, quantified_result, learning, i_vs_we, because, for_example, but.
 
     `sections_by_sentence` is parallel to `spans` (STAR section name per sentence) or None.
-    Drill questions (explain a concept) skip the STAR-only checks: quantified_result,
-    learning and i_vs_we. No words, no checks.
+    Drill questions (explain a concept, a follow-up: timed as a whole) get only `DRILL_CHECKS`,
+    with advice worded for an explanation. No words, no checks.
     """
     if not words:
         return ()
     lex = lexicon or load_check_lexicon()
     a = _Answer(words, sentence_spans(words) if spans is None else spans, duration_s)
     drill = question is not None and question.kind == "drill"
-    checks = [_headline(a, lex)]
+    checks: list[Check] = []
     if not drill:
         checks += [
+            _headline(a, lex),
             _quantified_result(a, lex, sections_by_sentence),
             _learning(a, lex),
             _i_vs_we(a, lex, sections_by_sentence),
         ]
-    checks += [_signal(a, s) for s in lex.signals]
+    checks += [_signal(a, s, drill) for s in lex.signals]
     if question is not None and question.key_points:
-        said = [lex.coverage.stem(n) for n in a.norms if n]
-        # a key point the answer already makes is never offered back as advice
-        open_points = [kp for kp in question.key_points if not lex.coverage.covered(kp, said)]
-        checks = _with_hints(checks, open_points, lex)
+        checks = _with_hints(checks, question.key_points, a, lex)
     return tuple(checks)
 
 
@@ -335,6 +381,15 @@ class _Answer:
         for k, (s, e) in enumerate(self.spans):
             for i in range(s, e + 1):
                 self.sentence_of[i] = k
+        # breaks[i]: a phrase may not run from word i on to word i + 1 (a sentence ends there,
+        # or punctuation stands between them)
+        self.breaks = [
+            i + 1 >= n
+            or self.sentence_of[i] != self.sentence_of[i + 1]
+            or bool(_BREAK_AFTER.search(words[i].text.strip()))
+            or bool(_BREAK_BEFORE.match(words[i + 1].text.strip()))
+            for i in range(n)
+        ]
         self.t0 = min(w.start_s for w in words)
         self.t1 = max(max(w.start_s, w.end_s) for w in words)
         self.length_s = duration_s if duration_s > 0 else self.t1 - self.t0
@@ -351,8 +406,22 @@ class _Answer:
         text = _TRAILING.sub("", join_words(w.text for w in self.words[a : b + 1]))
         return f"\u201c{text}\u201d", self.words[a].start_s
 
+    def quote_sentence(self, i: int, k: int = 1) -> tuple[str, float]:
+        """The sentence holding words i..i+k-1, quoted from its first word to a few words past
+        them (the part in between left out when long), and where the sentence starts."""
+        lo, hi = self.bounds(i)
+        b = min(hi, i + k - 1 + TAIL_WORDS)
+        if i - lo <= QUOTE_LEAD_WORDS:
+            text = join_words(w.text for w in self.words[lo : b + 1])
+        else:
+            head = join_words(w.text for w in self.words[lo : lo + CONTEXT_WORDS + 1])
+            tail = join_words(w.text for w in self.words[i - CONTEXT_WORDS : b + 1])
+            text = f"{_TRAILING.sub('', head)} \u2026 {tail}"
+        return f"\u201c{_TRAILING.sub('', text)}\u201d", self.words[lo].start_s
+
     def find(self, phrases: Sequence[Phrase], idx: Sequence[int]) -> list[tuple[int, int]]:
-        """Non-overlapping (index, length) matches of phrases starting within `idx`."""
+        """Non-overlapping (index, length) matches of phrases starting within `idx`, each said
+        as one run of words: no sentence end or breaking punctuation inside it."""
         by_first: dict[str, list[Phrase]] = {}
         for p in sorted(phrases, key=len, reverse=True):  # longest match wins
             by_first.setdefault(p[0], []).append(p)
@@ -363,7 +432,11 @@ class _Answer:
                 continue
             for p in by_first.get(self.norms[i], ()):
                 j = i + len(p)
-                if j <= len(self.norms) and tuple(self.norms[i:j]) == p:
+                if (
+                    j <= len(self.norms)
+                    and tuple(self.norms[i:j]) == p
+                    and not any(self.breaks[i : j - 1])
+                ):
                     out.append((i, len(p)))
                     skip_to = j
                     break
@@ -395,7 +468,9 @@ class _Answer:
 
 
 def _headline(a: _Answer, lex: CheckLexicon) -> Check:
-    opening = _opening(a)
+    """Whether the opening states the point. Its quote is the opening sentence that was judged,
+    from its first word, so what is shown as "the opening" is what the answer opened with."""
+    opening = _opening(a, lex)
     idx = [i for s, e in opening for i in range(s, e + 1)]
     found = a.find(lex.summary_phrases, idx)
     if not found:
@@ -412,18 +487,19 @@ def _headline(a: _Answer, lex: CheckLexicon) -> Check:
             if any(a.norms[x] in lex.role_objects for x in range(max(lo, i - 2), i)):
                 continue  # the size of a team ("a team of six"), not a result
             lo, hi = max(lo, i - CHANGE_WINDOW), min(hi, i + k - 1 + CHANGE_WINDOW)
-            near = set(a.norms[lo : hi + 1])
-            if near & (lex.change_words | lex.outcome_words):
+            # only a word saying what changed makes a number a result: "ran the three
+            # rehearsals" counts work done, "from 40 to 4 minutes" measures a change
+            if set(a.norms[lo : hi + 1]) & lex.change_words:
                 found = [(i, k)]
                 break
     if found:
         i, k = found[0]
-        quote, at = a.quote(i, k)
+        quote, at = a.quote_sentence(i, k)
         return Check("headline", True, f"You opened with the point: {quote}.", at)
     scene = a.find(lex.scene_openers, [s for s, _ in opening[:1]])
     if scene:
         i, k = scene[0]
-        quote, at = a.quote(i, k)
+        quote, at = a.quote_sentence(i, k)
         return Check(
             "headline",
             False,
@@ -434,7 +510,7 @@ def _headline(a: _Answer, lex: CheckLexicon) -> Check:
     return Check(
         "headline",
         False,
-        "Your opening doesn't say what happened or how it ended. Lead with one sentence: "
+        "Your opening doesn't say what you did or how it ended. Lead with one sentence: "
         "what you did and the result.",
         None,
     )
@@ -447,27 +523,29 @@ def _leads_a_group(a: _Answer, i: int, lex: CheckLexicon) -> bool:
     return any(w in lex.role_objects for w in nxt)
 
 
-def _opening(a: _Answer) -> list[tuple[int, int]]:
+def _opening(a: _Answer, lex: CheckLexicon) -> list[tuple[int, int]]:
     """The opening: the first sentence with three or more real words ("Sure." does not count),
-    and the next one only while the opening is still under `OPENING_WORDS` real words.
+    and the next one too when that first sentence is only a preface ("Sure, that one is easy.":
+    every word of it in `preface_words`).
 
-    A long first sentence is the whole opening: a point made in the second or third sentence
-    after a full sentence of scene-setting was not the opening, and quoting it as one would
-    contradict the transcript.
+    "My part was the data migration." is the whole opening: a point made in the second
+    sentence after a sentence about something else was not the opening, and quoting it as one
+    would contradict the transcript.
     """
     out: list[tuple[int, int]] = []
-    said = 0
     for s, e in a.spans[:4]:
-        real = sum(1 for n in a.norms[s : e + 1] if n)
-        if real < 3:
+        real = [n for n in a.norms[s : e + 1] if n]
+        if len(real) < 3:
             continue
-        if out and said >= OPENING_WORDS:
-            break
         out.append((s, e))
-        said += real
-        if len(out) == 2:
+        if len(out) == 2 or not all(n in lex.preface_words for n in real):
             break
     return out or a.spans[:1]
+
+
+def opening_words(a: _Answer, lex: CheckLexicon) -> list[int]:
+    """Indexes of the opening's words (what the headline check and its key points judge)."""
+    return [i for s, e in _opening(a, lex) for i in range(s, e + 1)]
 
 
 def _quantified_result(
@@ -530,7 +608,7 @@ def _i_vs_we(a: _Answer, lex: CheckLexicon, sections: Sequence[str | None] | Non
         return Check(
             "i_vs_we",
             False,
-            'You never said "I" or "we": make clear what you did yourself.',
+            f'You never said "I" or "we": {I_VS_WE_FAIL}.',
             None,
             None,
         )
@@ -546,17 +624,17 @@ def _i_vs_we(a: _Answer, lex: CheckLexicon, sections: Sequence[str | None] | Non
     at = a.quote(hits[0])[1] if hits else None
     if passed:
         we_part = f"{we_said} {we_n}×" if we_n else '"we" never'
-        detail = f"You said {i_said} {i_n}× and {we_part}: your own part comes through."
+        detail = f"You said {i_said} {i_n}× and {we_part}: {I_VS_WE_PASS}."
     else:
         only = f"{i_said} only {i_n}×" if i_n else '"I" never'
         detail = (
-            f"You said {we_said} {we_n}× and {only}: say what you did yourself "
+            f"You said {we_said} {we_n}× and {only}: {I_VS_WE_FAIL} "
             "(\u201cI wrote…\u201d, \u201cI decided…\u201d)."
         )
     return Check("i_vs_we", passed, detail, at, share)
 
 
-def _signal(a: _Answer, sig: Signal) -> Check:
+def _signal(a: _Answer, sig: Signal, drill: bool = False) -> Check:
     """A reasoning signal: the detail names each phrase counted with its own count ("because"
     once, "so that" once), so every count and the quote can be checked by replaying."""
     found = a.find(sig.phrases, range(len(a.words)))
@@ -565,7 +643,8 @@ def _signal(a: _Answer, sig: Signal) -> Check:
     if not found:
         listed = ", ".join(f'"{" ".join(p)}"' for p in sig.phrases[:3])
         more = ", …" if len(sig.phrases) > 3 else ""
-        return Check(sig.name, False, f"No {sig.label} ({listed}{more}) — {sig.advice}.", None, 0.0)
+        advice = sig.advice_for(drill)
+        return Check(sig.name, False, f"No {sig.label} ({listed}{more}) — {advice}.", None, 0.0)
     quote, at = a.quote(*found[0])
     counts = Counter(" ".join(a.norms[i : i + k]) for i, k in found)  # in the order first said
     said = ", ".join(f'"{p}" {_times(n)}' for p, n in counts.items())
@@ -574,7 +653,10 @@ def _signal(a: _Answer, sig: Signal) -> Check:
         detail = f"You said {said} ({total}{rate:.1f} per two minutes): {sig.shows}, as in {quote}."
         return Check(sig.name, True, detail, at, rate)
     only = f"only {said}" if len(counts) == 1 else f"only {said} ({len(found)} in all)"
-    detail = f"You said {only} in {clock(length)} ({rate:.1f} per two minutes) — {sig.advice}."
+    detail = (
+        f"You said {only} in {clock(length)} ({rate:.1f} per two minutes) — "
+        f"{sig.advice_for(drill)}."
+    )
     return Check(sig.name, False, detail, at, rate)
 
 
@@ -615,23 +697,48 @@ def _says(words: Sequence[str], cue: Phrase) -> bool:
 
 
 def _with_hints(
-    checks: Sequence[Check], key_points: Sequence[str], lex: CheckLexicon
+    checks: Sequence[Check], key_points: Sequence[str], a: _Answer, lex: CheckLexicon
 ) -> list[Check]:
-    """Each failed check ends with the first key point that is about it (`key_point_check`,
-    over every check of the answer, passed or not); a key point about none of them, or about
-    a check that passed, is offered under none."""
+    """Key points and the checks they are about (`key_point_check`, over every check of the
+    answer, passed or not).
+
+    A key point the answer already makes is never offered back as advice. A point about the
+    opening (the headline check) is made only if the opening makes it. When the answer makes a
+    key point about a failed check named in `[hint_coverage] meets` (the question's own words
+    for what that check asks), the check is met, and its line quotes where: "name a trade-off"
+    is never said to an answer that named the one the question expects. Otherwise each failed
+    check ends with the first open key point about it; a point about none of them, or about a
+    check that passed, is offered under none."""
+    cov = lex.coverage
+    said = [cov.stem(n) if n else "" for n in a.norms]
+    everywhere = list(range(len(a.norms)))
+    opening = opening_words(a, lex)
     names = [c.name for c in checks]
     about: dict[str, str] = {}
+    made: dict[str, tuple[str, int]] = {}
     for kp in key_points:
         name = key_point_check(kp, names, lex)
-        if name is not None and name not in about:
-            about[name] = kp
+        idx = opening if name == "headline" else everywhere
+        at = cov.covered_at(kp, [said[i] for i in idx])
+        if name is None:
+            continue
+        if at is not None:
+            made.setdefault(name, (kp, idx[at]))
+        else:
+            about.setdefault(name, kp)
     out = []
     for c in checks:
-        kp = about.get(c.name)
-        if c.passed or kp is None:
+        if c.passed:
             out.append(c)
-            continue
-        point = " ".join(kp.split()).rstrip(".")
-        out.append(Check(c.name, False, f"{c.detail} Key point: {point}.", c.at_s, c.value))
+        elif c.name in made and c.name in cov.meets:
+            kp, i = made[c.name]
+            quote, at = a.quote_sentence(i) if c.name == "headline" else a.quote(i)
+            point = " ".join(kp.split(":", 1)[0].split()).rstrip(".")
+            detail = f"You made the question\u2019s key point \u201c{point}\u201d: {quote}."
+            out.append(Check(c.name, True, detail, at, c.value))
+        elif c.name in about:
+            point = " ".join(about[c.name].split()).rstrip(".")
+            out.append(Check(c.name, False, f"{c.detail} Key point: {point}.", c.at_s, c.value))
+        else:
+            out.append(c)
     return out
