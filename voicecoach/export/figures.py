@@ -2,9 +2,9 @@
 
 The review's widgets word their figures in Qt modules (`ui/figures_panel.py`,
 `ui/star_timeline.py`, `ui/style.py`), which an export must not import. The figures here are
-built from the same pure pieces (`report.take_figures`, `report.fmt_time`, `analysis.timing`)
-and `tests/export/test_export_matches_review.py` checks, string for string, that they equal
-what the widgets show for the same Report.
+built from the same pure pieces (`report.take_figures`, `report.fmt_time`, `analysis.timing`,
+`analysis.delivery.i_vs_we_verdict`) and `tests/export/test_export_matches_review.py` checks,
+string for string, that they equal what the widgets show for the same Report.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from voicecoach.analysis.delivery import i_vs_we_verdict
 from voicecoach.analysis.timing import section_lengths, section_status, total_status, whole_s
 from voicecoach.domain import SECTION_NAMES, Report
 from voicecoach.report import (  # noqa: F401 - the review's words, re-exported
@@ -162,14 +163,8 @@ def figure_tiles(report: Report, settings: AnalysisSettings | None = None) -> li
     else:
         tiles.append(Tile("pauses", "Pauses", "0", "no long pauses"))
     n_i, n_we = report.pronouns.get("i", 0), report.pronouns.get("we", 0)
+    # the verdict of the "I" vs "we" check itself, in its words (none for a drill)
     tiles.append(
-        Tile(
-            "pronouns",
-            "“I” vs “we”",
-            f"I {n_i} · we {n_we}",
-            "your own part comes through"
-            if n_i >= n_we
-            else "say more about what you did yourself",
-        )
+        Tile("pronouns", "“I” vs “we”", f"I {n_i} · we {n_we}", i_vs_we_verdict(report.checks))
     )
     return tiles

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from voicecoach.analysis.delivery import i_vs_we_verdict
 from voicecoach.analysis.timing import timing_ok
 from voicecoach.domain import Check, Report
 from voicecoach.report import (  # noqa: F401 - CHECK_LABELS, COMFORTABLE_WPM re-exported
@@ -189,9 +190,8 @@ class FiguresPanel(QWidget):
         # pronouns
         n_i, n_we = report.pronouns.get("i", 0), report.pronouns.get("we", 0)
         self.pronouns.value.setText(f"I {n_i} · we {n_we}")
-        self.pronouns.hint.setText(
-            "your own part comes through" if n_i >= n_we else "say more about what you did yourself"
-        )
+        # the verdict of the "I" vs "we" check itself, in its words (none for a drill)
+        self.pronouns.hint.setText(i_vs_we_verdict(report.checks))
 
         # checks
         while self._checks_layout.count():
