@@ -4,6 +4,8 @@ said, and a drill gets only the checks that fit an explanation."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tests.analysis.words import words_from
 from voicecoach.analysis.delivery import (
     DRILL_CHECKS,
@@ -179,6 +181,25 @@ def test_a_drill_gets_no_story_advice():
         assert "what you did" not in c.detail and "you chose" not in c.detail, c.detail
     star = _checks(INDEX_ANSWER, duration_s=20.0)
     assert "say why you chose what you did" in star["because"].detail
+
+
+def test_a_drill_is_judged_on_a_number_lesson_or_i_only_when_its_key_points_ask():
+    """A drill whose own key point asks for "I" (what was your contribution?) or a number gets
+    that check; the explanation drill above, with none of these points, does not."""
+    contribution = Question(
+        "drill-contribution",
+        "drills",
+        "Follow-up answers",
+        "What exactly was your contribution?",
+        kind="drill",
+        key_points=("Use 'I' and name the concrete things you did yourself.",),
+    )
+    names = tuple(_checks("We planned it. We shipped it.", contribution, 10.0))
+    assert names == ("i_vs_we", *DRILL_CHECKS)
+    measure = replace(contribution, key_points=("Give the actual number, before and after.",))
+    assert tuple(_checks("We planned it.", measure, 10.0)) == ("quantified_result", *DRILL_CHECKS)
+    headline_point = replace(contribution, key_points=("Open with a one-sentence definition.",))
+    assert tuple(_checks("We planned it.", headline_point, 10.0)) == DRILL_CHECKS
 
 
 # --- 5. the I/we check's words are the tile's words ----------------------------------------

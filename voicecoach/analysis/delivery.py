@@ -315,8 +315,11 @@ def _pronoun(w: Word, lex: CheckLexicon) -> str | None:
 
 # Which checks an answer timed as a whole (a drill: explain a concept, a follow-up) gets. It
 # tells no story, so "open with what you did and the result", a number on the result, a lesson
-# and "I" against "we" are not asked of it; reasons, examples and trade-offs are.
+# and "I" against "we" are not asked of it; reasons, examples and trade-offs are. A number, a
+# lesson or "I" is asked of a drill whose own key points ask for it ("Give the actual number,
+# before and after", "Use 'I' …"); the headline never is: it looks for a story's point.
 DRILL_CHECKS = ("because", "for_example", "but")
+DRILL_CHECKS_IF_ASKED = ("quantified_result", "learning", "i_vs_we")
 
 # The verdict of the "I" vs "we" check in the words every view shows (the check's line and the
 # review's and export's tile), so the two can never disagree.
@@ -345,22 +348,27 @@ def content_checks(
     """headline, quantified_result, learning, i_vs_we, because, for_example, but.
 
     `sections_by_sentence` is parallel to `spans` (STAR section name per sentence) or None.
-    Drill questions (explain a concept, a follow-up: timed as a whole) get only `DRILL_CHECKS`,
-    with advice worded for an explanation. No words, no checks.
+    Drill questions (explain a concept, a follow-up: timed as a whole) get `DRILL_CHECKS`, with
+    advice worded for an explanation, and those of `DRILL_CHECKS_IF_ASKED` that one of the
+    question's key points is about. No words, no checks.
     """
     if not words:
         return ()
     lex = lexicon or load_check_lexicon()
     a = _Answer(words, sentence_spans(words) if spans is None else spans, duration_s)
     drill = question is not None and question.kind == "drill"
-    checks: list[Check] = []
-    if not drill:
-        checks += [
-            _headline(a, lex),
-            _quantified_result(a, lex, sections_by_sentence),
-            _learning(a, lex),
-            _i_vs_we(a, lex, sections_by_sentence),
-        ]
+    wanted = {"quantified_result", "learning", "i_vs_we"}
+    if drill and question is not None:
+        names = [*DRILL_CHECKS_IF_ASKED, *DRILL_CHECKS]
+        asked = {key_point_check(kp, names, lex) for kp in question.key_points}
+        wanted &= asked
+    checks: list[Check] = [] if drill else [_headline(a, lex)]
+    if "quantified_result" in wanted:
+        checks.append(_quantified_result(a, lex, sections_by_sentence))
+    if "learning" in wanted:
+        checks.append(_learning(a, lex))
+    if "i_vs_we" in wanted:
+        checks.append(_i_vs_we(a, lex, sections_by_sentence))
     checks += [_signal(a, s, drill) for s in lex.signals]
     if question is not None and question.key_points:
         checks = _with_hints(checks, question.key_points, a, lex)
