@@ -124,3 +124,12 @@ def test_run_with_nothing_analysed_says_so(tmp_path: Path):
         InterviewStore(h).get(run)
         with pytest.raises(ExportError, match="no analysed answer"):
             export_interview(h, run, tmp_path / "x.html")
+
+
+def test_a_run_with_no_words_heard_shows_no_pace_rather_than_zero():
+    """An interview with nothing heard exports 'no pace' and a dash, as the summary shows it,
+    never a pace of 0 wpm."""
+    summary = summarise(plan(), [])
+    html = interview_html(summary, [], RunInfo(4, None, "Core", ()))
+    assert "0 wpm" not in html
+    assert "no words heard" in html

