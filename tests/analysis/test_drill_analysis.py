@@ -69,3 +69,17 @@ def test_drill_text_summary_and_figures_say_timed_as_whole():
     fig = take_figures(r)
     assert fig.whole and fig.sections_s == {}
     assert all(fig.section_text(n) == "—" for n in SECTION_NAMES)
+
+
+def test_a_drill_stored_with_star_story_checks_reads_as_a_drill_does_now():
+    """A drill saved before drills lost the headline check still shows only a drill's checks
+    in every view (they all rebuild it with report_from_json); a STAR answer keeps its own."""
+    r = drill_report()
+    d = to_json(r)
+    d["checks"]["headline"] = {"passed": False, "detail": "Headline: what you did and the result"}
+    back = report_from_json(d)
+    assert "headline" not in {c.name for c in back.checks}
+    assert {c.name for c in back.checks} == {c.name for c in r.checks}
+    star = analyze(r.transcript, Question("q", "p", "t", "Tell me.", targets=DRILL.targets))
+    again = report_from_json(to_json(star))
+    assert "headline" in {c.name for c in again.checks}
