@@ -80,7 +80,8 @@ def _grab(app: QApplication, window, name: str) -> Path:
     img.save(str(path))
     if path.stat().st_size > MAX_PNG_BYTES:
         img.convertToFormat(QImage.Format.Format_Indexed8).save(str(path))
-    print(f"{path.relative_to(ROOT)}  ({path.stat().st_size // 1024} KB)")
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path  # --out may be anywhere
+    print(f"{shown}  ({path.stat().st_size // 1024} KB)")
     return path
 
 
