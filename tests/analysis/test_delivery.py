@@ -145,6 +145,18 @@ def test_headline_fails_on_scene_setting_and_points_at_it():
     assert "setting the scene" in c.detail and "At my last company" in c.detail
 
 
+def test_headline_sees_the_scene_set_after_a_filler():
+    """'Um, so this was at my last job …' sets the scene as plainly as 'At my last job …': the
+    fillers before it do not hide it."""
+    c = _check(
+        "Um, so this was at my last job, we had a big monolith in Java. "
+        "I split it up and it got better.",
+        "headline",
+    )
+    assert not c.passed
+    assert "setting the scene" in c.detail and "so this was" in c.detail
+
+
 def test_headline_fails_without_a_point_and_has_no_evidence():
     """An opening with neither outcome, number nor summary fails with at_s None."""
     c = _check("Sure. There was a big monolith. It was old and slow.", "headline")

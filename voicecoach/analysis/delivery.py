@@ -504,7 +504,12 @@ def _headline(a: _Answer, lex: CheckLexicon) -> Check:
         i, k = found[0]
         quote, at = a.quote_sentence(i, k)
         return Check("headline", True, f"You opened with the point: {quote}.", at)
-    scene = a.find(lex.scene_openers, [s for s, _ in opening[:1]])
+    # the scene may be set after a filler or two ("Um, so this was at my last job")
+    first = opening[0][0] if opening else 0
+    lead = first
+    while lead < len(a.norms) - 1 and a.norms[lead] in lex.preface_words:
+        lead += 1
+    scene = a.find(lex.scene_openers, list(range(first, lead + 1)))
     if scene:
         i, k = scene[0]
         quote, at = a.quote_sentence(i, k)
