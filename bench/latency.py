@@ -14,9 +14,12 @@ of the same audio.
     .venv/bin/python bench/latency.py                    # 120 s and 300 s answers, 12 stops each
     .venv/bin/python bench/latency.py --lengths 120 --stops 10
 
-It also stops 0.5 s and 1.0 s after the last words of six sentences spread over each answer
-(`--after`), the usual moment a user presses Stop: a pause of `CutSettings.tail_pause_s` after
-the last words lets the words before it be transcribed ahead (`PauseCutter.tail_split`).
+It also stops 0.5 s, 1.0 s and 2.0 s after the last words of six sentences spread over each
+answer (`--after`), the usual moment a user presses Stop: a pause of `CutSettings.tail_pause_s`
+after the last words lets the words before it be transcribed ahead (`PauseCutter.tail_split`);
+where that pause is a cut (a stretch of 20 s or more), the stretch it ends is split at its last
+split point 2 s before Stop (`PauseCutter.cut_split`; a newcomer's drills stopped ~1.8 s after
+their last words waited 2.4-4.6 s when the guard counted from the cut).
 
 Last line: `worst_stop_to_review_s=<s> median=<s> busy=<fraction> rss_mb=<MB>` over all lengths
 (the any-moment stops).
@@ -195,7 +198,7 @@ def main() -> int:
         "--after",
         type=float,
         nargs="*",
-        default=[0.5, 1.0],
+        default=[0.5, 1.0, 2.0],
         help="also stop this long after the last words of sentences spread over each answer",
     )
     args = ap.parse_args()

@@ -159,6 +159,8 @@ class GuessLog:
         self.fake = fake
         self.guesses = 0
         self.warms = 0
+        self.generation = 0
+        self.released: list[int | None] = []
 
     def decode(self, samples):
         self.guesses += 1
@@ -166,6 +168,9 @@ class GuessLog:
 
     def drop(self) -> bool:
         return False
+
+    def release(self, generation: int | None = None) -> None:
+        self.released.append(generation)
 
 
 class LookaheadFake(StreamingFake):
@@ -181,6 +186,7 @@ class LookaheadFake(StreamingFake):
 
     def lookahead(self) -> GuessLog:
         self.ahead.warms += 1
+        self.ahead.generation += 1
         return self.ahead
 
     def close(self) -> None:
@@ -203,6 +209,7 @@ def test_guesses_go_to_the_transcribers_look_ahead_and_quit_ends_it(qtbot, qapp,
     with qtbot.waitSignal(session.reviewReady, timeout=30000):
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert fake.ahead.warms == 1 and fake.ahead.guesses >= 1
+    assert fake.ahead.released == [1]  # Stop ended it: no second model idles beside the review
     assert [w.text for w in session.report().transcript.words] == SCRIPT
     session.shutdown()
     assert fake.closed >= 1
@@ -228,3 +235,27 @@ def test_without_the_look_ahead_process_guesses_stay_in_the_app(qtbot, qapp, tmp
         record_answer(qtbot, session, window)
     assert fake.ahead.warms == 0 and fake.ahead.guesses == 0
     assert [w.text for w in session.report().transcript.words] == SCRIPT
+
+
+def test_a_question_read_aloud_starts_the_look_ahead_before_the_answer(qtbot, qapp, tmp_path):
+    """Stop ends the look-ahead process; the next answer needs it loaded by its first guess (a
+    few seconds in), which a loaded machine may not manage from Record alone: reading the
+    question aloud starts it. Without streaming there is nothing to start."""
+    from dataclasses import replace
+
+    from tests.fakes.tts import FakeSpeaker
+
+    audio, _spans = _speech()
+    fake = LookaheadFake()
+    speaker = FakeSpeaker(hold=True)  # still reading
+    session, _window = build(qtbot, qapp, tmp_path, audio, transcriber=fake, speaker=speaker)
+    session.choose_question(session.packs.questions("core_senior")[0].id, speak=False)
+    assert fake.ahead.warms == 0
+    session.read_question()
+    assert session.state == "asking" and fake.ahead.warms == 1
+    speaker.finish()
+    session.settings = replace(
+        session.settings, transcriber=replace(session.settings.transcriber, streaming=False)
+    )
+    session.read_question()
+    assert fake.ahead.warms == 1

@@ -196,8 +196,8 @@ def test_answer_ending_in_the_pause_of_a_cut_splits_the_stretch_that_cut_ended()
         cuts += cutter.push(y[i : i + 800])
     assert len(cuts) == 1 and cuts[0] / RATE == pytest.approx(end_speech + 0.2, abs=0.03)
     assert cutter.ended_at_cut()
-    split = cutter.cut_split
-    assert split is not None and cuts[0] - split >= s.split_guard_s * RATE
+    split = cutter.cut_split(len(y))
+    assert split is not None and len(y) - split >= s.split_guard_s * RATE
     assert not _inside_word(split / RATE, spans)
     parts = stretches(y, RATE, s)
     assert [b for _, b in parts] == [split, cuts[0], len(y)]
@@ -207,3 +207,50 @@ def test_answer_ending_in_the_pause_of_a_cut_splits_the_stretch_that_cut_ended()
     c2.push(z)
     assert not c2.ended_at_cut()
     assert [b for _, b in stretches(z, RATE, s)][0] == cuts[0]
+
+
+def _words_with_pauses(ends_s: list[float], pauses: dict[float, float], tail_s: float):
+    """Words of 0.35 s with 0.12 s gaps (too short for a split point) from 0.4 s, a pause of
+    `pauses[t]` after the word ending nearest each `t`, speech until `ends_s[-1]`, then
+    `tail_s` of room noise."""
+    rng = np.random.default_rng(11)
+    spans, t = [], 0.4
+    marks = sorted(pauses)
+    while t + 0.35 <= ends_s[-1]:
+        spans.append((t, t + 0.35))
+        t += 0.35
+        if marks and t >= marks[0]:
+            t += pauses[marks.pop(0)]
+        else:
+            t += 0.12
+    end = spans[-1][1]
+    x = (rng.standard_normal(int((end + tail_s) * RATE)) * 0.002).astype(np.float32)
+    for a, b in spans:
+        i, j = int(a * RATE), int(b * RATE)
+        x[i:j] += 0.3 * np.sin(2 * np.pi * 150 * np.arange(j - i) / RATE).astype(np.float32)
+    return x, spans
+
+
+def test_answer_ending_in_a_cut_splits_at_the_last_point_the_stop_leaves_time_for():
+    """A newcomer's drill: its last 14 s had no pause of 0.22 s but one 1.8 s before the final
+    pause, which became a cut. Stopped 1.6 s after the cut, the stretch was split 16 s back
+    (the guard counted from the cut), and all 16 s were decoded after Stop. The guard counts
+    from the end of the audio: the split point 3.4 s before Stop is used, live and batch alike;
+    stopped at once after the cut, the earlier point still is."""
+    s = CutSettings()
+    x, spans = _words_with_pauses([21.6], {6.0: 0.3, 19.8: 0.38}, tail_s=2.0)
+    end_speech = spans[-1][1]
+    cutter, cuts = PauseCutter(RATE, s), []
+    for i in range(0, len(x), 800):
+        cuts += cutter.push(x[i : i + 800])
+    assert len(cuts) == 1 and cuts[0] / RATE == pytest.approx(end_speech + 0.2, abs=0.03)
+    assert cutter.ended_at_cut()
+    late = [p for p in cutter._cut_points if p / RATE > 19.0]
+    assert late and cuts[0] - late[-1] < s.split_guard_s * RATE  # within the guard of the cut
+    stop = int((cuts[0] / RATE + 1.6) * RATE)
+    assert cutter.cut_split(stop) == late[-1]
+    assert [b for _, b in stretches(x[:stop], RATE, s)][:2] == [late[-1], cuts[0]]
+    soon = int((cuts[0] / RATE + 0.3) * RATE)  # stopped just after the cut: the earlier point
+    early = cutter.cut_split(soon)
+    assert early is not None and early / RATE < 10.0
+    assert [b for _, b in stretches(x[:soon], RATE, s)][:2] == [early, cuts[0]]

@@ -137,6 +137,19 @@ def test_release_ends_the_child_until_the_next_recording_warms_it(speech, ahead)
     assert ahead.decode(speech) is not None and ahead.starts == 2
 
 
+def test_release_by_an_earlier_recording_leaves_the_next_ones_child(ahead):
+    """An interview's answer may be analysed after the next answer has started recording:
+    that late Stop must not end the child the new recording is using."""
+    ahead.warm()
+    first = ahead.generation
+    ahead.warm()  # the next answer started before the first one's analysis ran
+    pid = ahead._proc.pid
+    ahead.release(first)
+    assert ahead._proc is not None and ahead._proc.pid == pid and not _gone(pid)
+    ahead.release(ahead.generation)  # the new answer's own Stop
+    assert ahead._proc is None and _gone(pid)
+
+
 def test_release_during_a_guess_keeps_the_guess_then_ends_the_child(speech, ahead):
     """The rest of the answer may need the guess in flight at Stop: release lets it finish."""
     ahead.warm()

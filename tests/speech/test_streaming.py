@@ -27,8 +27,11 @@ def _bursts(spec: list[tuple[float, float]], total_s: float) -> np.ndarray:
 class BurstTranscriber:
     """Fake model: one word per loud burst in the chunk it is given, timed to the chunk."""
 
-    def transcribe_stretch(self, audio, **kw) -> Transcript:
-        return self.transcribe(audio, **kw)
+    def transcribe_stretch(self, audio, *, step=None, **kw) -> Transcript:
+        out = self.transcribe(audio, **kw)
+        for w in out.words if step is not None else ():
+            step(w.end_s)  # as Whisper's segments come, one a word here
+        return out
 
     def __init__(self, gate: threading.Event | None = None) -> None:
         self.gate = gate
@@ -319,6 +322,11 @@ class HeldLookahead:
         self.ended = threading.Event()
         self.dropped = 0
         self.guesses = 0
+        self.generation = 3  # the recording that warmed it
+        self.released: list[int | None] = []
+
+    def release(self, generation: int | None = None) -> None:
+        self.released.append(generation)
 
     def decode(self, samples):
         self.guesses += 1
@@ -349,6 +357,87 @@ def test_stop_drops_a_guess_the_rest_cannot_use_and_does_not_wait_for_it():
     tr = st.finish()
     assert time.perf_counter() - t0 < 5  # the held guess would have blocked for 30 s
     assert ahead.dropped == 1
+    assert ahead.released == [3]  # and the process is not kept for the next answer
     times = [t for w in tr.words for t in (w.start_s, w.end_s)]
     assert times == pytest.approx([t for ab in spans for t in ab], abs=0.03)
     assert len(stretches(x, RATE)) >= 2
+
+
+class InstantLookahead(HeldLookahead):
+    """A look-ahead stand-in that answers every guess at once, with the fake model's words."""
+
+    def __init__(self, model: BurstTranscriber) -> None:
+        super().__init__()
+        self.model = model
+
+    def decode(self, samples):
+        self.guesses += 1
+        return self.model.transcribe(np.asarray(samples))
+
+
+def test_stop_releases_the_look_ahead_of_its_own_recording():
+    """The look-ahead process stayed alive, idle at ~240 MB, for a minute or two after Stop
+    (only its own idle timer ended it). Stop now releases it, naming the recording that warmed
+    it (an interview's next answer may have warmed it again since); so does a discarded take."""
+    x, _ = _short_pauses(40)
+    fake = BurstTranscriber()
+    ahead = InstantLookahead(fake)
+    st = StreamingTranscriber(fake, start_worker=False, lookahead=ahead)
+    _feed_idle(st, x)
+    assert ahead.guesses >= 1 and ahead.released == []
+    st.finish()
+    assert ahead.released == [3] and ahead.dropped == 0  # nothing in flight to drop
+    st2 = StreamingTranscriber(fake, start_worker=False, lookahead=ahead)
+    _feed_idle(st2, x[: 5 * RATE])
+    st2.abort()
+    assert ahead.released == [3, 3]
+
+
+def test_progress_after_stop_moves_while_the_rest_is_decoded():
+    """After Stop 'Analysing… 51%' stood still for seconds, then jumped to 100%: `finish`
+    reports how far the rest has got, within a piece as Whisper's segments come."""
+    import time
+
+    class Slow(BurstTranscriber):
+        def transcribe_stretch(self, audio, *, step=None, **kw) -> Transcript:
+            out = self.transcribe(audio, **kw)
+            for w in out.words if step is not None else ():
+                time.sleep(0.05)  # decoding the next segment
+                step(w.end_s)
+            return out
+
+    x, _ = _short_pauses(40)  # one stretch, no pause long enough to cut: all left at Stop
+    st = StreamingTranscriber(Slow(), speculate=False)
+    _feed(st, x)
+    start = st.transcribed_fraction
+    seen: list[float] = []
+    st.finish(progress=seen.append)
+    assert seen == sorted(seen) and seen[-1] == 1.0
+    between = {round(f, 3) for f in seen if start < f < 1.0}
+    assert len(between) >= 5, seen  # it moved while the stretch was decoded
+
+
+def test_stop_after_a_cut_with_no_pause_before_it_decodes_no_long_tail():
+    """The newcomer's drills: the last 14 s before the final pause had no pause of 0.22 s but
+    one 1.8 s before it; the final pause became a cut and Stop came 1.6 s later. The cut stretch
+    was split 16 s back and those 16 s were decoded after Stop (2.4-4.6 s to the review). Now it
+    is split at the late pause: its head and tail were guessed while the pause lasted, and only
+    the pause after the cut is left; the words are the batch words."""
+    from tests.audio.test_cuts import _words_with_pauses
+    from voicecoach.audio.cuts import stretches
+
+    x, spans = _words_with_pauses([21.6], {6.0: 0.3, 19.8: 0.38}, tail_s=1.9)
+    fake = BurstTranscriber()
+    st = StreamingTranscriber(fake, start_worker=False)
+    # The worker keeps up until the last words, then is busy (as under load) until Stop.
+    busy_from = int((spans[-1][1] - 0.3) * RATE)
+    _feed_idle(st, x[:busy_from])
+    _feed(st, x[busy_from:], block=800)
+    before = len(fake.chunks)
+    tr = st.finish()
+    new = fake.chunks[before:]
+    assert sum(new) < 4.0, new  # the last 1.8 s of speech and the pause; no 15 s tail
+    batch = stretches(x, RATE)
+    assert len(batch) == 3 and batch[1][1] - batch[1][0] < 3 * RATE
+    times = [t for w in tr.words for t in (w.start_s, w.end_s)]
+    assert times == pytest.approx([t for ab in spans for t in ab], abs=0.03)

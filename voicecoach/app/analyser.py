@@ -108,10 +108,11 @@ class TakeAnalyser(QObject):
             if not Path(path).exists():
                 raise AudioError(f"The recording {path} is missing; it cannot be analysed.")
             if stream is not None:
-                # Most of the answer was transcribed while it was spoken; only the tail is left.
+                # Most of the answer was transcribed while it was spoken; only the tail is left,
+                # and the bar moves on as it is decoded.
                 progress(getattr(stream, "transcribed_fraction", 0.0))
                 try:
-                    transcript = stream.finish(model)
+                    transcript = stream.finish(model, progress=progress)
                 except VoiceCoachError:
                     raise
                 except Exception:

@@ -180,6 +180,7 @@ class Session(QObject):
         self.interview.runningChanged.connect(lambda _on: self.interviews.refresh_runs())
         self.practice.historyChanged.connect(self.library.refresh_history)
         self.analyser.historyChanged.connect(self.library.refresh_history)
+        self.phase.stateChanged.connect(self._warm_lookahead)
 
     def __getattr__(self, name: str) -> Any:
         owner = _OWNER.get(name)
@@ -254,6 +255,18 @@ class Session(QObject):
                 "The other questions are available."
             )
         return out
+
+    def _warm_lookahead(self, state: str) -> None:
+        """A question being read aloud is about to be answered: start the transcriber's
+        look-ahead process now (Stop ended it after the last answer), so its model has loaded
+        before the answer's first guess, however slow the machine. Recording starts it anyway."""
+        t = self.ctx.settings.transcriber
+        transcriber = self.model.transcriber
+        if state != "asking" or not (t.streaming and t.lookahead_process):
+            return
+        start = getattr(transcriber, "lookahead", None)
+        if start is not None and getattr(transcriber, "supports_streaming", False):
+            start()
 
     # --- shutdown ----------------------------------------------------------------------------
 

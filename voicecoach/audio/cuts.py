@@ -149,7 +149,7 @@ class PauseCutter:
         self._quiet: list[bool] = []
         self._start = 0  # frame index where the current stretch began
         self._splits: list[int] = []  # split points in the current stretch (sample offsets)
-        self._cut_split: int | None = None  # the last stretch cut off: its tail split point
+        self._cut_points: tuple[int, ...] = ()  # the split points of the stretch cut off last
 
     def push(self, x: np.ndarray) -> list[int]:
         """Add mono samples; returns the sample offsets (from the very start) of new cuts."""
@@ -166,8 +166,9 @@ class PauseCutter:
             c = next_cut(np.asarray(self._levels), np.asarray(self._quiet), self._s)
             if c is None or c <= 0:
                 break
-            points = [(self._start + f) * self._n for f in split_points(self._quiet[:c], self._s)]
-            self._cut_split = self._guarded(points, (self._start + c) * self._n)
+            self._cut_points = tuple(
+                (self._start + f) * self._n for f in split_points(self._quiet[:c], self._s)
+            )
             self._start += c
             cuts.append(self._start * self._n)
             del self._levels[:c], self._quiet[:c]
@@ -213,12 +214,17 @@ class PauseCutter:
         if the audio ends here, the answer ended in the pause that was cut."""
         return self._start > 0 and self._only_pause_after(self._start * self._n)
 
-    @property
-    def cut_split(self) -> int | None:
-        """Where to split the stretch the last cut ended, should the answer end in that pause:
-        its last split point at least `split_guard_s` before the cut (its head was transcribed
-        ahead long before), so only the seconds after it are new at Stop."""
-        return self._cut_split
+    def cut_split(self, end: int) -> int | None:
+        """Where to split the stretch the last cut ended, should the answer end in that pause
+        with the audio ending at sample `end`: at its last split point at least
+        `split_guard_s` before `end` (as `tail_split` guards the stretch in progress), so only
+        the seconds after it are new at Stop and the head was transcribed ahead.
+
+        The guard counts from the end of the audio, not from the cut: the pause after the cut
+        is time the head's guess had too. (Counted from the cut, an answer whose last sentences
+        had no pause of `split_pause_s` fell back to a split point 16 s before the cut, and
+        those 16 s were decoded after Stop: a newcomer's drills, 2.4-4.6 s to the review.)"""
+        return self._guarded(self._cut_points, end)
 
     def _only_pause_after(self, point: int) -> bool:
         first = point // self._n - self._start  # frames of the stretch in progress
@@ -240,8 +246,9 @@ def stretches(
     its own tail split point instead (`PauseCutter.cut_split`)."""
     cutter = PauseCutter(rate_hz, s)
     cuts = cutter.push(samples)
-    if cuts and cutter.ended_at_cut() and cutter.cut_split is not None:
-        cuts.insert(len(cuts) - 1, cutter.cut_split)  # the answer ended in the pause cut last
+    cut_split = cutter.cut_split(len(samples)) if cuts and cutter.ended_at_cut() else None
+    if cut_split is not None:
+        cuts.insert(len(cuts) - 1, cut_split)  # the answer ended in the pause cut last
     split = cutter.tail_split(len(samples))
     bounds = [0, *cuts, *([split] if split is not None else []), len(samples)]
     return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]

@@ -112,6 +112,7 @@ class Lookahead:
         self.dropped = 0  # guesses dropped at Stop
         self.missed = 0  # guesses asked for while the process was starting (none given)
         self.starts = 0  # processes started
+        self.generation = 0  # recordings that warmed it: `release` of an older one is moot
         self._finalizer = weakref.finalize(self, Lookahead._end, [None, None])
 
     @property
@@ -123,6 +124,7 @@ class Lookahead:
         """Start the child if it is not running (returns at once; it loads in ~1-2 s)."""
         with self._lock:
             self._resting = False
+            self.generation += 1
             self._start_locked()
 
     def _start_locked(self) -> None:
@@ -207,11 +209,17 @@ class Lookahead:
         Lookahead._end([proc, None])
         return True
 
-    def release(self) -> None:
+    def release(self, generation: int | None = None) -> None:
         """No more guesses for this answer (Stop): end the process now, or as soon as the guess
         in flight is answered (the rest of the answer may need it). The next recording's `warm`
-        starts it again; it holds a model's worth of memory for nothing until then."""
+        starts it again; it holds a model's worth of memory for nothing until then.
+
+        `generation`: the `generation` the answer's recording started with; if a later
+        recording has warmed the process since (an interview's next answer, started before the
+        previous one's analysis ran), it is that recording's now and stays."""
         with self._lock:
+            if generation is not None and generation != self.generation:
+                return
             self._resting = True
             if self._busy:  # `decode` ends it when the answer comes
                 return

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RATE_HZ = 16000
+PROGRESS_S = 0.1  # how often `finish` reports how far the rest of the answer has got
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ class StreamingTranscriber:
     ) -> None:
         self._transcriber = transcriber
         self._lookahead = lookahead
+        # which recording of the look-ahead's this is (`Lookahead.release`)
+        self._lookahead_gen = lookahead.generation if lookahead is not None else 0
         self._on_words = on_words
         # Speculation hears the same audio again and again: only through the stretch API, whose
         # result depends on the audio alone (test fakes that name words in call order have none).
@@ -92,6 +95,8 @@ class StreamingTranscriber:
         # stretch is committed whole) or the answer ends in that pause (then it is split at the
         # cutter's `cut_split`, as `audio.cuts.stretches` splits it).
         self._pending: int | None = None
+        self._cut_guessed: set[tuple[int, int]] = set()  # pieces of it guessed (`_cut_guess`)
+        self._cut_split_seen: int | None = None  # its split for a Stop now, last looked at
         self._words: list[Word] = []
         self._gaps: list[VoicedGap] = []
         self._jobs: deque[Job] = deque()  # committed work, in order
@@ -99,6 +104,7 @@ class StreamingTranscriber:
         self._spec_from = 0  # split points at or before this sample were offered already
         self._done: dict[tuple[int, int], Transcript] = {}  # speculative results by range
         self._committed_to = 0  # end of the last committed job done
+        self._decoded_to = 0  # how far the committed job being decoded has got (progress)
         self._running: Job | None = None
         self._closed = False  # no more jobs will come (finish or abort)
         self._busy_s = 0.0
@@ -136,26 +142,37 @@ class StreamingTranscriber:
             for cut in self._cutter.push(y):
                 self._commit_pending()  # a new cut: speech followed the previous one
                 self._pending = cut
-                self._offer_cut_tail()
             if self._pending is not None and not self._cutter.ended_at_cut():
                 self._commit_pending()  # speech after the cut: the answer goes on
         self._offer_speculation()
+        if self._pending is not None and self._speculate:
+            # As the pause lasts, a Stop would split the cut stretch later (`cut_split`): the
+            # worker looks for the pieces that split needs (`_cut_guess`).
+            split = self._cutter.cut_split(self._sent + self._buf_len)
+            if split != self._cut_split_seen:
+                self._cut_split_seen = split
+                self._wake.notify_all()
 
     def _commit_pending(self) -> None:
         if self._pending is not None:
             cut, self._pending = self._pending, None
             self._send(cut)
 
-    def _offer_cut_tail(self) -> None:
-        """Transcribe ahead the piece the answer's last stretch would end with if the answer
-        ended in the pause just cut: from the cut stretch's tail split point to the cut."""
-        split = self._cutter.cut_split
-        if not self._speculate or self._pending is None or split is None:
-            return
-        if not self._sent < split < self._pending:
-            return
-        self._spec = self._guess(split, self._pending)
-        self._wake.notify_all()
+    def _cut_guess(self) -> Job | None:
+        """While only pause follows the cut held back: the first piece a Stop now would leave
+        to decode that was not guessed yet (lock held). A Stop now splits the cut stretch at
+        `cut_split` (`close`), so the pieces are the head, up to that split point (usually
+        guessed already as the stretch in progress), then the tail, from there to the cut."""
+        if not self._speculate or self._pending is None or self._closed:
+            return None
+        split = self._cutter.cut_split(self._sent + self._buf_len)
+        if split is None or not self._sent < split < self._pending:
+            return None
+        for piece in ((self._sent, split), (split, self._pending)):
+            if piece not in self._done and piece not in self._cut_guessed:
+                self._cut_guessed.add(piece)
+                return self._guess(*piece)
+        return None
 
     def _guess(self, start: int, end: int) -> Job:
         """A speculative job for samples [start, end) of the audio not yet sent (the buffer
@@ -178,6 +195,7 @@ class StreamingTranscriber:
         start = self._sent
         chunk = self._take(end)
         self._sent = end
+        self._cut_guessed.clear()
         # Split points the new stretch already has were offered as part of the old one (from
         # its start): offer them again, from the new start.
         self._spec_from = end
@@ -206,8 +224,10 @@ class StreamingTranscriber:
                     job = self._jobs.popleft()
                 elif self._spec is not None:
                     job, self._spec = self._spec, None
-                    if job.start != self._sent and not self._is_cut_tail(job):
+                    if job.start != self._sent:
                         continue  # its stretch was cut meanwhile: moot
+                elif (guess := self._cut_guess()) is not None:
+                    job = guess
                 else:
                     if not wait or self._closed:
                         return None
@@ -216,13 +236,6 @@ class StreamingTranscriber:
                 self._running = job
                 return job
 
-    def _is_cut_tail(self, job: Job) -> bool:
-        """Whether `job` is the piece `_offer_cut_tail` offered for the cut still held back."""
-        return self._pending is not None and (job.start, job.end) == (
-            self._cutter.cut_split,
-            self._pending,
-        )
-
     def run_job(self, job: Job) -> None:
         """Transcribe `job` (or reuse the speculative result for exactly its audio)."""
         try:
@@ -230,8 +243,13 @@ class StreamingTranscriber:
                 part = self._done.pop((job.start, job.end), None) if job.commit else None
             if part is None and self._error is None:
                 t0 = time.perf_counter()
+
+                def step(end_s: float) -> None:  # Whisper's segments as they come
+                    with self._lock:
+                        self._decoded_to = max(self._decoded_to, job.start + int(end_s * RATE_HZ))
+
                 try:
-                    part = self._decode(job.samples, speculative=not job.commit)
+                    part = self._decode(job.samples, speculative=not job.commit, step=step)
                 except BaseException as exc:  # noqa: BLE001 - delivered to finish()
                     log.exception("Streaming transcription failed")
                     self._error = exc
@@ -258,12 +276,19 @@ class StreamingTranscriber:
                 self._running = None
                 self._wake.notify_all()
 
-    def _decode(self, samples: np.ndarray, speculative: bool = False) -> Transcript | None:
+    def _decode(
+        self,
+        samples: np.ndarray,
+        speculative: bool = False,
+        step: Callable[[float], None] | None = None,
+    ) -> Transcript | None:
         if speculative and self._lookahead is not None:
             return self._lookahead.decode(samples)  # None: not ready, dropped at Stop, failed
         # Audio already cut at a pause must not be cut again.
         one = getattr(self._transcriber, "transcribe_stretch", None)
-        return one(samples) if one is not None else self._transcriber.transcribe(samples)
+        if one is None:
+            return self._transcriber.transcribe(samples)
+        return one(samples, step=step) if step is not None and not speculative else one(samples)
 
     def _run(self) -> None:
         while True:
@@ -310,11 +335,19 @@ class StreamingTranscriber:
 
     @property
     def transcribed_fraction(self) -> float:
-        """The share of the audio so far whose words are final (what "Analysing… n%" shows
-        once the user has stopped: most of the answer was transcribed while it was spoken)."""
+        """The share of the audio so far that has been transcribed for good: finished pieces,
+        and the piece being decoded as far as Whisper has got through it (what "Analysing… n%"
+        shows once the user has stopped: most of the answer was transcribed while it was
+        spoken, and the rest moves the bar as it is decoded)."""
         with self._lock:
             total = self._sent + self._buf_len
-            return min(1.0, self._committed_to / total) if total else 0.0
+            done = max(self._committed_to, min(self._decoded_to, self._running_end()))
+            return min(1.0, done / total) if total else 0.0
+
+    def _running_end(self) -> int:
+        """End of the committed job being decoded (lock held), else of what is committed."""
+        job = self._running
+        return job.end if job is not None and job.commit else self._committed_to
 
     @property
     def pending_s(self) -> float:
@@ -334,7 +367,7 @@ class StreamingTranscriber:
                 self._add(self._resampler.flush())
                 self._speculate = speculate
             if self._pending is not None:  # the answer ended in the pause of the last cut
-                split = self._cutter.cut_split
+                split = self._cutter.cut_split(self._sent + self._buf_len)
                 if split is not None and self._sent < split < self._pending:
                     self._send(split)
                 self._commit_pending()
@@ -348,8 +381,12 @@ class StreamingTranscriber:
             self._closed = True
             running = self._running
             self._wake.notify_all()
-        if running is not None and not self.needed(running) and self._lookahead is not None:
-            self._lookahead.drop()  # a guess the rest of the answer cannot use: do not wait
+        if self._lookahead is not None:
+            if running is not None and not self.needed(running):
+                self._lookahead.drop()  # a guess the rest of the answer cannot use: do not wait
+            # No guess is asked for after this: the process ends now, or as soon as the guess
+            # in flight that the rest needs is answered (its memory is a second model's).
+            self._lookahead.release(self._lookahead_gen)
 
     def needed(self, job: Job) -> bool:
         """Once closed: whether the rest of the answer needs `job`'s result (a committed job, or
@@ -357,11 +394,18 @@ class StreamingTranscriber:
         with self._lock:
             return job.commit or any((q.start, q.end) == (job.start, job.end) for q in self._jobs)
 
-    def finish(self, model_name: str = "") -> Transcript:
-        """Send the rest, wait for the worker and return the whole answer's Transcript."""
+    def finish(
+        self, model_name: str = "", progress: Callable[[float], None] | None = None
+    ) -> Transcript:
+        """Send the rest, wait for the worker and return the whole answer's Transcript.
+
+        `progress` gets `transcribed_fraction` every `PROGRESS_S` while the rest is decoded."""
         self.close()
         if self._worker is not None:
-            self._worker.join()
+            while self._worker.is_alive():
+                self._worker.join(PROGRESS_S)
+                if progress is not None:
+                    progress(self.transcribed_fraction)
         else:
             while (job := self.next_job()) is not None:
                 self.run_job(job)
@@ -378,3 +422,6 @@ class StreamingTranscriber:
             self._jobs.clear()
             self._spec = None
             self._wake.notify_all()
+        if self._lookahead is not None:
+            self._lookahead.drop()  # no guess in flight is of use now
+            self._lookahead.release(self._lookahead_gen)
