@@ -63,7 +63,17 @@ DOUBLED_MIN_PROB = 0.3  # ... and one of them less than this, is one word writte
 UNHEARD_LONG_WORD_S = 2.5
 UNHEARD_GAP_S = 2.5
 UNHEARD_AUDIBLE_S = 1.5
-UNHEARD_WORD_S = 0.8  # where the stretched word most likely ended, failing a pause to tell
+UNHEARD_WORD_S = 0.8  # a pause this soon after a stretched word's start is where it ended
+# Whisper skipping speech often writes the next word or two stretched as well ("I was the one
+# called engineer." over 7.5 s of a recorded take, "was" 3.9 s, "the" 1.9 s): a word this long
+# right after a stretched one is part of the same span.
+UNHEARD_NEXT_WORD_S = 1.5
+# A span is decoded again on its own, so it begins and ends between words, as stretches do: it
+# ends in the first pause within this of where the stretched words end (cut mid-word, the same
+# take's span came back as "I mean, I mean, ..." and lost a whole sentence) ...
+UNHEARD_END_LOOK_S = 1.5
+# ... and, with no pause soon after the stretched word's start to tell where it ended, it begins
+# where that word does (the span's own decode writes the word again).
 
 
 @dataclass(frozen=True)
@@ -130,19 +140,28 @@ def _overlap(a: VoicedGap, b: VoicedGap) -> bool:
 
 def unheard_spans(words: Sequence[Word], samples: np.ndarray) -> list[tuple[float, float]]:
     """Spans of a stretch (seconds) with sound Whisper wrote no words for: under a word stretched
-    past any spoken length (from where that word most likely ended), or between words (or the
-    stretch's edges) far apart, each holding at least UNHEARD_AUDIBLE_S of sound."""
+    past any spoken length (from where that word most likely ended, through the stretched words
+    right after it, to the next pause), or between words (or the stretch's edges) far apart,
+    each holding at least UNHEARD_AUDIBLE_S of sound."""
     loud = _Loudness(samples)
     if not len(loud.audible):
         return []
     end = len(samples) / RATE_HZ
     spans: list[tuple[float, float]] = []
     prev = 0.0
-    for w in [*words, Word("", end, end)]:
+    listed = [*words, Word("", end, end)]
+    for i, w in enumerate(listed):
         if w.start_s - prev >= UNHEARD_GAP_S:
             spans.append((prev, w.start_s))
         if w.end_s - w.start_s >= UNHEARD_LONG_WORD_S:
-            spans.append((loud.first_pause_after(w.start_s, UNHEARD_WORD_S), w.end_s))
+            a = loud.pause_within(w.start_s, UNHEARD_WORD_S)
+            b = w.end_s
+            for nxt in listed[i + 1 :]:  # stretched words right after it
+                if nxt.end_s - nxt.start_s < UNHEARD_NEXT_WORD_S or nxt.start_s > b + FRAME_S:
+                    break
+                b = nxt.end_s
+            b = loud.pause_at_or_after(b, UNHEARD_END_LOOK_S)
+            spans.append((w.start_s if a is None else a, b))
         prev = max(prev, w.end_s)
     merged: list[tuple[float, float]] = []
     for a, b in sorted(spans):
@@ -173,16 +192,37 @@ class _Loudness:
             a = max(b - 1, 0)
         return float(self.audible[a:b].mean()) if b > a else 0.0
 
-    def first_pause_after(self, start_s: float, within_s: float, pause_s: float = 0.06) -> float:
+    def pause_within(self, start_s: float, within_s: float, pause_s: float = 0.06) -> float | None:
         """Where the first pause of `pause_s` begins after a word's first 0.15 s, if within
-        `within_s` of `start_s`; else `start_s + within_s`."""
+        `within_s` of `start_s`; else None."""
         a, b = self._idx(start_s + 0.15), self._idx(start_s + within_s)
         need, run = max(1, int(round(pause_s / FRAME_S))), 0
         for i in range(a, b):
             run = 0 if self.audible[i] else run + 1
             if run >= need:
                 return (i - run + 1) * FRAME_S
-        return start_s + within_s
+        return None
+
+    def pause_at_or_after(self, t_s: float, within_s: float, pause_s: float = 0.06) -> float:
+        """The middle of the first pause of `pause_s` or more that reaches past `t_s` and
+        begins within `within_s` of it (`t_s` itself when already in such a pause's first
+        half); `t_s` when there is none."""
+        n = len(self.audible)
+        need = max(1, int(round(pause_s / FRAME_S)))
+        i, last = self._idx(t_s), min(self._idx(t_s + within_s), n)
+        while i > 0 and not self.audible[i - 1] and i < n and not self.audible[i]:
+            i -= 1  # t_s is inside a pause: from its start
+        while i < last:
+            if self.audible[i]:
+                i += 1
+                continue
+            j = i
+            while j < n and not self.audible[j]:
+                j += 1
+            if j - i >= need:
+                return max((i + j) / 2 * FRAME_S, t_s)
+            i = j
+        return t_s
 
     def longest_silence(self, a_s: float, b_s: float) -> tuple[float, float] | None:
         """The longest silent run with a frame between a_s and b_s, as far as it reaches."""
