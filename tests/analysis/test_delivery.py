@@ -209,6 +209,25 @@ def test_quantified_result_does_not_count_a_year():
     assert not c.passed
 
 
+def test_quantified_result_does_not_count_a_number_that_only_says_when():
+    """'After two months' and 'three weeks later' say when, not how much: a Result told with
+    only those has no number; a measured change beside them still counts."""
+
+    def result_check(result: str):  # noqa: ANN202
+        text = f"The build was slow. I fixed the cache. {result}"
+        return _check(
+            text,
+            "quantified_result",
+            spans=sentence_spans(words_from(text)),
+            sections=["situation", "action", "result"],
+        )
+
+    assert not result_check("After two months, the team was much happier.").passed
+    assert not result_check("Three weeks later the team was happier.").passed
+    c = result_check("After two months, failures were down 40%.")
+    assert c.passed and "40%" in c.detail and "two months" not in c.detail
+
+
 def test_learning_passes_on_a_lesson_at_the_end():
     """'It taught me ...' near the end passes and points at it."""
     c = _check(GOOD, "learning")

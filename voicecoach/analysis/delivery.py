@@ -238,6 +238,8 @@ class CheckLexicon:
     signals: tuple[Signal, ...]
     hints: Mapping[str, tuple[Phrase, ...]]  # check name -> cues saying a key point is about it
     coverage: HintCoverage = field(default_factory=HintCoverage)
+    when_after: frozenset[str] = frozenset({"ago"})  # "two years ago": when, not how much
+    when_before: frozenset[str] = frozenset()  # "after two months": when, not how much
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CheckLexicon:
@@ -271,6 +273,8 @@ class CheckLexicon:
             preface_words=words(head.get("preface_words", [])),
             role_objects=words(head.get("role_objects", [])),
             number_words=phrases(d.get("numbers", {}).get("words", [])),
+            when_after=words(d.get("numbers", {}).get("when_after", ["ago"])),
+            when_before=words(d.get("numbers", {}).get("when_before", [])),
             learning_phrases=phrases(d.get("learning", {}).get("phrases", [])),
             learning_tail_fraction=float(d.get("learning", {}).get("tail_fraction", 0.4)),
             max_we_per_i=float(d.get("i_vs_we", {}).get("max_we_per_i", 1.5)),
@@ -466,10 +470,16 @@ class _Answer:
         ]
 
     def numbers(self, lex: CheckLexicon, idx: Sequence[int]) -> list[tuple[int, int]]:
-        """Numbers that can measure something: not bare years, not "two years ago"."""
+        """Numbers that can measure something: not bare years, not ones that only say when
+        ("two years ago", "after two months")."""
         out = [(i, 1) for i in idx if _DIGIT.search(self.norms[i]) and not self._year(i)]
         out += self.find(lex.number_words, idx)
-        return sorted((i, k) for i, k in out if "ago" not in self.norms[i + k : i + k + 2])
+        return sorted(
+            (i, k)
+            for i, k in out
+            if not lex.when_after.intersection(self.norms[i + k : i + k + 2])
+            and not (i > 0 and self.norms[i - 1] in lex.when_before)
+        )
 
     def _year(self, i: int) -> bool:
         return bool(_YEAR.match(self.norms[i])) and not _MONEY_OR_PERCENT.search(self.words[i].text)
