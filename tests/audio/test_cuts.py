@@ -245,7 +245,7 @@ def test_answer_ending_in_a_cut_splits_at_the_last_point_the_stop_leaves_time_fo
         cuts += cutter.push(x[i : i + 800])
     assert len(cuts) == 1 and cuts[0] / RATE == pytest.approx(end_speech + 0.2, abs=0.03)
     assert cutter.ended_at_cut()
-    late = [p for p in cutter._cut_points if p / RATE > 19.0]
+    late = [p for p in cutter.cut_points if p / RATE > 19.0]
     assert late and cuts[0] - late[-1] < s.split_guard_s * RATE  # within the guard of the cut
     stop = int((cuts[0] / RATE + 1.6) * RATE)
     assert cutter.cut_split(stop) == late[-1]

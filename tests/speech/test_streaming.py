@@ -441,3 +441,27 @@ def test_stop_after_a_cut_with_no_pause_before_it_decodes_no_long_tail():
     assert len(batch) == 3 and batch[1][1] - batch[1][0] < 3 * RATE
     times = [t for w in tr.words for t in (w.start_s, w.end_s)]
     assert times == pytest.approx([t for ab in spans for t in ab], abs=0.03)
+
+
+def test_at_a_cut_the_short_tail_from_the_last_split_point_is_guessed_first():
+    """At a cut in the final pause the worker first guesses the tail from the cut stretch's last
+    split point (short and cheap, what a Stop 2 s after that point uses), then the tail a Stop
+    at once would leave. Guessing the 15 s tail first (the split for a Stop at the very moment
+    of the cut) held the worker while the drill's short tail waited."""
+    from tests.audio.test_cuts import _words_with_pauses
+
+    x, spans = _words_with_pauses([21.6], {6.0: 0.3, 19.8: 0.38}, tail_s=1.9)
+    st = StreamingTranscriber(BurstTranscriber(), start_worker=False)
+    cut_at = int((spans[-1][1] + 0.5) * RATE)  # the final pause is 0.45 s long: a cut
+    _feed_idle(st, x[: int((spans[-1][1] - 0.3) * RATE)])
+    _feed(st, x[int((spans[-1][1] - 0.3) * RATE) : cut_at], block=800)
+    assert st._pending is not None, "the final pause was cut"
+    guesses = []
+    while (job := st.next_job()) is not None:
+        if not job.commit:
+            guesses.append((job.start, job.end))
+        st.run_job(job)
+    tails = [g for g in guesses if g[0] > 0]  # (the whole stretch, up to the cut, comes first)
+    last = st._cutter.cut_points[-1]
+    assert tails[0] == (last, st._pending)
+    assert (st._pending - last) / RATE < 2.0

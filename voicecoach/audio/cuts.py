@@ -214,6 +214,11 @@ class PauseCutter:
         if the audio ends here, the answer ended in the pause that was cut."""
         return self._start > 0 and self._only_pause_after(self._start * self._n)
 
+    @property
+    def cut_points(self) -> tuple[int, ...]:
+        """The split points of the stretch the last cut ended (sample offsets)."""
+        return self._cut_points
+
     def cut_split(self, end: int) -> int | None:
         """Where to split the stretch the last cut ended, should the answer end in that pause
         with the audio ending at sample `end`: at its last split point at least

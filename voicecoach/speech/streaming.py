@@ -159,23 +159,26 @@ class StreamingTranscriber:
             self._send(cut)
 
     def _cut_guess(self) -> Job | None:
-        """While only pause follows the cut held back: the tail a Stop now would leave to
-        decode, from the cut stretch's `cut_split` to the cut, if not guessed yet (lock held).
-        The split moves later as the pause lasts (the guard counts from the end of the audio),
-        so a longer pause may bring a second, shorter tail. The head, up to the split point, was
-        offered as the stretch in progress; it is not guessed again here: most cuts are
-        followed by more speech, and a whole stretch guessed at each would be wasted (busy
-        0.49 -> 0.75 of real time in bench/latency.py when it was)."""
+        """While only pause follows the cut held back: a tail a Stop would leave to decode, from
+        a split point of the cut stretch to the cut, not guessed yet (lock held). First the
+        tail from its last split point (a Stop 2 s or more after that point splits there; the
+        piece is short, so cheap), then the tail from where a Stop now would split it
+        (`cut_split`). The head up to a split point was offered as the stretch in progress; it
+        is not guessed again here: most cuts are followed by more speech, and a whole stretch
+        guessed at each would be wasted (busy 0.49 -> 0.75 of real time in bench/latency.py
+        when it was)."""
         if not self._speculate or self._pending is None or self._closed:
             return None
-        split = self._cutter.cut_split(self._sent + self._buf_len)
-        if split is None or not self._sent < split < self._pending:
-            return None
-        piece = (split, self._pending)
-        if piece in self._done or piece in self._cut_guessed:
-            return None
-        self._cut_guessed.add(piece)
-        return self._guess(*piece)
+        last = self._cutter.cut_points[-1:]
+        now = self._cutter.cut_split(self._sent + self._buf_len)
+        for split in (*last, now):
+            if split is None or not self._sent < split < self._pending:
+                continue
+            piece = (split, self._pending)
+            if piece not in self._done and piece not in self._cut_guessed:
+                self._cut_guessed.add(piece)
+                return self._guess(*piece)
+        return None
 
     def _guess(self, start: int, end: int) -> Job:
         """A speculative job for samples [start, end) of the audio not yet sent (the buffer
