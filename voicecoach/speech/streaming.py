@@ -228,12 +228,12 @@ class StreamingTranscriber:
             while True:
                 if self._jobs:
                     job = self._jobs.popleft()
+                elif (guess := self._cut_guess()) is not None:
+                    job = guess  # the answer may have ended in the pause cut: Stop comes next
                 elif self._spec is not None:
                     job, self._spec = self._spec, None
                     if job.start != self._sent:
                         continue  # its stretch was cut meanwhile: moot
-                elif (guess := self._cut_guess()) is not None:
-                    job = guess
                 else:
                     if not wait or self._closed:
                         return None
