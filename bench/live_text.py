@@ -11,6 +11,7 @@ new speakers. With `--oof` each train/dev author is replayed with a model fitted
 iterate on. Heldout authors are only ever totalled (per author and style), never listed.
 
     .venv/bin/python bench/live_text.py [--split train|dev|heldout|all] [--oof] [--worst N]
+    .venv/bin/python bench/live_text.py --split train --oof --authors a01,a02,a03,a04,a05,fx
 """
 
 from __future__ import annotations
@@ -66,6 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--every", type=int, default=1, help="only every Nth answer (quick looks)")
     ap.add_argument(
+        "--authors",
+        help="replay only these authors (comma-separated, e.g. a01,a06,fx): the same authors "
+        "before and after the corpus grows",
+    )
+    ap.add_argument(
         "--oof-cache", type=Path, help="keep the leave-one-author-out models in this folder"
     )
     ap.add_argument(
@@ -78,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     answers = load_corpus(splits)
     if not args.no_fixtures and ("train" in splits or "dev" in splits):
         answers += fixture_answers("dev")  # the fx author counts as train
+    if args.authors:
+        wanted = set(args.authors.split(","))
+        answers = [a for a in answers if a.author in wanted]
     prepared = [prepare(a) for a in answers[:: args.every]]
     models: dict[str, star_model.StarModel] = {}
     live_models: dict[str, star_model.StarModel] = {}

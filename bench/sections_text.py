@@ -8,6 +8,7 @@ fallback) and a naive cue-phrase splitter.
 
     .venv/bin/python bench/sections_text.py                 # all splits, summary tables
     .venv/bin/python bench/sections_text.py --worst 10      # + the 10 worst train/dev answers
+    .venv/bin/python bench/sections_text.py --split heldout # the heldout authors only
 
 Heldout authors are scored but never shown answer by answer: only their totals, per author
 and per style, are printed. `bench/accuracy.py` stays the audio-level truth.
@@ -75,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         "--no-fixtures", action="store_true", help="leave out the fixtures' dev scripts"
     )
     ap.add_argument("--model", type=Path, help="score this model file instead of the bundled one")
+    ap.add_argument(
+        "--split", default="all", choices=[*SPLITS, "all"], help="score only this split's authors"
+    )
     args = ap.parse_args(argv)
     if args.model:  # a variant (tools/train_sections.py --ablate ... --out FILE)
         variant = star_model.read_model(args.model)
@@ -85,9 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     rss_after_mb = rss_mb()
     if problem:
         print(f"warning: {problem} Scoring the cue rules as 'model'.")
-    answers = load_corpus(SPLITS)
-    if not args.no_fixtures:
-        answers += fixture_answers("dev")
+    splits = SPLITS if args.split == "all" else (args.split,)
+    answers = load_corpus(splits)
+    if not args.no_fixtures and args.split in ("all", "train"):
+        answers += fixture_answers("dev")  # the fx author counts as train
     rows: list[dict] = []
     timings: list[tuple[float, float]] = []  # (answer length s, model seconds)
     t_start = time.perf_counter()
@@ -112,8 +117,9 @@ def main(argv: list[str] | None = None) -> int:
         _table(held, "style", "heldout authors, by style")
         _table(held, "author", "heldout authors, by author")
     seen = [r for r in rows if r["split"] != "heldout"]
-    _table(seen, "style", "train + dev authors (the model was fitted on them), by style")
-    _table(seen, "author", "train + dev authors, by author")
+    if seen:
+        _table(seen, "style", "train + dev authors (the model was fitted on them), by style")
+        _table(seen, "author", "train + dev authors, by author")
     if args.worst:
         print(f"\n{args.worst} worst train/dev answers (model):")
         for r in sorted(seen, key=lambda r: r["model"])[: args.worst]:
