@@ -178,6 +178,18 @@ def live_rows(p: Prepared) -> list[tuple[tuple[str, ...], int, float, int]]:
     return rows
 
 
+_LIVE_ROWS: dict[tuple[str, str], list[tuple[tuple[str, ...], int, float, int]]] = {}
+
+
+def cached_live_rows(p: Prepared) -> list[tuple[tuple[str, ...], int, float, int]]:
+    """`live_rows` once per answer and process: leave-one-author-out fits the live model many
+    times on the same answers, and cutting them is most of the work."""
+    key = (p.answer.author, p.answer.id)
+    if key not in _LIVE_ROWS:
+        _LIVE_ROWS[key] = live_rows(p)
+    return _LIVE_ROWS[key]
+
+
 class LiveDesign(Design):
     """`Design` for the live model: rows with the same features and label are merged."""
 
@@ -186,7 +198,7 @@ class LiveDesign(Design):
         counts: Counter[str] = Counter()  # in how many units of the corpus (not cuts) a feature is
         for p in prepared:
             in_unit: dict[int, set[str]] = {}
-            for names, label, share, first in live_rows(p):
+            for names, label, share, first in cached_live_rows(p):
                 merged[(names, label)] = merged.get((names, label), 0.0) + share
                 in_unit.setdefault(first, set()).update(names)
             for names in in_unit.values():
