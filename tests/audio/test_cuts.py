@@ -254,3 +254,20 @@ def test_answer_ending_in_a_cut_splits_at_the_last_point_the_stop_leaves_time_fo
     early = cutter.cut_split(soon)
     assert early is not None and early / RATE < 10.0
     assert [b for _, b in stretches(x[:soon], RATE, s)][:2] == [early, cuts[0]]
+
+
+def test_a_split_point_just_before_the_cut_is_not_used_for_it():
+    """A split point less than `cut_split_lead_s` before the cut: the pause's own guess (the
+    whole stretch) replaced its head's guess almost at once, so at Stop that head would be
+    decoded whole; the point before it is used, however late the Stop."""
+    s = CutSettings()
+    x, spans = _words_with_pauses([22.2], {6.0: 0.3, 21.0: 0.3}, tail_s=3.0)
+    cutter, cuts = PauseCutter(RATE, s), []
+    for i in range(0, len(x), 800):
+        cuts += cutter.push(x[i : i + 800])
+    assert len(cuts) == 1 and cutter.ended_at_cut()
+    near = cutter.cut_points[-1]
+    assert 0 < cuts[0] - near < s.cut_split_lead_s * RATE
+    split = cutter.cut_split(len(x))
+    assert split is not None and split < near and split == cutter.cut_split()
+    assert [b for _, b in stretches(x, RATE, s)][:2] == [split, cuts[0]]

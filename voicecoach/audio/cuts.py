@@ -45,6 +45,10 @@ class CutSettings:
     # (a click, a breath's edge).
     tail_pause_s: float = 0.5
     tail_sound_max_s: float = 0.06
+    # A stretch cut in the pause after the answer's last words is split at a split point at
+    # least this far before the cut: its head's guess was offered at least this long before the
+    # pause's own guess (the whole stretch) took its place (`PauseCutter.cut_split`).
+    cut_split_lead_s: float = 1.0
 
 
 def frame_levels_db(x: np.ndarray, rate_hz: int) -> np.ndarray:
@@ -150,6 +154,7 @@ class PauseCutter:
         self._start = 0  # frame index where the current stretch began
         self._splits: list[int] = []  # split points in the current stretch (sample offsets)
         self._cut_points: tuple[int, ...] = ()  # the split points of the stretch cut off last
+        self._cut_at = 0  # where that cut fell (sample offset)
 
     def push(self, x: np.ndarray) -> list[int]:
         """Add mono samples; returns the sample offsets (from the very start) of new cuts."""
@@ -169,6 +174,7 @@ class PauseCutter:
             self._cut_points = tuple(
                 (self._start + f) * self._n for f in split_points(self._quiet[:c], self._s)
             )
+            self._cut_at = (self._start + c) * self._n
             self._start += c
             cuts.append(self._start * self._n)
             del self._levels[:c], self._quiet[:c]
@@ -219,7 +225,7 @@ class PauseCutter:
         """The split points of the stretch the last cut ended (sample offsets)."""
         return self._cut_points
 
-    def cut_split(self, end: int) -> int | None:
+    def cut_split(self, end: int | None = None) -> int | None:
         """Where to split the stretch the last cut ended, should the answer end in that pause
         with the audio ending at sample `end`: at its last split point at least
         `split_guard_s` before `end` (as `tail_split` guards the stretch in progress), so only
@@ -228,8 +234,12 @@ class PauseCutter:
         The guard counts from the end of the audio, not from the cut: the pause after the cut
         is time the head's guess had too. (Counted from the cut, an answer whose last sentences
         had no pause of `split_pause_s` fell back to a split point 16 s before the cut, and
-        those 16 s were decoded after Stop: a newcomer's drills, 2.4-4.6 s to the review.)"""
-        return self._guarded(self._cut_points, end)
+        those 16 s were decoded after Stop: a newcomer's drills, 2.4-4.6 s to the review.) And
+        the point is at least `cut_split_lead_s` before the cut, so the guess of the head was
+        offered in time to be made. `end=None`: the split for a Stop however late."""
+        lead = int(round(self._s.cut_split_lead_s * self._rate_hz))
+        points = [p for p in self._cut_points if p <= self._cut_at - lead]
+        return points[-1] if end is None and points else self._guarded(points, end or 0)
 
     def _only_pause_after(self, point: int) -> bool:
         first = point // self._n - self._start  # frames of the stretch in progress

@@ -169,9 +169,9 @@ class StreamingTranscriber:
         when it was)."""
         if not self._speculate or self._pending is None or self._closed:
             return None
-        last = self._cutter.cut_points[-1:]
+        latest = self._cutter.cut_split()  # however late the Stop
         now = self._cutter.cut_split(self._sent + self._buf_len)
-        for split in (*last, now):
+        for split in (latest, now):
             if split is None or not self._sent < split < self._pending:
                 continue
             piece = (split, self._pending)
