@@ -24,9 +24,11 @@ Memory (issue 11's budget is for both processes together; bench/memory.py measur
   than the threshold rising to 32 MB with them) and returns the rest of its free heap after
   loading and after each guess (`trim_heap`, ~10 ms, after the answer is sent): ~180 MB
   between guesses, ~270 MB at the peak of one;
-- it is only needed while recording, so it ends itself after `idle_s` without a request and
-  `release` ends it once the answer is stopped; `warm` (the next recording) or the next `decode`
-  starts it again. Until it is ready `decode` says "no guess" (counted in `missed`).
+- it is only needed while recording, so `release` ends it once the answer is stopped
+  (`speech.streaming` at Stop, naming the recording that warmed it) and, as a backstop, it ends
+  itself after `idle_s` without a request; `warm` (a question read aloud, the next recording)
+  or the next `decode` starts it again. Until it is ready `decode` says "no guess" (counted in
+  `missed`).
 """
 
 from __future__ import annotations
