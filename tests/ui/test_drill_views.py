@@ -105,13 +105,11 @@ def test_practice_bar_of_a_drill_marks_only_the_total(qtbot, themed):
     assert bar.tick_times() == [DRILL.targets.total_s]
 
 
-def test_recording_a_drill_names_no_section_heard(qtbot, themed):
-    """Live coaching for a drill counts fillers; it does not say "Sounds like: Situation" or
-    nudge about the set-up."""
+def _recording_drill_panel(qtbot, at_s: float):  # noqa: ANN001, ANN202
+    """A record panel (in its host window, which the caller keeps) set up for a drill and
+    recording, its clock at `at_s` (mutable: t["s"])."""
     from PySide6.QtWidgets import QWidget
 
-    from tests.analysis.words import words_from
-    from voicecoach.analysis.live import live_status
     from voicecoach.ui.record_panel import RecordPanel
 
     host = QWidget()
@@ -121,9 +119,19 @@ def test_recording_a_drill_names_no_section_heard(qtbot, themed):
     host.show()
     panel.set_targets(DRILL.targets, timed_sections=False)
     assert "section" not in panel.findChild(QLabel, "recordIdleRow").text().lower()
-    t = {"s": 5.0}
+    t = {"s": at_s}
     panel.set_sources(lambda: 0.2, lambda: t["s"])
     panel.set_state("recording")
+    return host, panel, t
+
+
+def test_recording_a_drill_names_no_section_heard(qtbot, themed):
+    """Live coaching for a drill counts fillers; it does not say "Sounds like: Situation" or
+    nudge about the set-up."""
+    from tests.analysis.words import words_from
+    from voicecoach.analysis.live import live_status
+
+    _host, panel, t = _recording_drill_panel(qtbot, at_s=5.0)
     words = words_from(
         "Um, a cache keeps the answers close. Uh, it saves a trip to the database, um, most of "
         "the time."
@@ -140,19 +148,7 @@ def test_recording_a_drill_names_no_section_heard(qtbot, themed):
 def test_a_drill_is_nudged_about_time_only_once_past_its_target(qtbot, themed):
     """A drill showed the nudge "Keep it to the point." from 0:00: until the target it gets a
     plain line, past the target a nudge to stop (from the clock, before any words are heard)."""
-    from PySide6.QtWidgets import QWidget
-
-    from voicecoach.ui.record_panel import RecordPanel
-
-    host = QWidget()
-    qtbot.addWidget(host)
-    panel = RecordPanel(host)
-    host.resize(900, 200)
-    host.show()
-    panel.set_targets(DRILL.targets, timed_sections=False)
-    t = {"s": 0.0}
-    panel.set_sources(lambda: 0.2, lambda: t["s"])
-    panel.set_state("recording")
+    _host, panel, t = _recording_drill_panel(qtbot, at_s=0.0)
     cue = panel.findChild(QLabel, "cueLabel")
     clock = panel.findChild(QLabel, "clockLabel")
     for at, shown, role in (
