@@ -140,7 +140,7 @@ def run_rounds(args: argparse.Namespace) -> int:
     from bench.stop_to_review import real_app, wait_until
     from voicecoach.settings import Settings, TranscriberSettings
 
-    guesses = instrument(args)
+    guesses = instrument()
     sampler = Sampler()
     sampler.start()
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -216,11 +216,9 @@ def run_rounds(args: argparse.Namespace) -> int:
     return 0
 
 
-def instrument(args: argparse.Namespace) -> list[tuple[float, str]]:
-    """Log every guess asked of the look-ahead process (time, "ok" / "none"), and apply the
-    proposed change being measured (--release-at-stop)."""
+def instrument() -> list[tuple[float, str]]:
+    """Log every guess asked of the look-ahead process (time, "ok" / "none")."""
     from voicecoach.speech.lookahead import Lookahead
-    from voicecoach.speech.streaming import StreamingTranscriber
 
     log: list[tuple[float, str]] = []
     plain_decode = Lookahead.decode
@@ -231,15 +229,6 @@ def instrument(args: argparse.Namespace) -> list[tuple[float, str]]:
         return out
 
     Lookahead.decode = decode  # type: ignore[method-assign]
-    if args.release_at_stop:  # what streaming.close() would do: no more guesses at Stop
-        plain_close = StreamingTranscriber.close
-
-        def close(self: StreamingTranscriber) -> None:
-            plain_close(self)
-            if self._lookahead is not None:
-                self._lookahead.release()
-
-        StreamingTranscriber.close = close  # type: ignore[method-assign]
     return log
 
 
@@ -316,11 +305,6 @@ def main() -> int:
     ap.add_argument("--idle", type=float, default=5.0, help="seconds on the review per round")
     ap.add_argument("--model", default="", help="transcriber model (default: the app's)")
     ap.add_argument("--no-lookahead", action="store_true", help='"lookahead_process": false')
-    ap.add_argument(
-        "--release-at-stop",
-        action="store_true",
-        help="measure the proposal: streaming.close() ends the look-ahead process (release)",
-    )
     ap.add_argument("--stages", action="store_true", help="the look-ahead child, step by step")
     ap.add_argument("--stages-here", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()

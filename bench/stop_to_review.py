@@ -12,8 +12,8 @@ the answer, so a run takes as long as the answers played (about 5 minutes by def
 
 Also printed: resident memory of the app's process and of its look-ahead process at each stop,
 and the machine's load average (2 cores; every figure grows with the load); bench/memory.py
-samples memory through whole rounds. `--release-at-stop` measures the change proposed there
-(bench/memory.py `instrument`).
+samples memory through whole rounds (the look-ahead process is released at every Stop since
+2026-11-30; `--release-at-stop` measured that proposal before it was adopted).
 Last line: `worst_stop_to_review_s=<s> median=<s> rss_app_mb=<MB> rss_lookahead_mb=<MB>`.
 """
 
@@ -98,8 +98,8 @@ def real_app(
     return tmp, session, transcriber, window
 
 
-def _timed_finish(self: StreamingTranscriber, model_name: str = "") -> object:
-    out = _plain_finish(self, model_name)
+def _timed_finish(self: StreamingTranscriber, model_name: str = "", **kwargs: object) -> object:
+    out = _plain_finish(self, model_name, **kwargs)  # type: ignore[arg-type]
     _finished_at.append(time.perf_counter())
     return out
 
@@ -113,11 +113,10 @@ def main() -> int:
     ap.add_argument(
         "--stops", type=float, nargs="+", default=[17.3, 39.6, 58.2, 83.9, 101.4, 118.7]
     )
-    ap.add_argument("--release-at-stop", action="store_true", help="see bench/memory.py")
     args = ap.parse_args()
     from bench.memory import instrument
 
-    instrument(args)
+    instrument()
     app = QApplication.instance() or QApplication(sys.argv)
     audio = answer_audio(args.length)
     settings = Settings()
