@@ -33,16 +33,9 @@ def summary():
 
 
 @pytest.mark.parametrize("width", [760, 1300])
-def test_long_question_is_wrapped_by_words_and_ends_in_an_ellipsis(qtbot, themed, summary, width):
+def test_long_question_is_wrapped_by_words_and_ends_in_an_ellipsis(summary_view, summary, width):
     """Protects: a long question is shown as whole words ending in "…", in a readable column."""
-    from voicecoach.ui.interview_summary import InterviewSummaryView
-
-    view = InterviewSummaryView()
-    qtbot.addWidget(view)
-    view.resize(width, 600)
-    view.show()
-    qtbot.waitExposed(view)
-    view.set_summary(summary)
+    view = summary_view(summary, width, 600)
     table = view.table
     col_w = table.columnWidth(1)
     assert col_w >= 200, "the question column was squeezed to a few letters"
@@ -95,19 +88,14 @@ def test_a_follow_up_is_not_held_to_the_main_answers_checks(qtbot, themed, summa
     assert table.item(main, 7).text() not in ("", "—")
 
 
-def test_missed_checks_are_seen_whole_without_scrolling_sideways(qtbot, themed, summary):
+def test_missed_checks_are_seen_whole_without_scrolling_sideways(qtbot, summary_view, summary):
     """Protects: in the app's usual width the checks missed are wrapped in view, not cut off at
     the table's right edge behind a sideways scroll bar (a newcomer found them cut off)."""
     from PySide6.QtCore import QRect, Qt
 
-    from voicecoach.ui.interview_summary import MISSED_MIN_W, PROMPT_MIN_W, InterviewSummaryView
+    from voicecoach.ui.interview_summary import MISSED_MIN_W, PROMPT_MIN_W
 
-    view = InterviewSummaryView()
-    qtbot.addWidget(view)
-    view.resize(1030, 700)  # the summary page in a 1280-pixel-wide window
-    view.show()
-    qtbot.waitExposed(view)
-    view.set_summary(summary)
+    view = summary_view(summary)
     table = view.table
     qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0, timeout=2000)
     assert table.columnWidth(1) >= PROMPT_MIN_W

@@ -31,15 +31,8 @@ def summary():
     return replace(s, rows=(first, *s.rows[1:]))
 
 
-def test_missed_column_uses_short_names_and_shows_them_all(qtbot, themed, summary, tmp_path):
-    from voicecoach.ui.interview_summary import InterviewSummaryView
-
-    view = InterviewSummaryView()
-    qtbot.addWidget(view)
-    view.resize(1030, 700)  # the summary page in a 1280-pixel-wide window
-    view.show()
-    qtbot.waitExposed(view)
-    view.set_summary(summary)
+def test_missed_column_uses_short_names_and_shows_them_all(summary_view, summary, tmp_path):
+    view = summary_view(summary)
     table = view.table
     item = table.item(0, 7)
     short = [check_short_name(c) for c in ALL]
