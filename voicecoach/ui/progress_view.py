@@ -90,6 +90,16 @@ LADDER_MAX_ROWS = 30
 SUMMARY_COLUMNS = ("first", "best", "latest")
 
 
+def _hidden_note(name: str) -> QLabel:
+    """A muted, wrapping line under the charts, hidden until there is something to say."""
+    label = QLabel("")
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    set_role(label, "muted")
+    label.hide()
+    return label
+
+
 def _day(dt: datetime) -> str:
     return dt.astimezone().strftime("%d %b").lstrip("0")
 
@@ -534,17 +544,9 @@ class ProgressView(QWidget):
             grid.addWidget(chart, i // 3, i % 3)
         bl.addWidget(self.trends)
         # a pack or topic with one or two takes: a line of a single dot says nothing
-        self.scope_few = QLabel("")
-        self.scope_few.setObjectName("progressScopeFew")
-        self.scope_few.setWordWrap(True)
-        set_role(self.scope_few, "muted")
-        self.scope_few.hide()
+        self.scope_few = _hidden_note("progressScopeFew")
         bl.addWidget(self.scope_few)
-        self.drills_note = QLabel("")
-        self.drills_note.setObjectName("progressDrillsNote")
-        self.drills_note.setWordWrap(True)
-        set_role(self.drills_note, "muted")
-        self.drills_note.hide()
+        self.drills_note = _hidden_note("progressDrillsNote")
         bl.addWidget(self.drills_note)
 
         self.runs_title = QLabel("Mock interviews, run by run")
