@@ -180,15 +180,11 @@ class HintCoverage:
         parts = re.split(r",|;|\bor\b|\band\b", tail.rstrip(" ."))
         return [c for c in (self.content(p) for p in parts) if c]
 
-    def covered(self, key_point: str, said: Sequence[str]) -> bool:
-        """Whether the answer (`said`: the concept of each of its words, in order) makes this
-        key point: the point itself (before the colon) or one of its listed examples is said,
-        or at least `share` of all its content words are."""
-        return self.covered_at(key_point, said) is not None
-
     def covered_at(self, key_point: str, said: Sequence[str]) -> int | None:
-        """Where in `said` the answer makes this key point (see `covered`), or None: the start
-        of the example said, else of the stretch that says most of the point."""
+        """Where in `said` (the concept of each of the answer's words, in order) the answer makes
+        this key point, or None when it does not: the point itself (before the colon) or one of
+        its listed examples is said, or at least `share` of all its content words are. The
+        start of the example said, else of the stretch that says most of the point."""
         said_set = frozenset(said) - {""}
         head = self.content(key_point.split(":", 1)[0])
         every = self.content(key_point)
@@ -488,8 +484,7 @@ class _Answer:
 def _headline(a: _Answer, lex: CheckLexicon) -> Check:
     """Whether the opening states the point. Its quote is the opening sentence that was judged,
     from its first word, so what is shown as "the opening" is what the answer opened with."""
-    opening = _opening(a, lex)
-    idx = [i for s, e in opening for i in range(s, e + 1)]
+    idx = opening_words(a, lex)
     found = a.find(lex.summary_phrases, idx)
     if not found:
         found = [
@@ -515,7 +510,7 @@ def _headline(a: _Answer, lex: CheckLexicon) -> Check:
         quote, at = a.quote_sentence(i, k)
         return Check("headline", True, f"You opened with the point: {quote}.", at)
     # the scene may be set after a filler or two ("Um, so this was at my last job")
-    first = opening[0][0] if opening else 0
+    first = idx[0] if idx else 0
     lead = first
     while lead < len(a.norms) - 1 and a.norms[lead] in lex.preface_words:
         lead += 1
@@ -741,10 +736,10 @@ def _with_hints(
     made: dict[str, tuple[str, int]] = {}
     for kp in key_points:
         name = key_point_check(kp, names, lex)
-        idx = opening if name == "headline" else everywhere
-        at = cov.covered_at(kp, [said[i] for i in idx])
         if name is None:
             continue
+        idx = opening if name == "headline" else everywhere
+        at = cov.covered_at(kp, [said[i] for i in idx])
         if at is not None:
             made.setdefault(name, (kp, idx[at]))
         else:
