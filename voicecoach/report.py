@@ -8,7 +8,7 @@ to rebuild the Report exactly (`report_from_json`) sits beside them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -139,16 +139,7 @@ def report_from_json(d: dict[str, Any]) -> Report:
     )
     t = d.get("targets", {})
     targets = SectionTargets(**{k: float(v) for k, v in t.items()}) if t else SectionTargets()
-    checks = tuple(
-        Check(name, c["passed"], c["detail"], c.get("at_s"), c.get("value"))
-        for name, c in d["checks"].items()
-    )
-    if not d["sections"] and not d.get("missing_sections"):
-        # A drill stored before 30 Nov was given STAR-story checks (a headline first): keep
-        # only those a drill gets now, so every view of an old drill reads as a new one does.
-        drill = (*DRILL_CHECKS, *DRILL_CHECKS_IF_ASKED)
-        checks = tuple(c for c in checks if c.name in drill)
-    return Report(
+    report = Report(
         question_id=d.get("question_id"),
         duration_s=d["audio"]["duration_s"],
         transcript=transcript,
@@ -164,9 +155,18 @@ def report_from_json(d: dict[str, Any]) -> Report:
         pace_wpm=d["pace_wpm"],
         pauses=tuple(Pause(p["start_s"], p["end_s"], p["after_word"]) for p in d["pauses"]),
         pronouns=dict(d["pronouns"]),
-        checks=checks,
+        checks=tuple(
+            Check(name, c["passed"], c["detail"], c.get("at_s"), c.get("value"))
+            for name, c in d["checks"].items()
+        ),
         verdicts=tuple(d.get("verdicts", [])),
     )
+    if timed_as_whole(report):
+        # A drill stored before 30 Nov was given STAR-story checks (a headline first): keep
+        # only those a drill gets now, so every view of an old drill reads as a new one does.
+        drill = (*DRILL_CHECKS, *DRILL_CHECKS_IF_ASKED)
+        report = replace(report, checks=tuple(c for c in report.checks if c.name in drill))
+    return report
 
 
 # --- figures as shown ------------------------------------------------------------------------
