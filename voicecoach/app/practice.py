@@ -194,11 +194,25 @@ class PracticeRound(QObject):
             return None
         from voicecoach.speech.streaming import StreamingTranscriber
 
-        # Guesses run in a child process that Stop can end (speech.lookahead); fakes have none.
-        lookahead = getattr(transcriber, "lookahead", None)
-        if not self.ctx.settings.transcriber.lookahead_process:
-            lookahead = None
-        return StreamingTranscriber(transcriber, lookahead=lookahead() if lookahead else None)
+        start = self._lookahead_start()
+        return StreamingTranscriber(transcriber, lookahead=start() if start else None)
+
+    def _lookahead_start(self) -> Callable[[], Any] | None:
+        """What starts the transcriber's look-ahead process, when guesses while recording run
+        in one (speech.lookahead, a child process Stop can end; fakes have none)."""
+        transcriber = self.model.transcriber
+        t = self.ctx.settings.transcriber
+        streams = getattr(transcriber, "supports_streaming", False)
+        if not (t.streaming and t.lookahead_process and streams):
+            return None
+        return getattr(transcriber, "lookahead", None)
+
+    def warm_lookahead(self) -> None:
+        """Start the look-ahead process ahead of the answer (Stop ended it after the last one),
+        so its model has loaded before the first guess, however slow the machine."""
+        start = self._lookahead_start()
+        if start is not None:
+            start()
 
     def _poll_live(self) -> None:
         stream, rec = self._stream, self._recorder

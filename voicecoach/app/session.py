@@ -257,16 +257,10 @@ class Session(QObject):
         return out
 
     def _warm_lookahead(self, state: str) -> None:
-        """A question being read aloud is about to be answered: start the transcriber's
-        look-ahead process now (Stop ended it after the last answer), so its model has loaded
-        before the answer's first guess, however slow the machine. Recording starts it anyway."""
-        t = self.ctx.settings.transcriber
-        transcriber = self.model.transcriber
-        if state != "asking" or not (t.streaming and t.lookahead_process):
-            return
-        start = getattr(transcriber, "lookahead", None)
-        if start is not None and getattr(transcriber, "supports_streaming", False):
-            start()
+        """A question being read aloud is about to be answered: start the look-ahead process
+        now. Recording starts it anyway."""
+        if state == "asking":
+            self.practice.warm_lookahead()
 
     # --- shutdown ----------------------------------------------------------------------------
 
