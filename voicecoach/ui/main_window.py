@@ -128,9 +128,7 @@ class SpaceKeeper(QObject):
 
 def types_text(w: QObject) -> bool:
     """Whether focused widget `w` is a field where Space types a space."""
-    if isinstance(w, (QLineEdit, QAbstractSpinBox)):
-        return not w.isReadOnly()
-    if isinstance(w, (QTextEdit, QPlainTextEdit)):
+    if isinstance(w, (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit)):
         return not w.isReadOnly()
     if isinstance(w, QComboBox):
         return w.isEditable()
